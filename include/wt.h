@@ -1,0 +1,535 @@
+/*
+ * wt: a safe, short and fast C API over the Wasmtime WebAssembly runtime.
+ *
+ * This header is the whole public API: anything not declared here is
+ * internal and may change. See docs/design.md for the design behind it.
+ *
+ * Conventions that hold for every function below unless its comment says
+ * otherwise:
+ *
+ *  - Fallible functions return `wt_error_t *`: NULL on success, otherwise an
+ *    error that the caller owns and frees with wt_error_delete(). Out
+ *    parameters are written only on success.
+ *  - Misuse (a NULL argument, a deleted object, an object of another store, a
+ *    value of the wrong type, a wrong count, an out-of-range index) returns an
+ *    error of kind WT_ERROR_MISUSE whose message names the function and what
+ *    was wrong. wt never lets such a call reach Wasmtime, where it could abort
+ *    the process.
+ *  - Names and strings are NUL-terminated UTF-8 and are copied: wt never keeps
+ *    a pointer to memory the caller passed in.
+ *  - Objects returned through `T **out` (engine, config, store, module,
+ *    linker, error) are owned by the caller and freed with the matching
+ *    `wt_T_delete`, which accepts NULL.
+ *  - Values of store items (wt_func_t, wt_instance_t, ...) are small handles
+ *    that the store owns: they need no freeing and are valid as long as their
+ *    store lives. Using one with another store, or after its store was
+ *    deleted, is detected and reported as misuse.
+ */
+#ifndef WT_H
+#define WT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#define WT_API __declspec(dllexport)
+#elif defined(__GNUC__)
+#define WT_API __attribute__((visibility("default")))
+#else
+#define WT_API
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Version                                                                   */
+/* ------------------------------------------------------------------------ */
+
+#define WT_VERSION_MAJOR 0
+#define WT_VERSION_MINOR 1
+#define WT_VERSION_PATCH 0
+#define WT_VERSION_STRING "0.1.0"
+/** The Wasmtime release wt is built against (checked at build time). */
+#define WT_WASMTIME_VERSION "48.0.8"
+
+/** wt's version, e.g. "0.1.0". Static string. */
+WT_API const char *wt_version(void);
+/** The Wasmtime version linked in, e.g. "48.0.8". Static string. */
+WT_API const char *wt_wasmtime_version(void);
+
+/* ------------------------------------------------------------------------ */
+/* Errors                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Every failure is a wt_error_t with a kind. The list is append-only: kinds
+ * are never renumbered or removed.
+ */
+#define WT_ERROR_KINDS(X)                                                      \
+  X(MISUSE, 1, "misuse")       /* the API was called wrongly */               \
+  X(COMPILE, 2, "compile")     /* invalid wasm or WAT, failed validation */   \
+  X(LINK, 3, "link")           /* missing or mismatched import */             \
+  X(TRAP, 4, "trap")           /* wasm trapped; see trap code, frames */      \
+  X(EXIT, 5, "exit")           /* WASI proc_exit(n); see exit status */       \
+  X(NOT_FOUND, 6, "not found") /* no export or item of that name */           \
+  X(CONFIG, 7, "config")       /* a configuration Wasmtime rejects */         \
+  X(IO, 8, "io")               /* reading or writing a file failed */         \
+  X(HOST, 9, "host")           /* raised by a host function (wt_error_new) */ \
+  X(WASMTIME, 10, "wasmtime")  /* any other error reported by Wasmtime */
+
+typedef enum wt_error_kind {
+#define WT_X_(name, value, text) WT_ERROR_##name = value,
+  WT_ERROR_KINDS(WT_X_)
+#undef WT_X_
+} wt_error_kind_t;
+
+typedef struct wt_error wt_error_t;
+
+/*
+ * Trap codes, numbered as Wasmtime numbers them. Codes Wasmtime adds later
+ * pass through with their own numbers.
+ */
+typedef enum wt_trap_code {
+  WT_TRAP_STACK_OVERFLOW = 0,
+  WT_TRAP_MEMORY_OUT_OF_BOUNDS = 1,
+  WT_TRAP_HEAP_MISALIGNED = 2,
+  WT_TRAP_TABLE_OUT_OF_BOUNDS = 3,
+  WT_TRAP_INDIRECT_CALL_TO_NULL = 4,
+  WT_TRAP_BAD_SIGNATURE = 5,
+  WT_TRAP_INTEGER_OVERFLOW = 6,
+  WT_TRAP_INTEGER_DIVISION_BY_ZERO = 7,
+  WT_TRAP_BAD_CONVERSION_TO_INTEGER = 8,
+  WT_TRAP_UNREACHABLE = 9,
+  WT_TRAP_INTERRUPT = 10,
+  WT_TRAP_OUT_OF_FUEL = 11,
+  WT_TRAP_ATOMIC_WAIT_NON_SHARED_MEMORY = 12,
+  WT_TRAP_NULL_REFERENCE = 13,
+  WT_TRAP_ARRAY_OUT_OF_BOUNDS = 14,
+  WT_TRAP_ALLOCATION_TOO_LARGE = 15,
+  WT_TRAP_CAST_FAILURE = 16,
+  WT_TRAP_UNCAUGHT_EXCEPTION = 49,
+} wt_trap_code_t;
+
+/** One frame of a wasm backtrace, innermost first. Owned by its error. */
+typedef struct wt_frame {
+  uint32_t func_index;     /* index of the function in its module */
+  const char *func_name;   /* name from the name section, or NULL */
+  const char *module_name; /* module's name, or NULL */
+  size_t func_offset;      /* byte offset within the function's body */
+  size_t module_offset;    /* byte offset within the module's binary */
+} wt_frame_t;
+
+/** The error's kind. A NULL error gives 0. */
+WT_API wt_error_kind_t wt_error_kind(const wt_error_t *error);
+/** Static name of a kind ("trap", "link", ...); "unknown" if not a kind. */
+WT_API const char *wt_error_kind_name(wt_error_kind_t kind);
+/**
+ * The message, owned by the error (valid until wt_error_delete). Wasmtime's
+ * own message is kept intact. Never NULL; "" for a NULL error.
+ */
+WT_API const char *wt_error_message(const wt_error_t *error);
+/** True, with *code set, when the error is a trap that carries a code. */
+WT_API bool wt_error_trap_code(const wt_error_t *error, wt_trap_code_t *code);
+/** True, with *status set, when the error is a WASI exit (kind EXIT). */
+WT_API bool wt_error_exit_status(const wt_error_t *error, int *status);
+/** Number of wasm backtrace frames (0 when there is none). */
+WT_API size_t wt_error_frame_count(const wt_error_t *error);
+/** Frame `index` (0 = innermost), or NULL when out of range. */
+WT_API const wt_frame_t *wt_error_frame(const wt_error_t *error, size_t index);
+/**
+ * A new error of kind WT_ERROR_HOST with a copy of `message`. A host
+ * function returns it to trap the calling wasm; the wasm caller's caller then
+ * receives this same error back. Returns NULL only when out of memory.
+ */
+WT_API wt_error_t *wt_error_new(const char *message);
+/** Frees the error. NULL is a no-op. */
+WT_API void wt_error_delete(wt_error_t *error);
+
+/* ------------------------------------------------------------------------ */
+/* Config                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A configuration is a set of recorded settings; it is applied when an
+ * engine is made from it. Setters return true when the setting is accepted.
+ * A rejected setting (NULL config, a value out of range, a name that is not
+ * UTF-8 or not known) returns false and is remembered: wt_engine_new() then
+ * fails with it. Settings whose combination Wasmtime rejects are reported by
+ * wt_engine_new() with Wasmtime's message, as WT_ERROR_CONFIG.
+ *
+ * wt_engine_new() only reads the config: the caller still owns it, may reuse
+ * it for more engines and must free it with wt_config_delete().
+ */
+typedef struct wt_config wt_config_t;
+
+/** A new config with Wasmtime's defaults. Caller frees with
+ * wt_config_delete(). Returns NULL only when out of memory. */
+WT_API wt_config_t *wt_config_new(void);
+/** Frees the config. NULL is a no-op. Engines made from it are unaffected. */
+WT_API void wt_config_delete(wt_config_t *config);
+
+/* WebAssembly proposals, each on or off (Wasmtime's defaults otherwise). */
+WT_API bool wt_config_wasm_threads(wt_config_t *config, bool enable);
+WT_API bool wt_config_wasm_shared_memory(wt_config_t *config, bool enable);
+WT_API bool wt_config_wasm_tail_call(wt_config_t *config, bool enable);
+WT_API bool wt_config_wasm_reference_types(wt_config_t *config, bool enable);
+WT_API bool wt_config_wasm_function_references(wt_config_t *config,
+                                               bool enable);
+WT_API bool wt_config_wasm_gc(wt_config_t *config, bool enable);
+WT_API bool wt_config_wasm_simd(wt_config_t *config, bool enable);
+WT_API bool wt_config_wasm_relaxed_simd(wt_config_t *config, bool enable);
+WT_API bool wt_config_wasm_relaxed_simd_deterministic(wt_config_t *config,
+                                                      bool enable);
+WT_API bool wt_config_wasm_bulk_memory(wt_config_t *config, bool enable);
+WT_API bool wt_config_wasm_multi_value(wt_config_t *config, bool enable);
+WT_API bool wt_config_wasm_multi_memory(wt_config_t *config, bool enable);
+WT_API bool wt_config_wasm_memory64(wt_config_t *config, bool enable);
+WT_API bool wt_config_wasm_wide_arithmetic(wt_config_t *config, bool enable);
+WT_API bool wt_config_wasm_branch_hinting(wt_config_t *config, bool enable);
+WT_API bool wt_config_wasm_exceptions(wt_config_t *config, bool enable);
+WT_API bool wt_config_wasm_custom_page_sizes(wt_config_t *config,
+                                             bool enable);
+WT_API bool wt_config_wasm_stack_switching(wt_config_t *config, bool enable);
+
+/* Runtime behaviour. */
+/** Generate DWARF debug information for compiled code (for debuggers). */
+WT_API bool wt_config_debug_info(wt_config_t *config, bool enable);
+/** Count fuel; a store then runs only while it has fuel. */
+WT_API bool wt_config_consume_fuel(wt_config_t *config, bool enable);
+/** Check the engine's epoch against a store's deadline (timeouts). */
+WT_API bool wt_config_epoch_interruption(wt_config_t *config, bool enable);
+/** Maximum native stack, in bytes, wasm may use; 0 is rejected. */
+WT_API bool wt_config_max_wasm_stack(wt_config_t *config, size_t bytes);
+/** Native stack size for async calls; must exceed max_wasm_stack. */
+WT_API bool wt_config_async_stack_size(wt_config_t *config, size_t bytes);
+/** Whether GC support (the collector and GC refs) is compiled in at all. */
+WT_API bool wt_config_gc_support(wt_config_t *config, bool enable);
+/** Whether Wasmtime may use signals (virtual memory) to catch traps. */
+WT_API bool wt_config_signals_based_traps(wt_config_t *config, bool enable);
+/** Emit native unwind information for compiled code. */
+WT_API bool wt_config_native_unwind_info(wt_config_t *config, bool enable);
+
+/* Linear memories. */
+WT_API bool wt_config_memory_reservation(wt_config_t *config, uint64_t bytes);
+WT_API bool wt_config_memory_guard_size(wt_config_t *config, uint64_t bytes);
+WT_API bool wt_config_memory_reservation_for_growth(wt_config_t *config,
+                                                    uint64_t bytes);
+WT_API bool wt_config_memory_may_move(wt_config_t *config, bool enable);
+WT_API bool wt_config_memory_init_cow(wt_config_t *config, bool enable);
+
+/* Compilation. */
+typedef enum wt_strategy {
+  WT_STRATEGY_AUTO = 0,      /* Wasmtime picks (Cranelift) */
+  WT_STRATEGY_CRANELIFT = 1, /* the optimizing compiler */
+  WT_STRATEGY_WINCH = 2,     /* the fast baseline compiler */
+} wt_strategy_t;
+typedef enum wt_opt_level {
+  WT_OPT_NONE = 0,
+  WT_OPT_SPEED = 1,
+  WT_OPT_SPEED_AND_SIZE = 2,
+} wt_opt_level_t;
+typedef enum wt_regalloc {
+  WT_REGALLOC_BACKTRACKING = 0,
+  WT_REGALLOC_SINGLE_PASS = 1,
+} wt_regalloc_t;
+typedef enum wt_profiler {
+  WT_PROFILER_NONE = 0,
+  WT_PROFILER_JITDUMP = 1,
+  WT_PROFILER_VTUNE = 2,
+  WT_PROFILER_PERFMAP = 3,
+} wt_profiler_t;
+
+WT_API bool wt_config_strategy(wt_config_t *config, wt_strategy_t strategy);
+WT_API bool wt_config_opt_level(wt_config_t *config, wt_opt_level_t level);
+WT_API bool wt_config_regalloc(wt_config_t *config, wt_regalloc_t algorithm);
+WT_API bool wt_config_profiler(wt_config_t *config, wt_profiler_t profiler);
+WT_API bool wt_config_parallel_compilation(wt_config_t *config, bool enable);
+WT_API bool wt_config_cranelift_debug_verifier(wt_config_t *config,
+                                               bool enable);
+WT_API bool wt_config_cranelift_nan_canonicalization(wt_config_t *config,
+                                                     bool enable);
+/** Enable a boolean Cranelift setting by name (e.g. "has_avx"). */
+WT_API bool wt_config_cranelift_flag_enable(wt_config_t *config,
+                                            const char *flag);
+/** Set a Cranelift setting by name to a value (e.g. "opt_level", "none"). */
+WT_API bool wt_config_cranelift_flag_set(wt_config_t *config,
+                                         const char *flag, const char *value);
+/**
+ * Compile for a target triple, e.g. "x86_64-unknown-linux-gnu" or "pulley64"
+ * (the portable Pulley interpreter). An unknown triple is rejected here.
+ */
+WT_API bool wt_config_target(wt_config_t *config, const char *triple);
+/**
+ * Turn on the compilation cache. `toml_path` names a cache configuration
+ * file, or NULL for Wasmtime's default settings. A file that cannot be read or
+ * parsed is rejected here.
+ */
+WT_API bool wt_config_cache(wt_config_t *config, const char *toml_path);
+
+/**
+ * Use the pooling instance allocator (preallocated slots: fast
+ * instantiation, fixed limits) instead of on-demand allocation.
+ */
+WT_API bool wt_config_pooling_allocator(wt_config_t *config, bool enable);
+/**
+ * Set one limit of the pooling allocator by the name Wasmtime gives it:
+ * "total_core_instances", "total_memories", "total_tables", "total_stacks",
+ * "total_gc_heaps", "total_component_instances", "max_memory_size",
+ * "max_memories_per_module", "max_tables_per_module", "table_elements",
+ * "max_core_instance_size", "max_component_instance_size",
+ * "max_core_instances_per_component", "max_memories_per_component",
+ * "max_tables_per_component", "max_unused_warm_slots",
+ * "decommit_batch_size", "async_stack_keep_resident",
+ * "linear_memory_keep_resident", "table_keep_resident". Also turns the
+ * pooling allocator on. An unknown name or a value too large for the limit is
+ * rejected.
+ */
+WT_API bool wt_config_pooling(wt_config_t *config, const char *limit,
+                              uint64_t value);
+
+/**
+ * The message of the first setting this config rejected, or NULL if every
+ * setting was accepted. Owned by the config.
+ */
+WT_API const char *wt_config_rejected(const wt_config_t *config);
+
+/* ------------------------------------------------------------------------ */
+/* Engine                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * An engine compiles modules and is shared by stores. It is thread-safe. It
+ * is reference counted internally: stores, modules and linkers keep it alive,
+ * so the caller may delete it as soon as it has made them.
+ */
+typedef struct wt_engine wt_engine_t;
+
+/**
+ * Makes an engine from `config` (borrowed: read, not kept), or with
+ * Wasmtime's defaults when `config` is NULL.
+ * Fails: WT_ERROR_CONFIG for a setting the config rejected or a combination
+ * Wasmtime rejects (with Wasmtime's message); never aborts.
+ */
+WT_API wt_error_t *wt_engine_new(const wt_config_t *config,
+                                 wt_engine_t **out);
+/** Drops the caller's reference. NULL is a no-op. */
+WT_API void wt_engine_delete(wt_engine_t *engine);
+/**
+ * Advances the engine's epoch by one; stores whose epoch deadline is reached
+ * are interrupted. Safe to call from any thread, including a signal-free
+ * watchdog thread. Misuse (NULL or deleted engine) is ignored.
+ */
+WT_API void wt_engine_increment_epoch(wt_engine_t *engine);
+/** True when the engine runs wasm on the Pulley interpreter. */
+WT_API bool wt_engine_is_pulley(const wt_engine_t *engine);
+/**
+ * Whether `bytes`, made by wt_module_serialize(), can be loaded by this
+ * engine. NULL when they can; otherwise an error saying why (WT_ERROR_COMPILE
+ * for bytes of another Wasmtime version or incompatible settings, or that are
+ * not a precompiled module at all). Only pass bytes from a trusted source.
+ */
+WT_API wt_error_t *wt_engine_check_precompiled(wt_engine_t *engine,
+                                               const uint8_t *bytes,
+                                               size_t len);
+
+/* ------------------------------------------------------------------------ */
+/* Values                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/* Value kinds, numbered as Wasmtime's wasmtime_valkind_t. */
+typedef uint8_t wt_valkind_t;
+#define WT_I32 0
+#define WT_I64 1
+#define WT_F32 2
+#define WT_F64 3
+#define WT_V128 4
+#define WT_FUNCREF 5
+#define WT_EXTERNREF 6
+#define WT_ANYREF 7
+#define WT_EXNREF 8
+
+/** A function in a store. Owned by the store; copy it freely. The fields
+ * are private. A zero-filled wt_func_t is the null funcref. */
+typedef struct wt_func {
+  uint64_t store_id_;
+  void *raw_;
+  const void *sig_;
+} wt_func_t;
+
+/** An instance in a store. Owned by the store; copy it freely. */
+typedef struct wt_instance {
+  uint64_t store_id_;
+  size_t raw_;
+} wt_instance_t;
+
+/** A wasm value: a kind and the matching member of `of`. */
+typedef struct wt_val {
+  wt_valkind_t kind;
+  union {
+    int32_t i32;
+    int64_t i64;
+    float f32;
+    double f64;
+    uint8_t v128[16];
+    wt_func_t funcref;
+  } of;
+} wt_val_t;
+
+/** Static WAT name of a kind: "i32", "funcref", ...; "?" if unknown. */
+WT_API const char *wt_valkind_name(wt_valkind_t kind);
+
+/* ------------------------------------------------------------------------ */
+/* Store                                                                     */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A store holds instances and everything they create. Use a store from one
+ * thread at a time. Deleting a store frees everything in it; handles from it
+ * are then rejected as misuse when used with any other store.
+ */
+typedef struct wt_store wt_store_t;
+
+/**
+ * A new store in `engine` (which it keeps alive). `data` is the caller's,
+ * returned by wt_store_data(); `finalizer`, if not NULL, is called with it
+ * exactly once when the store is deleted.
+ * Fails: WT_ERROR_MISUSE for a NULL or deleted engine (the finalizer is then
+ * not called).
+ */
+WT_API wt_error_t *wt_store_new(wt_engine_t *engine, void *data,
+                                void (*finalizer)(void *), wt_store_t **out);
+/**
+ * Frees the store and everything in it. NULL is a no-op. Called from inside
+ * one of the store's host functions, the store is freed when the outermost
+ * call into it returns.
+ */
+WT_API void wt_store_delete(wt_store_t *store);
+/** The data given to wt_store_new(), or NULL for a NULL or deleted store. */
+WT_API void *wt_store_data(const wt_store_t *store);
+
+/* ------------------------------------------------------------------------ */
+/* Module                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/* A compiled module. Thread-safe; may be used with any store of its engine. */
+typedef struct wt_module wt_module_t;
+
+/**
+ * Compiles a module from `len` bytes of wasm binary, or of WAT text (a
+ * buffer that does not start with the wasm magic number is read as text).
+ * The bytes are borrowed for the duration of the call only.
+ * Fails: WT_ERROR_COMPILE with Wasmtime's message for invalid input.
+ */
+WT_API wt_error_t *wt_module_new(wt_engine_t *engine, const uint8_t *bytes,
+                                 size_t len, wt_module_t **out);
+/** Compiles a module from NUL-terminated WAT text. As wt_module_new(). */
+WT_API wt_error_t *wt_module_new_wat(wt_engine_t *engine, const char *wat,
+                                     wt_module_t **out);
+/** Frees the caller's module. NULL is a no-op. Instances keep working. */
+WT_API void wt_module_delete(wt_module_t *module);
+/**
+ * Serializes the compiled module. On success *bytes is a malloc()ed buffer
+ * of *len bytes that the caller frees with free().
+ */
+WT_API wt_error_t *wt_module_serialize(const wt_module_t *module,
+                                       uint8_t **bytes, size_t *len);
+/**
+ * Loads a module from wt_module_serialize() output. Only pass trusted bytes:
+ * Wasmtime checks the header, version and settings but not the machine code.
+ * Fails: WT_ERROR_COMPILE for incompatible or corrupt bytes.
+ */
+WT_API wt_error_t *wt_module_deserialize(wt_engine_t *engine,
+                                         const uint8_t *bytes, size_t len,
+                                         wt_module_t **out);
+
+/* ------------------------------------------------------------------------ */
+/* Host functions and calls                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* The context of a host function call. Valid only during that call. */
+typedef struct wt_caller wt_caller_t;
+
+/**
+ * A host function. `args` holds `nargs` values of the declared parameter
+ * types; `results` holds `nresults` slots already set to the declared result
+ * kinds with zero values: set their `of` members. Return NULL on success, or
+ * an error (e.g. from wt_error_new()) to trap the calling wasm: the error is
+ * taken over by wt and is what the outer call returns. Setting a result of
+ * another kind is reported as a misuse trap.
+ */
+typedef wt_error_t *(*wt_func_cb)(void *env, wt_caller_t *caller,
+                                  const wt_val_t *args, size_t nargs,
+                                  wt_val_t *results, size_t nresults);
+
+/** The store the calling wasm runs in. */
+WT_API wt_store_t *wt_caller_store(wt_caller_t *caller);
+
+/**
+ * Calls `func` with `nargs` arguments, writing `nresults` results.
+ * Fails: WT_ERROR_MISUSE when a count or a type is wrong (the message gives
+ * the signature) or the function is not in `store`; WT_ERROR_TRAP when wasm
+ * traps; a host function's own error when a host function failed.
+ */
+WT_API wt_error_t *wt_func_call(wt_store_t *store, const wt_func_t *func,
+                                const wt_val_t *args, size_t nargs,
+                                wt_val_t *results, size_t nresults);
+
+/* ------------------------------------------------------------------------ */
+/* Linker and instances                                                      */
+/* ------------------------------------------------------------------------ */
+
+/* Definitions by (module, name), used to satisfy a module's imports. */
+typedef struct wt_linker wt_linker_t;
+
+/** A new, empty linker for modules of `engine`. */
+WT_API wt_error_t *wt_linker_new(wt_engine_t *engine, wt_linker_t **out);
+/** Frees the linker. NULL is a no-op. Instances keep working. */
+WT_API void wt_linker_delete(wt_linker_t *linker);
+
+/**
+ * Defines a host function `module`.`name` with signature `sig`, written as
+ * "PARAMS -> RESULTS" with WAT type names separated by spaces or commas:
+ * "i32 i32 -> i32", "-> f64", "i64" (no results), "" (nothing). `env` is
+ * passed to `cb`; `finalizer`, if not NULL, is called with `env` once, when
+ * the definition is dropped (the linker and every store using it deleted) or
+ * right away when this call fails.
+ * Fails: WT_ERROR_MISUSE for a bad signature or NULL argument; WT_ERROR_LINK
+ * when the name is already defined.
+ */
+WT_API wt_error_t *wt_linker_define_func(wt_linker_t *linker,
+                                         const char *module, const char *name,
+                                         const char *sig, wt_func_cb cb,
+                                         void *env, void (*finalizer)(void *));
+/**
+ * Instantiates `module` in `store`, taking its imports from the linker.
+ * Fails: WT_ERROR_LINK for a missing or mismatched import; WT_ERROR_TRAP if
+ * the start function traps.
+ */
+WT_API wt_error_t *wt_linker_instantiate(const wt_linker_t *linker,
+                                         wt_store_t *store,
+                                         const wt_module_t *module,
+                                         wt_instance_t *out);
+
+/**
+ * The exported function `name` of `instance`.
+ * Fails: WT_ERROR_NOT_FOUND when there is no such export; WT_ERROR_MISUSE
+ * when the export is not a function or the instance is not in `store`.
+ */
+WT_API wt_error_t *wt_instance_func(wt_store_t *store,
+                                    const wt_instance_t *instance,
+                                    const char *name, wt_func_t *out);
+/** Looks up the exported function `name` and calls it: the two above. */
+WT_API wt_error_t *wt_instance_call(wt_store_t *store,
+                                    const wt_instance_t *instance,
+                                    const char *name, const wt_val_t *args,
+                                    size_t nargs, wt_val_t *results,
+                                    size_t nresults);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* WT_H */

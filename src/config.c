@@ -1,0 +1,470 @@
+/*
+ * wt_config_t: settings recorded in the order they were made and replayed
+ * onto a fresh wasm_config_t for each engine, so that a config can be reused
+ * and Wasmtime's own order-dependent rules (a target resets inferred CPU
+ * features, for one) apply exactly as the caller wrote them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+typedef enum { K_BOOL, K_SIZE, K_U64, K_ENUM, K_STR } knob_type;
+
+typedef union {
+  void (*b)(wasm_config_t *, bool);
+  void (*z)(wasm_config_t *, size_t);
+  void (*u)(wasm_config_t *, uint64_t);
+  void (*e)(wasm_config_t *, uint8_t);
+} setter;
+
+typedef enum {
+  OP_SET,            /* a plain setter with a value */
+  OP_TARGET,         /* s1 = triple */
+  OP_FLAG_ENABLE,    /* s1 = flag */
+  OP_FLAG_SET,       /* s1 = flag, s2 = value */
+  OP_CACHE,          /* s1 = path or NULL */
+  OP_POOLING,        /* value = on/off */
+  OP_POOLING_LIMIT,  /* s1 = limit name, value */
+} op_kind;
+
+typedef struct {
+  op_kind kind;
+  const char *name;
+  knob_type type;
+  setter fn;
+  uint64_t value;
+  char *s1, *s2;
+} op;
+
+struct wt_config {
+  uint32_t magic;
+  op *ops;
+  size_t nops, cap;
+  char *rejected; /* first rejected setting's message */
+};
+
+wt_config_t *wt_config_new(void) {
+  wt_config_t *c = calloc(1, sizeof *c);
+  if (c)
+    c->magic = WT_MAGIC_CONFIG;
+  return c;
+}
+
+void wt_config_delete(wt_config_t *c) {
+  if (!c || c->magic != WT_MAGIC_CONFIG)
+    return;
+  for (size_t i = 0; i < c->nops; i++) {
+    free(c->ops[i].s1);
+    free(c->ops[i].s2);
+  }
+  free(c->ops);
+  free(c->rejected);
+  c->magic = WT_MAGIC_DEAD;
+  free(c);
+}
+
+const char *wt_config_rejected(const wt_config_t *c) {
+  if (!c || c->magic != WT_MAGIC_CONFIG)
+    return "not a live wt_config_t";
+  return c->rejected;
+}
+
+static bool config_ok(const wt_config_t *c) {
+  return c && c->magic == WT_MAGIC_CONFIG;
+}
+
+/* Records the first rejection and returns false. */
+static bool reject(wt_config_t *c, const char *fn, const char *what) {
+  if (config_ok(c) && !c->rejected) {
+    size_t n = strlen(fn) + strlen(what) + 3;
+    c->rejected = malloc(n);
+    if (c->rejected)
+      snprintf(c->rejected, n, "%s: %s", fn, what);
+  }
+  return false;
+}
+
+static bool push(wt_config_t *c, op o) {
+  if (c->nops == c->cap) {
+    size_t cap = c->cap ? c->cap * 2 : 16;
+    op *ops = realloc(c->ops, cap * sizeof *ops);
+    if (!ops) {
+      free(o.s1);
+      free(o.s2);
+      return reject(c, o.name, "out of memory");
+    }
+    c->ops = ops;
+    c->cap = cap;
+  }
+  c->ops[c->nops++] = o;
+  return true;
+}
+
+static bool set_knob(wt_config_t *c, const char *fn, knob_type type,
+                     setter s, uint64_t value) {
+  if (!config_ok(c))
+    return false;
+  op o = {OP_SET, fn, type, s, value, NULL, NULL};
+  return push(c, o);
+}
+
+/* Copies a NUL-terminated UTF-8 string argument, or rejects it. */
+static bool take_str(wt_config_t *c, const char *fn, const char *what,
+                     const char *s, char **out) {
+  if (!s) {
+    char m[96];
+    snprintf(m, sizeof m, "%s is NULL", what);
+    return reject(c, fn, m);
+  }
+  if (!wt__utf8_valid(s, strlen(s))) {
+    char m[96];
+    snprintf(m, sizeof m, "%s is not valid UTF-8", what);
+    return reject(c, fn, m);
+  }
+  *out = wt__strdup(s);
+  if (!*out)
+    return reject(c, fn, "out of memory");
+  return true;
+}
+
+/* ---- plain knobs ---- */
+
+#define WT_BOOL_KNOBS(X)                                                       \
+  X(wasm_threads, wasmtime_config_wasm_threads_set)                            \
+  X(wasm_shared_memory, wasmtime_config_shared_memory_set)                     \
+  X(wasm_tail_call, wasmtime_config_wasm_tail_call_set)                        \
+  X(wasm_reference_types, wasmtime_config_wasm_reference_types_set)            \
+  X(wasm_function_references, wasmtime_config_wasm_function_references_set)    \
+  X(wasm_gc, wasmtime_config_wasm_gc_set)                                      \
+  X(wasm_simd, wasmtime_config_wasm_simd_set)                                  \
+  X(wasm_relaxed_simd, wasmtime_config_wasm_relaxed_simd_set)                  \
+  X(wasm_relaxed_simd_deterministic,                                           \
+    wasmtime_config_wasm_relaxed_simd_deterministic_set)                       \
+  X(wasm_bulk_memory, wasmtime_config_wasm_bulk_memory_set)                    \
+  X(wasm_multi_value, wasmtime_config_wasm_multi_value_set)                    \
+  X(wasm_multi_memory, wasmtime_config_wasm_multi_memory_set)                  \
+  X(wasm_memory64, wasmtime_config_wasm_memory64_set)                          \
+  X(wasm_wide_arithmetic, wasmtime_config_wasm_wide_arithmetic_set)            \
+  X(wasm_branch_hinting, wasmtime_config_wasm_branch_hinting_set)              \
+  X(wasm_exceptions, wasmtime_config_wasm_exceptions_set)                      \
+  X(wasm_custom_page_sizes, wasmtime_config_wasm_custom_page_sizes_set)        \
+  X(wasm_stack_switching, wasmtime_config_wasm_stack_switching_set)            \
+  X(debug_info, wasmtime_config_debug_info_set)                                \
+  X(consume_fuel, wasmtime_config_consume_fuel_set)                            \
+  X(epoch_interruption, wasmtime_config_epoch_interruption_set)                \
+  X(gc_support, wasmtime_config_gc_support_set)                                \
+  X(signals_based_traps, wasmtime_config_signals_based_traps_set)              \
+  X(native_unwind_info, wasmtime_config_native_unwind_info_set)                \
+  X(memory_may_move, wasmtime_config_memory_may_move_set)                      \
+  X(memory_init_cow, wasmtime_config_memory_init_cow_set)                      \
+  X(parallel_compilation, wasmtime_config_parallel_compilation_set)            \
+  X(cranelift_debug_verifier, wasmtime_config_cranelift_debug_verifier_set)    \
+  X(cranelift_nan_canonicalization,                                            \
+    wasmtime_config_cranelift_nan_canonicalization_set)
+
+#define WT_SIZE_KNOBS(X)                                                       \
+  X(max_wasm_stack, wasmtime_config_max_wasm_stack_set)                        \
+  X(async_stack_size, wasmtime_config_async_stack_size_set)
+
+#define WT_U64_KNOBS(X)                                                        \
+  X(memory_reservation, wasmtime_config_memory_reservation_set)                \
+  X(memory_guard_size, wasmtime_config_memory_guard_size_set)                  \
+  X(memory_reservation_for_growth,                                             \
+    wasmtime_config_memory_reservation_for_growth_set)
+
+#define DEFINE_BOOL(name, fn)                                                  \
+  bool wt_config_##name(wt_config_t *c, bool v) {                              \
+    setter s = {.b = fn};                                                      \
+    return set_knob(c, "wt_config_" #name, K_BOOL, s, v);                      \
+  }
+#define DEFINE_SIZE(name, fn)                                                  \
+  bool wt_config_##name(wt_config_t *c, size_t v) {                            \
+    setter s = {.z = fn};                                                      \
+    return set_knob(c, "wt_config_" #name, K_SIZE, s, v);                      \
+  }
+#define DEFINE_U64(name, fn)                                                   \
+  bool wt_config_##name(wt_config_t *c, uint64_t v) {                          \
+    setter s = {.u = fn};                                                      \
+    return set_knob(c, "wt_config_" #name, K_U64, s, v);                       \
+  }
+WT_BOOL_KNOBS(DEFINE_BOOL)
+WT_SIZE_KNOBS(DEFINE_SIZE)
+WT_U64_KNOBS(DEFINE_U64)
+
+/* ---- enum knobs ---- */
+
+static bool set_enum(wt_config_t *c, const char *fn, int v, int max,
+                     void (*f)(wasm_config_t *, uint8_t)) {
+  if (!config_ok(c))
+    return false;
+  if (v < 0 || v > max) {
+    char m[64];
+    snprintf(m, sizeof m, "%d is not a valid value (0..%d)", v, max);
+    return reject(c, fn, m);
+  }
+  setter s = {.e = f};
+  return set_knob(c, fn, K_ENUM, s, (uint64_t)v);
+}
+
+bool wt_config_strategy(wt_config_t *c, wt_strategy_t v) {
+  return set_enum(c, __func__, (int)v, WT_STRATEGY_WINCH,
+                  wasmtime_config_strategy_set);
+}
+bool wt_config_opt_level(wt_config_t *c, wt_opt_level_t v) {
+  return set_enum(c, __func__, (int)v, WT_OPT_SPEED_AND_SIZE,
+                  wasmtime_config_cranelift_opt_level_set);
+}
+bool wt_config_regalloc(wt_config_t *c, wt_regalloc_t v) {
+  return set_enum(c, __func__, (int)v, WT_REGALLOC_SINGLE_PASS,
+                  wasmtime_config_cranelift_regalloc_algorithm_set);
+}
+bool wt_config_profiler(wt_config_t *c, wt_profiler_t v) {
+  return set_enum(c, __func__, (int)v, WT_PROFILER_PERFMAP,
+                  wasmtime_config_profiler_set);
+}
+
+/* ---- string knobs ---- */
+
+bool wt_config_cranelift_flag_enable(wt_config_t *c, const char *flag) {
+  op o = {OP_FLAG_ENABLE, __func__, K_STR, {0}, 0, NULL, NULL};
+  if (!config_ok(c) || !take_str(c, __func__, "flag", flag, &o.s1))
+    return false;
+  return push(c, o);
+}
+
+bool wt_config_cranelift_flag_set(wt_config_t *c, const char *flag,
+                                  const char *value) {
+  op o = {OP_FLAG_SET, __func__, K_STR, {0}, 0, NULL, NULL};
+  if (!config_ok(c) || !take_str(c, __func__, "flag", flag, &o.s1))
+    return false;
+  if (!take_str(c, __func__, "value", value, &o.s2)) {
+    free(o.s1);
+    return false;
+  }
+  return push(c, o);
+}
+
+/* Tries a setting that Wasmtime checks when it is made on a scratch config,
+ * so that a bad value is rejected by the setter itself. */
+static bool probe_setting(wt_config_t *c, const char *fn, op_kind kind,
+                          const char *arg) {
+  wasm_config_t *scratch = wasm_config_new();
+  if (!scratch)
+    return reject(c, fn, "out of memory");
+  wasmtime_error_t *err = NULL;
+  if (kind == OP_TARGET)
+    err = wasmtime_config_target_set(scratch, arg);
+  else
+    err = wasmtime_config_cache_config_load(scratch, arg);
+  wasm_config_delete(scratch);
+  if (!err)
+    return true;
+  wasm_byte_vec_t msg;
+  wasmtime_error_message(err, &msg);
+  char *m = malloc(msg.size + 1);
+  if (m) {
+    memcpy(m, msg.data, msg.size);
+    m[msg.size] = '\0';
+  }
+  wasm_byte_vec_delete(&msg);
+  wasmtime_error_delete(err);
+  reject(c, fn, m ? m : "rejected by Wasmtime");
+  free(m);
+  return false;
+}
+
+bool wt_config_target(wt_config_t *c, const char *triple) {
+  op o = {OP_TARGET, __func__, K_STR, {0}, 0, NULL, NULL};
+  if (!config_ok(c) || !take_str(c, __func__, "triple", triple, &o.s1))
+    return false;
+  if (!probe_setting(c, __func__, OP_TARGET, o.s1)) {
+    free(o.s1);
+    return false;
+  }
+  return push(c, o);
+}
+
+bool wt_config_cache(wt_config_t *c, const char *toml_path) {
+  op o = {OP_CACHE, __func__, K_STR, {0}, 0, NULL, NULL};
+  if (!config_ok(c))
+    return false;
+  if (toml_path && !take_str(c, __func__, "path", toml_path, &o.s1))
+    return false;
+  if (!probe_setting(c, __func__, OP_CACHE, o.s1)) {
+    free(o.s1);
+    return false;
+  }
+  return push(c, o);
+}
+
+/* ---- pooling allocator ---- */
+
+typedef struct {
+  const char *name;
+  void (*u32)(wasmtime_pooling_allocation_config_t *, uint32_t);
+  void (*sz)(wasmtime_pooling_allocation_config_t *, size_t);
+} pool_limit;
+
+#define P32(n) {#n, wasmtime_pooling_allocation_config_##n##_set, NULL}
+#define PSZ(n) {#n, NULL, wasmtime_pooling_allocation_config_##n##_set}
+static const pool_limit pool_limits[] = {
+    P32(max_unused_warm_slots),
+    PSZ(decommit_batch_size),
+    PSZ(async_stack_keep_resident),
+    PSZ(linear_memory_keep_resident),
+    PSZ(table_keep_resident),
+    P32(total_component_instances),
+    PSZ(max_component_instance_size),
+    P32(max_core_instances_per_component),
+    P32(max_memories_per_component),
+    P32(max_tables_per_component),
+    P32(total_memories),
+    P32(total_tables),
+    P32(total_stacks),
+    P32(total_core_instances),
+    PSZ(max_core_instance_size),
+    P32(max_tables_per_module),
+    PSZ(table_elements),
+    P32(max_memories_per_module),
+    PSZ(max_memory_size),
+    P32(total_gc_heaps),
+};
+#undef P32
+#undef PSZ
+
+static const pool_limit *find_limit(const char *name) {
+  for (size_t i = 0; i < sizeof pool_limits / sizeof pool_limits[0]; i++)
+    if (strcmp(pool_limits[i].name, name) == 0)
+      return &pool_limits[i];
+  return NULL;
+}
+
+bool wt_config_pooling_allocator(wt_config_t *c, bool enable) {
+  if (!config_ok(c))
+    return false;
+  op o = {OP_POOLING, __func__, K_BOOL, {0}, enable, NULL, NULL};
+  return push(c, o);
+}
+
+bool wt_config_pooling(wt_config_t *c, const char *limit, uint64_t value) {
+  op o = {OP_POOLING_LIMIT, __func__, K_U64, {0}, value, NULL, NULL};
+  if (!config_ok(c) || !take_str(c, __func__, "limit", limit, &o.s1))
+    return false;
+  const pool_limit *l = find_limit(o.s1);
+  char m[160];
+  if (!l) {
+    snprintf(m, sizeof m, "unknown pooling limit \"%.100s\"", o.s1);
+    free(o.s1);
+    return reject(c, __func__, m);
+  }
+  if ((l->u32 && value > UINT32_MAX) || (l->sz && value > SIZE_MAX)) {
+    snprintf(m, sizeof m, "%llu is too large for %s",
+             (unsigned long long)value, l->name);
+    free(o.s1);
+    return reject(c, __func__, m);
+  }
+  return push(c, o);
+}
+
+/* ---- building ---- */
+
+wasm_config_t *wt__config_build(const wt_config_t *c) {
+  wasm_config_t *w = wasm_config_new();
+  if (!w || !c)
+    return w;
+  bool pooling = false;
+  wasmtime_pooling_allocation_config_t *pool = NULL;
+  for (size_t i = 0; i < c->nops; i++) {
+    const op *o = &c->ops[i];
+    wasmtime_error_t *err = NULL;
+    switch (o->kind) {
+    case OP_SET:
+      switch (o->type) {
+      case K_BOOL:
+        o->fn.b(w, o->value != 0);
+        break;
+      case K_SIZE:
+        o->fn.z(w, (size_t)o->value);
+        break;
+      case K_U64:
+        o->fn.u(w, o->value);
+        break;
+      case K_ENUM:
+        o->fn.e(w, (uint8_t)o->value);
+        break;
+      case K_STR:
+        break;
+      }
+      break;
+    case OP_TARGET:
+      err = wasmtime_config_target_set(w, o->s1);
+      break;
+    case OP_FLAG_ENABLE:
+      wasmtime_config_cranelift_flag_enable(w, o->s1);
+      break;
+    case OP_FLAG_SET:
+      wasmtime_config_cranelift_flag_set(w, o->s1, o->s2);
+      break;
+    case OP_CACHE:
+      err = wasmtime_config_cache_config_load(w, o->s1);
+      break;
+    case OP_POOLING:
+      pooling = o->value != 0;
+      break;
+    case OP_POOLING_LIMIT: {
+      const pool_limit *l = find_limit(o->s1);
+      if (!pool)
+        pool = wasmtime_pooling_allocation_config_new();
+      if (l && pool) {
+        if (l->u32)
+          l->u32(pool, (uint32_t)o->value);
+        else
+          l->sz(pool, (size_t)o->value);
+      }
+      pooling = true;
+      break;
+    }
+    }
+    if (err) /* checked when the setting was made; cannot recur */
+      wasmtime_error_delete(err);
+  }
+  if (pooling) {
+    if (!pool)
+      pool = wasmtime_pooling_allocation_config_new();
+    if (pool)
+      wasmtime_pooling_allocation_strategy_set(w, pool);
+  }
+  if (pool)
+    wasmtime_pooling_allocation_config_delete(pool);
+  return w;
+}
+
+char *wt__config_key(const wt_config_t *c, size_t *len) {
+  size_t cap = 64, n = 0;
+  char *k = malloc(cap);
+  for (size_t i = 0; k && i < c->nops; i++) {
+    const op *o = &c->ops[i];
+    const char *s1 = o->s1 ? o->s1 : "", *s2 = o->s2 ? o->s2 : "";
+    size_t need = strlen(s1) + strlen(s2) + 128;
+    while (k && n + need > cap) {
+      cap *= 2;
+      char *nk = realloc(k, cap);
+      if (!nk)
+        free(k);
+      k = nk;
+    }
+    if (!k)
+      break;
+    int m = snprintf(k + n, cap - n, "%d|%s|%llu|%s|%s;", (int)o->kind,
+                     o->kind == OP_SET ? o->name : "",
+                     (unsigned long long)o->value, s1, s2);
+    n += m > 0 ? (size_t)m : 0;
+  }
+  if (k)
+    k[n] = '\0';
+  *len = k ? n : 0;
+  return k;
+}
+

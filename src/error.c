@@ -1,0 +1,263 @@
+/* wt_error_t: the one error type for every failure. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct wt_error {
+  wt_error_kind_t kind;
+  char *message;
+  bool has_code;
+  wt_trap_code_t code;
+  bool has_status;
+  int status;
+  size_t nframes;
+  wt_frame_t *frames;
+};
+
+static char *vformat(const char *fmt, va_list ap) {
+  va_list copy;
+  va_copy(copy, ap);
+  int n = vsnprintf(NULL, 0, fmt, copy);
+  va_end(copy);
+  if (n < 0)
+    n = 0;
+  char *s = malloc((size_t)n + 1);
+  if (s)
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+  return s;
+}
+
+static wt_error_t *error_alloc(wt_error_kind_t kind, char *message) {
+  wt_error_t *e = calloc(1, sizeof *e);
+  if (!e) {
+    free(message);
+    return NULL;
+  }
+  e->kind = kind;
+  e->message = message ? message : wt__strdup("out of memory");
+  return e;
+}
+
+wt_error_t *wt__error(wt_error_kind_t kind, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *msg = vformat(fmt, ap);
+  va_end(ap);
+  return error_alloc(kind, msg);
+}
+
+wt_error_t *wt__misuse(const char *fn, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *detail = vformat(fmt, ap);
+  va_end(ap);
+  wt_error_t *e =
+      wt__error(WT_ERROR_MISUSE, "%s: %s", fn, detail ? detail : "misuse");
+  free(detail);
+  return e;
+}
+
+static char *name_dup(const wasm_name_t *name) {
+  if (!name || !name->data)
+    return NULL;
+  char *s = malloc(name->size + 1);
+  if (s) {
+    memcpy(s, name->data, name->size);
+    s[name->size] = '\0';
+  }
+  return s;
+}
+
+static void take_frames(wt_error_t *e, wasm_frame_vec_t *vec) {
+  if (vec->size == 0) {
+    wasm_frame_vec_delete(vec);
+    return;
+  }
+  e->frames = calloc(vec->size, sizeof *e->frames);
+  if (e->frames) {
+    e->nframes = vec->size;
+    for (size_t i = 0; i < vec->size; i++) {
+      const wasm_frame_t *f = vec->data[i];
+      wt_frame_t *out = &e->frames[i];
+      out->func_index = wasm_frame_func_index(f);
+      out->func_offset = wasm_frame_func_offset(f);
+      out->module_offset = wasm_frame_module_offset(f);
+      out->func_name = name_dup(wasmtime_frame_func_name(f));
+      out->module_name = name_dup(wasmtime_frame_module_name(f));
+    }
+  }
+  wasm_frame_vec_delete(vec);
+}
+
+/* Wasmtime's message vectors may or may not end in a NUL; copy either. */
+static char *message_dup(const wasm_byte_vec_t *v) {
+  size_t n = v->size;
+  if (n > 0 && v->data[n - 1] == '\0')
+    n--;
+  char *s = malloc(n + 1);
+  if (s) {
+    memcpy(s, v->data, n);
+    s[n] = '\0';
+  }
+  return s;
+}
+
+wt_error_t *wt__from_wasmtime(wt_error_kind_t kind, wasmtime_error_t *err) {
+  wasm_byte_vec_t msg;
+  wasmtime_error_message(err, &msg);
+  wt_error_t *e = error_alloc(kind, message_dup(&msg));
+  wasm_byte_vec_delete(&msg);
+  if (e) {
+    int status;
+    if (wasmtime_error_exit_status(err, &status)) {
+      e->kind = WT_ERROR_EXIT;
+      e->has_status = true;
+      e->status = status;
+    }
+    wasm_frame_vec_t frames;
+    wasmtime_error_wasm_trace(err, &frames);
+    take_frames(e, &frames);
+  }
+  wasmtime_error_delete(err);
+  return e;
+}
+
+wt_error_t *wt__from_trap(wasm_trap_t *trap) {
+  wasm_message_t msg;
+  wasm_trap_message(trap, &msg);
+  wt_error_t *e = error_alloc(WT_ERROR_TRAP, message_dup(&msg));
+  wasm_byte_vec_delete(&msg);
+  if (e) {
+    wasmtime_trap_code_t code;
+    if (wasmtime_trap_code(trap, &code)) {
+      e->has_code = true;
+      e->code = (wt_trap_code_t)code;
+    }
+    wasm_frame_vec_t frames;
+    wasm_trap_trace(trap, &frames);
+    take_frames(e, &frames);
+  }
+  wasm_trap_delete(trap);
+  return e;
+}
+
+wasm_trap_t *wt__to_trap(const wt_error_t *error) {
+  if (error && error->has_code && error->kind == WT_ERROR_TRAP)
+    return wasmtime_trap_new_code((wasmtime_trap_code_t)error->code);
+  const char *m = error ? error->message : "host function failed";
+  return wasmtime_trap_new(m, strlen(m));
+}
+
+/* ---- public ---- */
+
+wt_error_kind_t wt_error_kind(const wt_error_t *error) {
+  return error ? error->kind : (wt_error_kind_t)0;
+}
+
+const char *wt_error_kind_name(wt_error_kind_t kind) {
+  switch (kind) {
+#define WT_X_(name, value, text)                                               \
+  case WT_ERROR_##name:                                                        \
+    return text;
+    WT_ERROR_KINDS(WT_X_)
+#undef WT_X_
+  }
+  return "unknown";
+}
+
+const char *wt_error_message(const wt_error_t *error) {
+  return error ? error->message : "";
+}
+
+bool wt_error_trap_code(const wt_error_t *error, wt_trap_code_t *code) {
+  if (!error || !error->has_code)
+    return false;
+  if (code)
+    *code = error->code;
+  return true;
+}
+
+bool wt_error_exit_status(const wt_error_t *error, int *status) {
+  if (!error || !error->has_status)
+    return false;
+  if (status)
+    *status = error->status;
+  return true;
+}
+
+size_t wt_error_frame_count(const wt_error_t *error) {
+  return error ? error->nframes : 0;
+}
+
+const wt_frame_t *wt_error_frame(const wt_error_t *error, size_t index) {
+  if (!error || index >= error->nframes)
+    return NULL;
+  return &error->frames[index];
+}
+
+wt_error_t *wt_error_new(const char *message) {
+  return error_alloc(WT_ERROR_HOST, wt__strdup(message ? message : ""));
+}
+
+void wt_error_delete(wt_error_t *error) {
+  if (!error)
+    return;
+  for (size_t i = 0; i < error->nframes; i++) {
+    free((char *)error->frames[i].func_name);
+    free((char *)error->frames[i].module_name);
+  }
+  free(error->frames);
+  free(error->message);
+  free(error);
+}
+
+/* ---- utilities ---- */
+
+char *wt__strdup(const char *s) {
+  size_t n = strlen(s);
+  char *d = malloc(n + 1);
+  if (d)
+    memcpy(d, s, n + 1);
+  return d;
+}
+
+bool wt__utf8_valid(const char *str, size_t len) {
+  const unsigned char *s = (const unsigned char *)str;
+  size_t i = 0;
+  while (i < len) {
+    unsigned c = s[i];
+    size_t n;
+    uint32_t cp;
+    if (c < 0x80) {
+      i++;
+      continue;
+    } else if ((c & 0xe0) == 0xc0) {
+      n = 1;
+      cp = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+      n = 2;
+      cp = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+      n = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + n >= len)
+      return false;
+    for (size_t k = 1; k <= n; k++) {
+      if ((s[i + k] & 0xc0) != 0x80)
+        return false;
+      cp = (cp << 6) | (s[i + k] & 0x3f);
+    }
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+        (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+      return false;
+    i += n + 1;
+  }
+  return true;
+}

@@ -1,0 +1,404 @@
+/* Functions: signatures, calls into wasm and host functions. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* ---- signatures ---- */
+
+/* Maps a Wasmtime value type to a wt kind; `plain` is cleared for reference
+ * types wt cannot check by kind alone (non-nullable or concrete types). */
+static bool kind_of(const wasm_valtype_t *vt, wt_valkind_t *kind,
+                    bool *plain) {
+  wasmtime_valtype_t t;
+  wasmtime_valtype_new(vt, &t);
+  bool ok = true;
+  switch (t.kind) {
+  case WASMTIME_VALTYPE_KIND_I32:
+    *kind = WT_I32;
+    break;
+  case WASMTIME_VALTYPE_KIND_I64:
+    *kind = WT_I64;
+    break;
+  case WASMTIME_VALTYPE_KIND_F32:
+    *kind = WT_F32;
+    break;
+  case WASMTIME_VALTYPE_KIND_F64:
+    *kind = WT_F64;
+    break;
+  case WASMTIME_VALTYPE_KIND_V128:
+    *kind = WT_V128;
+    break;
+  case WASMTIME_VALTYPE_KIND_REF:
+    switch (t.reftype.heaptype.kind) {
+    case WASMTIME_HEAPTYPE_KIND_FUNC:
+    case WASMTIME_HEAPTYPE_KIND_CONCRETE_FUNC:
+    case WASMTIME_HEAPTYPE_KIND_NOFUNC:
+      *kind = WT_FUNCREF;
+      break;
+    case WASMTIME_HEAPTYPE_KIND_EXTERN:
+    case WASMTIME_HEAPTYPE_KIND_NOEXTERN:
+      *kind = WT_EXTERNREF;
+      break;
+    case WASMTIME_HEAPTYPE_KIND_EXN:
+    case WASMTIME_HEAPTYPE_KIND_CONCRETE_EXN:
+    case WASMTIME_HEAPTYPE_KIND_NOEXN:
+      *kind = WT_EXNREF;
+      break;
+    default:
+      *kind = WT_ANYREF;
+      break;
+    }
+    if (!t.reftype.nullable ||
+        !(t.reftype.heaptype.kind == WASMTIME_HEAPTYPE_KIND_FUNC ||
+          t.reftype.heaptype.kind == WASMTIME_HEAPTYPE_KIND_EXTERN))
+      *plain = false;
+    break;
+  default:
+    ok = false;
+  }
+  wasmtime_valtype_delete(&t);
+  return ok;
+}
+
+static void append(char *buf, size_t cap, size_t *n, const char *s) {
+  size_t len = strlen(s);
+  if (*n + len < cap) {
+    memcpy(buf + *n, s, len + 1);
+    *n += len;
+  }
+}
+
+static char *sig_text(const wt__sig *s) {
+  size_t cap = 32 + 10 * (s->nparams + s->nresults), n = 0;
+  char *buf = malloc(cap);
+  if (!buf)
+    return NULL;
+  buf[0] = '\0';
+  append(buf, cap, &n, "(func");
+  for (size_t i = 0; i < s->nparams + s->nresults; i++) {
+    if (i == 0 && s->nparams > 0)
+      append(buf, cap, &n, " (param");
+    if (i == s->nparams) {
+      if (s->nparams > 0)
+        append(buf, cap, &n, ")");
+      append(buf, cap, &n, " (result");
+    }
+    append(buf, cap, &n, " ");
+    append(buf, cap, &n, wt_valkind_name(s->kinds[i]));
+  }
+  if (s->nparams + s->nresults > 0)
+    append(buf, cap, &n, ")");
+  append(buf, cap, &n, ")");
+  return buf;
+}
+
+static bool vec_equal(const wasm_valtype_vec_t *a,
+                      const wasm_valtype_vec_t *b) {
+  if (a->size != b->size)
+    return false;
+  for (size_t i = 0; i < a->size; i++)
+    if (!wasmtime_wasm_valtype_equal(a->data[i], b->data[i]))
+      return false;
+  return true;
+}
+
+static bool functype_equal(const wasm_functype_t *a,
+                           const wasm_functype_t *b) {
+  return vec_equal(wasm_functype_params(a), wasm_functype_params(b)) &&
+         vec_equal(wasm_functype_results(a), wasm_functype_results(b));
+}
+
+const wt__sig *wt__sig_of(wt_engine_t *engine, const wasm_functype_t *type) {
+  const wasm_valtype_vec_t *ps = wasm_functype_params(type);
+  const wasm_valtype_vec_t *rs = wasm_functype_results(type);
+  size_t n = ps->size + rs->size;
+  wt__sig *s = calloc(1, sizeof *s + n);
+  if (!s)
+    return NULL;
+  s->nparams = ps->size;
+  s->nresults = rs->size;
+  s->plain = true;
+  bool result_plain = true;
+  for (size_t i = 0; i < n; i++) {
+    bool *plain = i < ps->size ? &s->plain : &result_plain;
+    const wasm_valtype_t *vt =
+        i < ps->size ? ps->data[i] : rs->data[i - ps->size];
+    if (!kind_of(vt, &s->kinds[i], plain)) {
+      free(s);
+      return NULL;
+    }
+  }
+  pthread_mutex_lock(&engine->lock);
+  for (wt__sig *o = engine->sigs; o; o = o->next) {
+    if (o->nparams == s->nparams && o->nresults == s->nresults &&
+        memcmp(o->kinds, s->kinds, n) == 0 &&
+        functype_equal(o->type, type)) {
+      pthread_mutex_unlock(&engine->lock);
+      free(s);
+      return o;
+    }
+  }
+  s->type = wasm_functype_copy(type);
+  s->text = sig_text(s);
+  if (!s->type || !s->text) {
+    pthread_mutex_unlock(&engine->lock);
+    if (s->type)
+      wasm_functype_delete(s->type);
+    free(s->text);
+    free(s);
+    return NULL;
+  }
+  s->next = engine->sigs;
+  engine->sigs = s;
+  pthread_mutex_unlock(&engine->lock);
+  return s;
+}
+
+static wasm_valtype_t *valtype_new(wt_valkind_t k) {
+  switch (k) {
+  case WT_I32:
+    return wasm_valtype_new(WASM_I32);
+  case WT_I64:
+    return wasm_valtype_new(WASM_I64);
+  case WT_F32:
+    return wasm_valtype_new(WASM_F32);
+  case WT_F64:
+    return wasm_valtype_new(WASM_F64);
+  case WT_V128:
+    return wasmtime_wasm_valtype_v128();
+  case WT_FUNCREF:
+    return wasm_valtype_new(WASM_FUNCREF);
+  case WT_EXTERNREF:
+    return wasm_valtype_new(WASM_EXTERNREF);
+  }
+  return NULL;
+}
+
+/* Parses one type name at *p; returns false at end of the list. */
+static int parse_kind(const char **p, wt_valkind_t *k) {
+  while (**p == ' ' || **p == ',' || **p == '\t')
+    (*p)++;
+  if (**p == '\0' || (**p == '-' && (*p)[1] == '>'))
+    return 0;
+  static const struct {
+    const char *name;
+    wt_valkind_t kind;
+  } names[] = {{"i32", WT_I32},         {"i64", WT_I64},
+               {"f32", WT_F32},         {"f64", WT_F64},
+               {"v128", WT_V128},       {"funcref", WT_FUNCREF},
+               {"externref", WT_EXTERNREF}};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    size_t len = strlen(names[i].name);
+    if (strncmp(*p, names[i].name, len) == 0 &&
+        ((*p)[len] == '\0' || (*p)[len] == ' ' || (*p)[len] == ',' ||
+         (*p)[len] == '\t' || (*p)[len] == '-')) {
+      *k = names[i].kind;
+      *p += len;
+      return 1;
+    }
+  }
+  return -1;
+}
+
+const wt__sig *wt__sig_parse(wt_engine_t *engine, const char *fn,
+                             const char *text, wt_error_t **err) {
+  if (!text) {
+    *err = wt__misuse(fn, "signature is NULL");
+    return NULL;
+  }
+  wasm_valtype_vec_t lists[2];
+  wasm_valtype_t *items[2][64];
+  size_t counts[2] = {0, 0};
+  const char *p = text;
+  for (int side = 0; side < 2; side++) {
+    wt_valkind_t k;
+    int r;
+    while ((r = parse_kind(&p, &k)) == 1) {
+      if (counts[side] == 64) {
+        r = -2;
+        break;
+      }
+      items[side][counts[side]++] = valtype_new(k);
+    }
+    if (r < 0 || (side == 0 && *p != '\0' && !(p[0] == '-' && p[1] == '>')) ||
+        (side == 1 && *p != '\0')) {
+      for (int s = 0; s <= side; s++)
+        for (size_t i = 0; i < counts[s]; i++)
+          wasm_valtype_delete(items[s][i]);
+      *err = wt__misuse(fn,
+                        "bad signature \"%s\" at offset %zu: expected value "
+                        "types (i32 i64 f32 f64 v128 funcref externref), "
+                        "then optionally -> and result types%s",
+                        text, (size_t)(p - text),
+                        r == -2 ? " (at most 64 of each)" : "");
+      return NULL;
+    }
+    if (side == 0 && *p == '-')
+      p += 2;
+  }
+  wasm_valtype_vec_new(&lists[0], counts[0], items[0]);
+  wasm_valtype_vec_new(&lists[1], counts[1], items[1]);
+  wasm_functype_t *ty = wasm_functype_new(&lists[0], &lists[1]);
+  const wt__sig *sig = wt__sig_of(engine, ty);
+  wasm_functype_delete(ty);
+  if (!sig)
+    *err = wt__error(WT_ERROR_WASMTIME, "out of memory");
+  return sig;
+}
+
+/* ---- calls into wasm ---- */
+
+#define WT_STACK_VALS 16
+
+wt_error_t *wt_func_call(wt_store_t *store, const wt_func_t *func,
+                         const wt_val_t *args, size_t nargs,
+                         wt_val_t *results, size_t nresults) {
+  static const char fn[] = "wt_func_call";
+  wt_error_t *err = wt__check_store(fn, store);
+  if (err)
+    return err;
+  if (!func)
+    return wt__misuse(fn, "func is NULL");
+  if (func->store_id_ == 0)
+    return wt__misuse(fn, "func is a null funcref");
+  if (func->store_id_ != store->id || !func->sig_)
+    return wt__misuse(fn, "func belongs to another store (or to a deleted "
+                          "one)");
+  const wt__sig *sig = func->sig_;
+  if (nargs != sig->nparams || nresults != sig->nresults)
+    return wt__misuse(fn, "got %zu arguments and %zu results for %s", nargs,
+                      nresults, sig->text);
+  if ((nargs && !args) || (nresults && !results))
+    return wt__misuse(fn, "args or results is NULL");
+  for (size_t i = 0; i < nargs; i++)
+    if ((err = wt__val_check(fn, "argument", i, &args[i], sig->kinds[i],
+                             store)) != NULL)
+      return err;
+  if (!sig->plain)
+    return wt__misuse(fn, "calling %s needs typed references, which this "
+                          "version of wt does not support", sig->text);
+
+  size_t n = nargs > nresults ? nargs : nresults;
+  wasmtime_val_raw_t stack[WT_STACK_VALS];
+  wasmtime_val_raw_t *raw = n <= WT_STACK_VALS ? stack : malloc(n * sizeof *raw);
+  if (!raw)
+    return wt__error(WT_ERROR_WASMTIME, "out of memory");
+  for (size_t i = 0; i < nargs; i++)
+    wt__val_to_raw(&args[i], &raw[i], store);
+  wasmtime_func_t f = {func->store_id_, func->raw_};
+  wasm_trap_t *trap = NULL;
+  wt__store_enter(store);
+  wasmtime_error_t *werr =
+      wasmtime_func_call_unchecked(store->ctx, &f, raw, n, &trap);
+  err = wt__call_result(store, WT_ERROR_WASMTIME, werr, trap);
+  for (size_t i = 0; !err && i < nresults; i++)
+    err = wt__val_from_raw(store, sig->kinds[nargs + i], &raw[i], &results[i]);
+  wt__store_leave(store);
+  if (raw != stack)
+    free(raw);
+  return err;
+}
+
+/* ---- host functions ---- */
+
+typedef struct host_func {
+  wt_func_cb cb;
+  void *env;
+  void (*finalizer)(void *);
+  const wt__sig *sig;
+} host_func;
+
+static void host_func_free(void *p) {
+  host_func *h = p;
+  if (h->finalizer)
+    h->finalizer(h->env);
+  free(h);
+}
+
+static wasm_trap_t *host_trap(wt_store_t *store, wt_error_t *e) {
+  wasm_trap_t *t = wt__to_trap(e);
+  wt_error_delete(store->host_error);
+  store->host_error = e;
+  return t;
+}
+
+static wasm_trap_t *host_trampoline(void *env, wasmtime_caller_t *raw_caller,
+                                    wasmtime_val_raw_t *raw, size_t n) {
+  (void)n;
+  host_func *h = env;
+  const wt__sig *sig = h->sig;
+  wasmtime_context_t *ctx = wasmtime_caller_context(raw_caller);
+  wt_store_t *store = wasmtime_context_get_data(ctx);
+  if (store->delete_pending)
+    return host_trap(store, wt__misuse("host function",
+                                       "the store was deleted during a call"));
+  wt_caller_t caller = {raw_caller, store};
+  wt_val_t stack[WT_STACK_VALS];
+  size_t nvals = sig->nparams + sig->nresults;
+  wt_val_t *vals = nvals <= WT_STACK_VALS ? stack : malloc(nvals * sizeof *vals);
+  if (!vals)
+    return host_trap(store, wt__error(WT_ERROR_WASMTIME, "out of memory"));
+  wt_error_t *err = NULL;
+  for (size_t i = 0; !err && i < sig->nparams; i++)
+    err = wt__val_from_raw(store, sig->kinds[i], &raw[i], &vals[i]);
+  wt_val_t *results = vals + sig->nparams;
+  for (size_t i = 0; i < sig->nresults; i++) {
+    memset(&results[i], 0, sizeof results[i]);
+    results[i].kind = sig->kinds[sig->nparams + i];
+  }
+  if (!err)
+    err = h->cb(h->env, &caller, vals, sig->nparams, results, sig->nresults);
+  for (size_t i = 0; !err && i < sig->nresults; i++)
+    err = wt__val_check("host function", "result", i, &results[i],
+                        sig->kinds[sig->nparams + i], store);
+  if (!err && store->delete_pending)
+    err = wt__misuse("host function", "the store was deleted during a call");
+  for (size_t i = 0; !err && i < sig->nresults; i++)
+    wt__val_to_raw(&results[i], &raw[i], store);
+  if (vals != stack)
+    free(vals);
+  return err ? host_trap(store, err) : NULL;
+}
+
+wt_error_t *wt_linker_define_func(wt_linker_t *linker, const char *module,
+                                  const char *name, const char *sig_text,
+                                  wt_func_cb cb, void *env,
+                                  void (*finalizer)(void *)) {
+  static const char fn[] = "wt_linker_define_func";
+  wt_error_t *err = NULL;
+  if (!linker || linker->magic != WT_MAGIC_LINKER)
+    err = wt__misuse(fn, "linker is NULL or deleted");
+  else if (!module || !name)
+    err = wt__misuse(fn, "module or name is NULL");
+  else if (!wt__utf8_valid(module, strlen(module)) ||
+           !wt__utf8_valid(name, strlen(name)))
+    err = wt__misuse(fn, "module or name is not valid UTF-8");
+  else if (!cb)
+    err = wt__misuse(fn, "callback is NULL");
+  const wt__sig *sig = NULL;
+  if (!err)
+    sig = wt__sig_parse(linker->engine, fn, sig_text, &err);
+  host_func *h = err ? NULL : malloc(sizeof *h);
+  if (!err && !h)
+    err = wt__error(WT_ERROR_WASMTIME, "out of memory");
+  if (err) {
+    if (finalizer)
+      finalizer(env);
+    return err;
+  }
+  h->cb = cb;
+  h->env = env;
+  h->finalizer = finalizer;
+  h->sig = sig;
+  wasmtime_error_t *werr = wasmtime_linker_define_func_unchecked(
+      linker->raw, module, strlen(module), name, strlen(name), sig->type,
+      host_trampoline, h, host_func_free);
+  if (werr)
+    return wt__from_wasmtime(WT_ERROR_LINK, werr);
+  return NULL;
+}
+
+wt_store_t *wt_caller_store(wt_caller_t *caller) {
+  return caller ? caller->store : NULL;
+}

@@ -1,0 +1,49 @@
+/* wt_instance_t: instances and their exports. */
+#include <string.h>
+
+#include "internal.h"
+
+static wt_error_t *check_instance(const char *fn, const wt_store_t *store,
+                                  const wt_instance_t *instance) {
+  wt_error_t *err = wt__check_store(fn, store);
+  if (err)
+    return err;
+  if (!instance)
+    return wt__misuse(fn, "instance is NULL");
+  if (instance->store_id_ == 0 || instance->store_id_ != store->id)
+    return wt__misuse(fn, "instance belongs to another store (or to a "
+                          "deleted one)");
+  return NULL;
+}
+
+wt_error_t *wt_instance_func(wt_store_t *store, const wt_instance_t *instance,
+                             const char *name, wt_func_t *out) {
+  static const char fn[] = "wt_instance_func";
+  wt_error_t *err = check_instance(fn, store, instance);
+  if (err)
+    return err;
+  if (!name || !out)
+    return wt__misuse(fn, "name or out is NULL");
+  wasmtime_instance_t inst = {instance->store_id_, instance->raw_};
+  wasmtime_extern_t item;
+  if (!wasmtime_instance_export_get(store->ctx, &inst, name, strlen(name),
+                                    &item))
+    return wt__error(WT_ERROR_NOT_FOUND, "%s: no export named \"%s\"", fn,
+                     name);
+  if (item.kind != WASMTIME_EXTERN_FUNC) {
+    wasmtime_extern_delete(&item);
+    return wt__misuse(fn, "export \"%s\" is not a function", name);
+  }
+  return wt__func_wrap(store, &item.of.func, out);
+}
+
+wt_error_t *wt_instance_call(wt_store_t *store, const wt_instance_t *instance,
+                             const char *name, const wt_val_t *args,
+                             size_t nargs, wt_val_t *results,
+                             size_t nresults) {
+  wt_func_t f;
+  wt_error_t *err = wt_instance_func(store, instance, name, &f);
+  if (err)
+    return err;
+  return wt_func_call(store, &f, args, nargs, results, nresults);
+}

@@ -1,0 +1,169 @@
+/* Private declarations shared by wt's source files. Not part of the API. */
+#ifndef WT_INTERNAL_H
+#define WT_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <wasmtime.h>
+
+#include "wt.h"
+
+#if defined(__GNUC__)
+#define WT_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define WT_PRINTF(a, b)
+#endif
+
+/*
+ * Every object the caller owns starts with a magic number naming its type.
+ * Deleting an object overwrites it with WT_MAGIC_DEAD before freeing, so a
+ * use after delete is caught as misuse as long as the memory was not reused.
+ */
+enum {
+  WT_MAGIC_ENGINE = 0x77744531u,
+  WT_MAGIC_CONFIG = 0x77744332u,
+  WT_MAGIC_STORE = 0x77745333u,
+  WT_MAGIC_MODULE = 0x77744d34u,
+  WT_MAGIC_LINKER = 0x77744c35u,
+  WT_MAGIC_DEAD = 0xdeadd00du,
+};
+
+/* ---- errors (error.c) ---- */
+
+wt_error_t *wt__error(wt_error_kind_t kind, const char *fmt, ...)
+    WT_PRINTF(2, 3);
+/* A misuse error: "<fn>: <message>". */
+wt_error_t *wt__misuse(const char *fn, const char *fmt, ...) WT_PRINTF(2, 3);
+/* Takes ownership of `err`. An exit status makes it WT_ERROR_EXIT. */
+wt_error_t *wt__from_wasmtime(wt_error_kind_t kind, wasmtime_error_t *err);
+/* Takes ownership of `trap`. */
+wt_error_t *wt__from_trap(wasm_trap_t *trap);
+/* Makes a Wasmtime trap carrying the error's message (and code if any). */
+wasm_trap_t *wt__to_trap(const wt_error_t *error);
+
+/* ---- signatures (func.c) ---- */
+
+/*
+ * A function signature interned per engine: one wt__sig per distinct type,
+ * never freed before the engine. `plain` is true when every parameter has a
+ * type whose raw representation wt can check by kind alone (numbers, v128,
+ * funcref, externref); otherwise calls go through Wasmtime's checked path.
+ */
+typedef struct wt__sig {
+  struct wt__sig *next;
+  wasm_functype_t *type; /* owned */
+  char *text;            /* "(func (param i32) (result i32))" */
+  bool plain;
+  size_t nparams, nresults;
+  wt_valkind_t kinds[]; /* params then results */
+} wt__sig;
+
+/* The interned signature of `type` (borrowed), or NULL when out of memory or
+ * when a value type is not one wt can represent. */
+const wt__sig *wt__sig_of(wt_engine_t *engine, const wasm_functype_t *type);
+/* Parses "i32 i64 -> f32"; on failure returns NULL and sets *err. */
+const wt__sig *wt__sig_parse(wt_engine_t *engine, const char *fn,
+                             const char *text, wt_error_t **err);
+
+/* ---- engine (engine.c) ---- */
+
+struct wt_engine {
+  uint32_t magic;
+  atomic_int refs;
+  wasm_engine_t *raw;
+  pthread_mutex_t lock; /* guards sigs */
+  wt__sig *sigs;
+};
+
+wt_engine_t *wt__engine_ref(wt_engine_t *engine);
+void wt__engine_unref(wt_engine_t *engine);
+
+static inline bool wt__engine_ok(const wt_engine_t *e) {
+  return e && e->magic == WT_MAGIC_ENGINE;
+}
+
+/* ---- config (config.c) ---- */
+
+/* Builds a fresh wasm_config_t from the recorded settings. */
+wasm_config_t *wt__config_build(const wt_config_t *config);
+/* A key that identifies the recorded settings (for caching validation). */
+char *wt__config_key(const wt_config_t *config, size_t *len); /* malloc()ed */
+
+/* ---- store (store.c) ---- */
+
+struct wt_store {
+  uint32_t magic;
+  wasmtime_store_t *raw;
+  wasmtime_context_t *ctx;
+  wt_engine_t *engine;
+  uint64_t id; /* Wasmtime's id for this store; 0 until first seen */
+  void *data;
+  void (*finalizer)(void *);
+  int depth;           /* calls into wasm under way */
+  bool delete_pending; /* wt_store_delete() was called while depth > 0 */
+  wt_error_t *host_error; /* error a host function returned, in flight */
+};
+
+static inline bool wt__store_ok(const wt_store_t *s) {
+  return s && s->magic == WT_MAGIC_STORE && !s->delete_pending;
+}
+
+/* Records Wasmtime's id of the store the first time an item of it is seen. */
+static inline void wt__store_saw(wt_store_t *s, uint64_t id) {
+  if (s->id == 0)
+    s->id = id;
+}
+
+/* Checks `store` is a live store; returns a misuse error naming `fn`. */
+wt_error_t *wt__check_store(const char *fn, const wt_store_t *store);
+/* Brackets a call into wasm: counts depth, finishes a deferred delete. */
+void wt__store_enter(wt_store_t *store);
+void wt__store_leave(wt_store_t *store);
+/* Turns the outcome of a call into wasm into a wt error (or NULL). A host
+ * function's own error, if one is in flight, takes precedence. */
+wt_error_t *wt__call_result(wt_store_t *store, wt_error_kind_t kind,
+                            wasmtime_error_t *err, wasm_trap_t *trap);
+
+/* ---- module, linker ---- */
+
+struct wt_module {
+  uint32_t magic;
+  wasmtime_module_t *raw;
+  wt_engine_t *engine;
+};
+
+struct wt_linker {
+  uint32_t magic;
+  wasmtime_linker_t *raw;
+  wt_engine_t *engine;
+};
+
+struct wt_caller {
+  wasmtime_caller_t *raw;
+  wt_store_t *store;
+};
+
+/* ---- values (val.c) ---- */
+
+/* Makes a wt_func_t (with its signature) from a Wasmtime func of `store`. */
+wt_error_t *wt__func_wrap(wt_store_t *store, const wasmtime_func_t *raw,
+                          wt_func_t *out);
+/* Raw <-> wt value conversion for kinds that are `plain`. */
+void wt__val_to_raw(const wt_val_t *val, wasmtime_val_raw_t *raw,
+                    wt_store_t *store);
+wt_error_t *wt__val_from_raw(wt_store_t *store, wt_valkind_t kind,
+                             const wasmtime_val_raw_t *raw, wt_val_t *out);
+/* Checks that `val` may be passed where `kind` is expected in `store`. */
+wt_error_t *wt__val_check(const char *fn, const char *what, size_t index,
+                          const wt_val_t *val, wt_valkind_t kind,
+                          const wt_store_t *store);
+
+/* Utilities. */
+char *wt__strdup(const char *s);
+bool wt__utf8_valid(const char *s, size_t len);
+
+#endif
