@@ -410,6 +410,23 @@ WT_API void wt_store_delete(wt_store_t *store);
 /** The data given to wt_store_new(), or NULL for a NULL or deleted store. */
 WT_API void *wt_store_data(const wt_store_t *store);
 
+/**
+ * Sets the store's fuel (requires wt_config_consume_fuel). Wasm traps with
+ * WT_TRAP_OUT_OF_FUEL when it runs out.
+ * Fails: WT_ERROR_MISUSE for a bad store; WT_ERROR_CONFIG when fuel is not
+ * enabled in the engine's config.
+ */
+WT_API wt_error_t *wt_store_set_fuel(wt_store_t *store, uint64_t fuel);
+/** Reads the fuel left. Fails as wt_store_set_fuel(). */
+WT_API wt_error_t *wt_store_get_fuel(const wt_store_t *store, uint64_t *fuel);
+/**
+ * With wt_config_epoch_interruption, wasm in this store traps with
+ * WT_TRAP_INTERRUPT once the engine's epoch has advanced `ticks` beyond its
+ * current value. A new store's deadline is 0: it traps at once until set.
+ */
+WT_API wt_error_t *wt_store_set_epoch_deadline(wt_store_t *store,
+                                               uint64_t ticks);
+
 /* ------------------------------------------------------------------------ */
 /* Module                                                                    */
 /* ------------------------------------------------------------------------ */

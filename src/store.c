@@ -90,3 +90,29 @@ wt_error_t *wt__call_result(wt_store_t *store, wt_error_kind_t kind,
   }
   return wt__from_wasmtime(kind, err);
 }
+
+wt_error_t *wt_store_set_fuel(wt_store_t *store, uint64_t fuel) {
+  wt_error_t *err = wt__check_store("wt_store_set_fuel", store);
+  if (err)
+    return err;
+  wasmtime_error_t *werr = wasmtime_context_set_fuel(store->ctx, fuel);
+  return werr ? wt__from_wasmtime(WT_ERROR_CONFIG, werr) : NULL;
+}
+
+wt_error_t *wt_store_get_fuel(const wt_store_t *store, uint64_t *fuel) {
+  wt_error_t *err = wt__check_store("wt_store_get_fuel", store);
+  if (err)
+    return err;
+  if (!fuel)
+    return wt__misuse("wt_store_get_fuel", "fuel is NULL");
+  wasmtime_error_t *werr = wasmtime_context_get_fuel(store->ctx, fuel);
+  return werr ? wt__from_wasmtime(WT_ERROR_CONFIG, werr) : NULL;
+}
+
+wt_error_t *wt_store_set_epoch_deadline(wt_store_t *store, uint64_t ticks) {
+  wt_error_t *err = wt__check_store("wt_store_set_epoch_deadline", store);
+  if (err)
+    return err;
+  wasmtime_context_set_epoch_deadline(store->ctx, ticks);
+  return NULL;
+}

@@ -1,0 +1,99 @@
+/* wt_error_t: kinds, names, messages, trap codes, backtraces, host errors. */
+#include <string.h>
+
+#include "helpers.h"
+
+Test(error, every_kind_has_a_distinct_name) {
+  const char *names[16] = {0};
+  int n = 0;
+#define WT_X_(name, value, text)                                               \
+  cr_assert_str_eq(wt_error_kind_name(WT_ERROR_##name), text);                 \
+  for (int i = 0; i < n; i++)                                                  \
+    cr_assert_str_neq(names[i], text);                                         \
+  names[n++] = text;
+  WT_ERROR_KINDS(WT_X_)
+#undef WT_X_
+  cr_assert_str_eq(wt_error_kind_name((wt_error_kind_t)999), "unknown");
+}
+
+Test(error, null_error_accessors_are_safe) {
+  cr_assert_eq(wt_error_kind(NULL), 0);
+  cr_assert_str_eq(wt_error_message(NULL), "");
+  wt_trap_code_t code;
+  int status;
+  cr_assert_not(wt_error_trap_code(NULL, &code));
+  cr_assert_not(wt_error_exit_status(NULL, &status));
+  cr_assert_eq(wt_error_frame_count(NULL), 0);
+  cr_assert_null(wt_error_frame(NULL, 0));
+  wt_error_delete(NULL);
+}
+
+Test(error, host_error_keeps_message) {
+  wt_error_t *e = wt_error_new("it broke");
+  cr_assert_eq(wt_error_kind(e), WT_ERROR_HOST);
+  cr_assert_str_eq(wt_error_message(e), "it broke");
+  cr_assert_not(wt_error_trap_code(e, NULL));
+  cr_assert_eq(wt_error_frame_count(e), 0);
+  wt_error_delete(e);
+  e = wt_error_new(NULL);
+  cr_assert_str_eq(wt_error_message(e), "");
+  wt_error_delete(e);
+}
+
+Test(error, compile_error_carries_wasmtime_message) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_module_t *m = NULL;
+  EXPECT_ERROR(wt_module_new_wat(engine, "(module (func (result i32)))", &m),
+               WT_ERROR_COMPILE, "type mismatch");
+  EXPECT_ERROR(wt_module_new_wat(engine, "(module (fun))", &m),
+               WT_ERROR_COMPILE, "expected");
+  const uint8_t bad[] = {0, 'a', 's', 'm', 1, 0, 0, 0, 0xff};
+  wt_error_delete(
+      EXPECT_KIND(wt_module_new(engine, bad, sizeof bad, &m), WT_ERROR_COMPILE));
+  cr_assert_null(m);
+  wt_engine_delete(engine);
+}
+
+static const char *trap_wat =
+    "(module $mod\n"
+    "  (func $inner (export \"div\") (param i32) (result i32)\n"
+    "    (i32.div_s (i32.const 1) (local.get 0)))\n"
+    "  (func $outer (export \"outer\") (result i32)\n"
+    "    (call $inner (i32.const 0)))\n"
+    "  (func (export \"unreachable\") unreachable))";
+
+Test(error, trap_has_code_message_and_backtrace) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  wt_instance_t inst = instantiate(engine, trap_wat, &store);
+  wt_val_t res;
+  wt_error_t *err = EXPECT_KIND(
+      wt_instance_call(store, &inst, "outer", NULL, 0, &res, 1), WT_ERROR_TRAP);
+  wt_trap_code_t code;
+  cr_assert(wt_error_trap_code(err, &code));
+  cr_assert_eq(code, WT_TRAP_INTEGER_DIVISION_BY_ZERO);
+  cr_assert(strstr(wt_error_message(err), "integer divide by zero") != NULL,
+            "%s", wt_error_message(err));
+  cr_assert_eq(wt_error_frame_count(err), 2);
+  const wt_frame_t *f0 = wt_error_frame(err, 0), *f1 = wt_error_frame(err, 1);
+  cr_assert_eq(f0->func_index, 0);
+  cr_assert_str_eq(f0->func_name, "inner");
+  cr_assert_str_eq(f0->module_name, "mod");
+  cr_assert_eq(f1->func_index, 1);
+  cr_assert_str_eq(f1->func_name, "outer");
+  cr_assert_gt(f0->module_offset, 0);
+  cr_assert_gt(f1->module_offset, f0->module_offset);
+  cr_assert_null(wt_error_frame(err, 2));
+  int status;
+  cr_assert_not(wt_error_exit_status(err, &status));
+  wt_error_delete(err);
+
+  err = EXPECT_KIND(wt_instance_call(store, &inst, "unreachable", NULL, 0,
+                                     NULL, 0),
+                    WT_ERROR_TRAP);
+  cr_assert(wt_error_trap_code(err, &code));
+  cr_assert_eq(code, WT_TRAP_UNREACHABLE);
+  wt_error_delete(err);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
