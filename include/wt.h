@@ -365,6 +365,12 @@ typedef struct wt_instance {
   size_t raw_;
 } wt_instance_t;
 
+/** A linear memory in a store. Owned by the store; copy it freely. */
+typedef struct wt_memory {
+  uint64_t store_id_;
+  uint32_t raw1_, raw2_;
+} wt_memory_t;
+
 /** A wasm value: a kind and the matching member of `of`. */
 typedef struct wt_val {
   wt_valkind_t kind;
@@ -544,6 +550,48 @@ WT_API wt_error_t *wt_instance_call(wt_store_t *store,
                                     const char *name, const wt_val_t *args,
                                     size_t nargs, wt_val_t *results,
                                     size_t nresults);
+
+/**
+ * The exported memory `name` of `instance`.
+ * Fails: WT_ERROR_NOT_FOUND when there is no such export; WT_ERROR_MISUSE
+ * when it is not a memory or the instance is not in `store`.
+ */
+WT_API wt_error_t *wt_instance_memory(wt_store_t *store,
+                                      const wt_instance_t *instance,
+                                      const char *name, wt_memory_t *out);
+
+/* ------------------------------------------------------------------------ */
+/* Memory                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/** The memory's size in pages (64 KiB unless custom page sizes are used). */
+WT_API wt_error_t *wt_memory_pages(wt_store_t *store, const wt_memory_t *mem,
+                                   uint64_t *pages);
+/**
+ * Grows the memory by `delta` pages; *old_pages (if not NULL) receives the
+ * size before. Fails: WT_ERROR_WASMTIME when the memory cannot grow that far
+ * (past its maximum or a store limit); the memory is then unchanged.
+ */
+WT_API wt_error_t *wt_memory_grow(wt_store_t *store, const wt_memory_t *mem,
+                                  uint64_t delta, uint64_t *old_pages);
+/**
+ * The memory's bytes: returns the base pointer and sets *len to the size in
+ * bytes. The pointer is borrowed: it is invalidated by any growth and by any
+ * call into wasm. NULL (and *len = 0) on misuse.
+ */
+WT_API uint8_t *wt_memory_data(wt_store_t *store, const wt_memory_t *mem,
+                               size_t *len);
+/**
+ * Copies `len` bytes at `offset` out of the memory into `buf`.
+ * Fails: WT_ERROR_MISUSE when [offset, offset+len) is not inside the memory
+ * (nothing is copied) or an argument is NULL.
+ */
+WT_API wt_error_t *wt_memory_read(wt_store_t *store, const wt_memory_t *mem,
+                                  uint64_t offset, void *buf, size_t len);
+/** Copies `len` bytes from `buf` into the memory at `offset`. As above. */
+WT_API wt_error_t *wt_memory_write(wt_store_t *store, const wt_memory_t *mem,
+                                   uint64_t offset, const void *buf,
+                                   size_t len);
 
 #ifdef __cplusplus
 } /* extern "C" */

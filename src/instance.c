@@ -16,24 +16,54 @@ static wt_error_t *check_instance(const char *fn, const wt_store_t *store,
   return NULL;
 }
 
-wt_error_t *wt_instance_func(wt_store_t *store, const wt_instance_t *instance,
-                             const char *name, wt_func_t *out) {
-  static const char fn[] = "wt_instance_func";
+/* Looks up export `name`, checking that it has `kind`. */
+static wt_error_t *get_export(const char *fn, wt_store_t *store,
+                              const wt_instance_t *instance, const char *name,
+                              wasmtime_extern_kind_t kind, const char *what,
+                              wasmtime_extern_t *item) {
   wt_error_t *err = check_instance(fn, store, instance);
   if (err)
     return err;
-  if (!name || !out)
-    return wt__misuse(fn, "name or out is NULL");
+  if (!name)
+    return wt__misuse(fn, "name is NULL");
   wasmtime_instance_t inst = {instance->store_id_, instance->raw_};
-  wasmtime_extern_t item;
   if (!wasmtime_instance_export_get(store->ctx, &inst, name, strlen(name),
-                                    &item))
+                                    item))
     return wt__error(WT_ERROR_NOT_FOUND, "%s: no export named \"%s\"", fn,
                      name);
-  if (item.kind != WASMTIME_EXTERN_FUNC) {
-    wasmtime_extern_delete(&item);
-    return wt__misuse(fn, "export \"%s\" is not a function", name);
+  if (item->kind != kind) {
+    wasmtime_extern_delete(item);
+    return wt__misuse(fn, "export \"%s\" is not a %s", name, what);
   }
+  return NULL;
+}
+
+wt_error_t *wt_instance_memory(wt_store_t *store, const wt_instance_t *instance,
+                               const char *name, wt_memory_t *out) {
+  static const char fn[] = "wt_instance_memory";
+  if (!out)
+    return wt__misuse(fn, "out is NULL");
+  wasmtime_extern_t item;
+  wt_error_t *err = get_export(fn, store, instance, name,
+                               WASMTIME_EXTERN_MEMORY, "memory", &item);
+  if (err)
+    return err;
+  out->store_id_ = item.of.memory.store_id;
+  out->raw1_ = item.of.memory.__private1;
+  out->raw2_ = item.of.memory.__private2;
+  return NULL;
+}
+
+wt_error_t *wt_instance_func(wt_store_t *store, const wt_instance_t *instance,
+                             const char *name, wt_func_t *out) {
+  static const char fn[] = "wt_instance_func";
+  if (!out)
+    return wt__misuse(fn, "out is NULL");
+  wasmtime_extern_t item;
+  wt_error_t *err = get_export(fn, store, instance, name,
+                               WASMTIME_EXTERN_FUNC, "function", &item);
+  if (err)
+    return err;
   return wt__func_wrap(store, &item.of.func, out);
 }
 

@@ -1,0 +1,102 @@
+/* wt_memory_t: linear memories, with bounds-checked access. */
+#include <string.h>
+
+#include "internal.h"
+
+/* Checks store and handle; on success fills *raw. */
+static wt_error_t *check(const char *fn, wt_store_t *store,
+                         const wt_memory_t *mem, wasmtime_memory_t *raw) {
+  wt_error_t *err = wt__check_store(fn, store);
+  if (err)
+    return err;
+  if (!mem)
+    return wt__misuse(fn, "memory is NULL");
+  if (mem->store_id_ == 0 || mem->store_id_ != store->id)
+    return wt__misuse(fn, "memory belongs to another store (or to a deleted "
+                          "one)");
+  memset(raw, 0, sizeof *raw);
+  raw->store_id = mem->store_id_;
+  raw->__private1 = mem->raw1_;
+  raw->__private2 = mem->raw2_;
+  return NULL;
+}
+
+wt_error_t *wt_memory_pages(wt_store_t *store, const wt_memory_t *mem,
+                            uint64_t *pages) {
+  wasmtime_memory_t raw;
+  wt_error_t *err = check("wt_memory_pages", store, mem, &raw);
+  if (err)
+    return err;
+  if (!pages)
+    return wt__misuse("wt_memory_pages", "pages is NULL");
+  *pages = wasmtime_memory_size(store->ctx, &raw);
+  return NULL;
+}
+
+wt_error_t *wt_memory_grow(wt_store_t *store, const wt_memory_t *mem,
+                           uint64_t delta, uint64_t *old_pages) {
+  wasmtime_memory_t raw;
+  wt_error_t *err = check("wt_memory_grow", store, mem, &raw);
+  if (err)
+    return err;
+  uint64_t prev = 0;
+  wasmtime_error_t *werr = wasmtime_memory_grow(store->ctx, &raw, delta, &prev);
+  if (werr)
+    return wt__from_wasmtime(WT_ERROR_WASMTIME, werr);
+  if (old_pages)
+    *old_pages = prev;
+  return NULL;
+}
+
+uint8_t *wt_memory_data(wt_store_t *store, const wt_memory_t *mem,
+                        size_t *len) {
+  wasmtime_memory_t raw;
+  if (len)
+    *len = 0;
+  wt_error_t *err = check("wt_memory_data", store, mem, &raw);
+  if (err) {
+    wt_error_delete(err);
+    return NULL;
+  }
+  if (len)
+    *len = wasmtime_memory_data_size(store->ctx, &raw);
+  return wasmtime_memory_data(store->ctx, &raw);
+}
+
+/* Bounds-checks [offset, offset + len) and returns the address. */
+static wt_error_t *span(const char *fn, wt_store_t *store,
+                        const wt_memory_t *mem, uint64_t offset,
+                        const void *buf, size_t len, uint8_t **at) {
+  wasmtime_memory_t raw;
+  wt_error_t *err = check(fn, store, mem, &raw);
+  if (err)
+    return err;
+  if (!buf && len > 0)
+    return wt__misuse(fn, "buf is NULL");
+  size_t size = wasmtime_memory_data_size(store->ctx, &raw);
+  if (offset > size || len > size - offset)
+    return wt__misuse(fn,
+                      "%zu bytes at offset %llu are out of bounds of a "
+                      "%zu-byte memory",
+                      len, (unsigned long long)offset, size);
+  *at = wasmtime_memory_data(store->ctx, &raw) + offset;
+  return NULL;
+}
+
+wt_error_t *wt_memory_read(wt_store_t *store, const wt_memory_t *mem,
+                           uint64_t offset, void *buf, size_t len) {
+  uint8_t *at;
+  wt_error_t *err = span("wt_memory_read", store, mem, offset, buf, len, &at);
+  if (!err && len > 0)
+    memcpy(buf, at, len);
+  return err;
+}
+
+wt_error_t *wt_memory_write(wt_store_t *store, const wt_memory_t *mem,
+                            uint64_t offset, const void *buf, size_t len) {
+  uint8_t *at;
+  wt_error_t *err = span("wt_memory_write", store, mem, offset, buf, len, &at);
+  if (!err && len > 0)
+    memcpy(at, buf, len);
+  return err;
+}

@@ -1,0 +1,128 @@
+/* wt_memory_t: size, growth, data pointer and bounds-checked access. */
+#include <string.h>
+
+#include "helpers.h"
+
+static const char *mem_wat =
+    "(module (memory (export \"mem\") 1 3)"
+    " (func (export \"load\") (param i32) (result i32)"
+    "   (i32.load8_u (local.get 0)))"
+    " (func (export \"store\") (param i32 i32)"
+    "   (i32.store8 (local.get 0) (local.get 1)))"
+    " (func (export \"size\") (result i32) (memory.size))"
+    " (data (i32.const 10) \"\\01\\02\\03\"))";
+
+typedef struct {
+  wt_engine_t *engine;
+  wt_store_t *store;
+  wt_instance_t inst;
+  wt_memory_t mem;
+} fixture;
+
+static fixture setup(void) {
+  fixture f;
+  f.engine = engine_from(NULL);
+  f.inst = instantiate(f.engine, mem_wat, &f.store);
+  OK(wt_instance_memory(f.store, &f.inst, "mem", &f.mem));
+  return f;
+}
+
+static void teardown(fixture *f) {
+  wt_store_delete(f->store);
+  wt_engine_delete(f->engine);
+}
+
+Test(memory, size_and_data_match_the_module) {
+  fixture f = setup();
+  uint64_t pages = 0;
+  OK(wt_memory_pages(f.store, &f.mem, &pages));
+  cr_assert_eq(pages, 1);
+  size_t len = 0;
+  uint8_t *data = wt_memory_data(f.store, &f.mem, &len);
+  cr_assert_not_null(data);
+  cr_assert_eq(len, 65536);
+  cr_assert_eq(data[10], 1);
+  cr_assert_eq(data[12], 3);
+  teardown(&f);
+}
+
+Test(memory, host_writes_are_seen_by_wasm_and_back) {
+  fixture f = setup();
+  const uint8_t bytes[] = {7, 8, 9};
+  OK(wt_memory_write(f.store, &f.mem, 100, bytes, sizeof bytes));
+  wt_val_t arg = i32v(101), res;
+  OK(wt_instance_call(f.store, &f.inst, "load", &arg, 1, &res, 1));
+  cr_assert_eq(res.of.i32, 8);
+  wt_val_t args[2] = {i32v(65535), i32v(0xab)};
+  OK(wt_instance_call(f.store, &f.inst, "store", args, 2, NULL, 0));
+  uint8_t out = 0;
+  OK(wt_memory_read(f.store, &f.mem, 65535, &out, 1));
+  cr_assert_eq(out, 0xab);
+  teardown(&f);
+}
+
+Test(memory, out_of_bounds_access_is_misuse_and_copies_nothing) {
+  fixture f = setup();
+  uint8_t buf[8];
+  memset(buf, 0x55, sizeof buf);
+  EXPECT_ERROR(wt_memory_read(f.store, &f.mem, 65535, buf, 2), WT_ERROR_MISUSE,
+               "out of bounds");
+  cr_assert_eq(buf[0], 0x55);
+  EXPECT_ERROR(wt_memory_write(f.store, &f.mem, 65536, buf, 1),
+               WT_ERROR_MISUSE, "out of bounds");
+  EXPECT_ERROR(wt_memory_read(f.store, &f.mem, UINT64_MAX, buf, 1),
+               WT_ERROR_MISUSE, "out of bounds");
+  /* offset + len overflowing size_t must not wrap around */
+  EXPECT_ERROR(wt_memory_read(f.store, &f.mem, 16, buf, SIZE_MAX - 8),
+               WT_ERROR_MISUSE, "out of bounds");
+  /* An empty access at the very end is fine. */
+  OK(wt_memory_read(f.store, &f.mem, 65536, buf, 0));
+  EXPECT_ERROR(wt_memory_read(f.store, &f.mem, 0, NULL, 1), WT_ERROR_MISUSE,
+               "buf is NULL");
+  teardown(&f);
+}
+
+Test(memory, grow_reports_old_size_and_fails_past_maximum) {
+  fixture f = setup();
+  uint64_t old = 0, pages = 0;
+  OK(wt_memory_grow(f.store, &f.mem, 2, &old));
+  cr_assert_eq(old, 1);
+  OK(wt_memory_pages(f.store, &f.mem, &pages));
+  cr_assert_eq(pages, 3);
+  wt_val_t res;
+  OK(wt_instance_call(f.store, &f.inst, "size", NULL, 0, &res, 1));
+  cr_assert_eq(res.of.i32, 3);
+  wt_error_t *err = wt_memory_grow(f.store, &f.mem, 1, &old);
+  cr_assert_not_null(err, "grew past the maximum of 3 pages");
+  wt_error_delete(err);
+  OK(wt_memory_pages(f.store, &f.mem, &pages));
+  cr_assert_eq(pages, 3);
+  /* The newly grown bytes are usable and zeroed. */
+  uint8_t b = 1;
+  OK(wt_memory_read(f.store, &f.mem, 3 * 65536 - 1, &b, 1));
+  cr_assert_eq(b, 0);
+  teardown(&f);
+}
+
+Test(memory, misuse_is_reported) {
+  fixture f = setup();
+  wt_memory_t m;
+  EXPECT_ERROR(wt_instance_memory(f.store, &f.inst, "load", &m),
+               WT_ERROR_MISUSE, "not a memory");
+  EXPECT_ERROR(wt_instance_memory(f.store, &f.inst, "nope", &m),
+               WT_ERROR_NOT_FOUND, "nope");
+  EXPECT_ERROR(wt_memory_pages(f.store, NULL, NULL), WT_ERROR_MISUSE,
+               "memory is NULL");
+  uint64_t pages;
+  EXPECT_ERROR(wt_memory_pages(NULL, &f.mem, &pages), WT_ERROR_MISUSE,
+               "store is NULL");
+  wt_store_t *other;
+  OK(wt_store_new(f.engine, NULL, NULL, &other));
+  EXPECT_ERROR(wt_memory_pages(other, &f.mem, &pages), WT_ERROR_MISUSE,
+               "another store");
+  size_t len = 99;
+  cr_assert_null(wt_memory_data(other, &f.mem, &len));
+  cr_assert_eq(len, 0);
+  wt_store_delete(other);
+  teardown(&f);
+}
