@@ -371,6 +371,12 @@ typedef struct wt_memory {
   uint32_t raw1_, raw2_;
 } wt_memory_t;
 
+/** A global in a store. Owned by the store; copy it freely. */
+typedef struct wt_global {
+  uint64_t store_id_;
+  uint32_t raw1_, raw2_, raw3_;
+} wt_global_t;
+
 /** A wasm value: a kind and the matching member of `of`. */
 typedef struct wt_val {
   wt_valkind_t kind;
@@ -559,6 +565,32 @@ WT_API wt_error_t *wt_instance_call(wt_store_t *store,
 WT_API wt_error_t *wt_instance_memory(wt_store_t *store,
                                       const wt_instance_t *instance,
                                       const char *name, wt_memory_t *out);
+
+/** The exported global `name` of `instance`. Fails as wt_instance_memory. */
+WT_API wt_error_t *wt_instance_global(wt_store_t *store,
+                                      const wt_instance_t *instance,
+                                      const char *name, wt_global_t *out);
+
+/* ------------------------------------------------------------------------ */
+/* Global                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * Reads the global's value, and optionally its type: *kind (if not NULL)
+ * gets the value kind, *mutable_ (if not NULL) whether it may be set.
+ */
+WT_API wt_error_t *wt_global_get(wt_store_t *store, const wt_global_t *global,
+                                 wt_val_t *out);
+WT_API wt_error_t *wt_global_type(wt_store_t *store,
+                                  const wt_global_t *global,
+                                  wt_valkind_t *kind, bool *mutable_);
+/**
+ * Sets the global.
+ * Fails: WT_ERROR_MISUSE when the global is immutable, the value's kind is
+ * not the global's, or a funcref value belongs to another store.
+ */
+WT_API wt_error_t *wt_global_set(wt_store_t *store, const wt_global_t *global,
+                                 const wt_val_t *val);
 
 /* ------------------------------------------------------------------------ */
 /* Memory                                                                    */

@@ -8,7 +8,7 @@
 
 /* Maps a Wasmtime value type to a wt kind; `plain` is cleared for reference
  * types wt cannot check by kind alone (non-nullable or concrete types). */
-static bool kind_of(const wasm_valtype_t *vt, wt_valkind_t *kind,
+bool wt__kind_of(const wasm_valtype_t *vt, wt_valkind_t *kind,
                     bool *plain) {
   wasmtime_valtype_t t;
   wasmtime_valtype_new(vt, &t);
@@ -124,7 +124,7 @@ const wt__sig *wt__sig_of(wt_engine_t *engine, const wasm_functype_t *type) {
     bool *plain = i < ps->size ? &s->plain : &result_plain;
     const wasm_valtype_t *vt =
         i < ps->size ? ps->data[i] : rs->data[i - ps->size];
-    if (!kind_of(vt, &s->kinds[i], plain)) {
+    if (!wt__kind_of(vt, &s->kinds[i], plain)) {
       free(s);
       return NULL;
     }

@@ -54,6 +54,23 @@ wt_error_t *wt_instance_memory(wt_store_t *store, const wt_instance_t *instance,
   return NULL;
 }
 
+wt_error_t *wt_instance_global(wt_store_t *store, const wt_instance_t *instance,
+                               const char *name, wt_global_t *out) {
+  static const char fn[] = "wt_instance_global";
+  if (!out)
+    return wt__misuse(fn, "out is NULL");
+  wasmtime_extern_t item;
+  wt_error_t *err = get_export(fn, store, instance, name,
+                               WASMTIME_EXTERN_GLOBAL, "global", &item);
+  if (err)
+    return err;
+  out->store_id_ = item.of.global.store_id;
+  out->raw1_ = item.of.global.__private1;
+  out->raw2_ = item.of.global.__private2;
+  out->raw3_ = item.of.global.__private3;
+  return NULL;
+}
+
 wt_error_t *wt_instance_func(wt_store_t *store, const wt_instance_t *instance,
                              const char *name, wt_func_t *out) {
   static const char fn[] = "wt_instance_func";

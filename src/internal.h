@@ -65,6 +65,9 @@ typedef struct wt__sig {
 /* The interned signature of `type` (borrowed), or NULL when out of memory or
  * when a value type is not one wt can represent. */
 const wt__sig *wt__sig_of(wt_engine_t *engine, const wasm_functype_t *type);
+/* Maps a value type to a wt kind; clears *plain for reference types that a
+ * kind alone does not describe. False for an unknown type. */
+bool wt__kind_of(const wasm_valtype_t *vt, wt_valkind_t *kind, bool *plain);
 /* Parses "i32 i64 -> f32"; on failure returns NULL and sets *err. */
 const wt__sig *wt__sig_parse(wt_engine_t *engine, const char *fn,
                              const char *text, wt_error_t **err);
