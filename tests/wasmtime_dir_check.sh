@@ -15,7 +15,8 @@ if WASMTIME_DIR="$tmp/old" cmake -S "$src" -B "$tmp/build" \
   echo "configure accepted Wasmtime 47.0.1" >&2
   exit 1
 fi
-grep -q "holds Wasmtime 47.0.1, but wt is pinned to Wasmtime 48.0.8" "$tmp/log" || {
+tr -s ' \n' '  ' < "$tmp/log" \
+  | grep -q "holds Wasmtime 47.0.1, but wt is pinned to Wasmtime 48.0.8" || {
   cat "$tmp/log" >&2
   exit 1
 }
