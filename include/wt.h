@@ -377,6 +377,23 @@ typedef struct wt_global {
   uint32_t raw1_, raw2_, raw3_;
 } wt_global_t;
 
+/** A table in a store. Owned by the store; copy it freely. */
+typedef struct wt_table {
+  uint64_t store_id_;
+  uint32_t raw1_, raw2_;
+} wt_table_t;
+
+/**
+ * A GC reference (externref, anyref, exnref) held for the caller in a store.
+ * wt keeps the reference alive (rooted) until wt_ref_release() or until the
+ * store is deleted, so it can never dangle; a released reference is detected
+ * and rejected as misuse. A zero-filled wt_ref_t is the null reference.
+ */
+typedef struct wt_ref {
+  uint64_t store_id_;
+  uint32_t slot_, gen_;
+} wt_ref_t;
+
 /** A wasm value: a kind and the matching member of `of`. */
 typedef struct wt_val {
   wt_valkind_t kind;
@@ -387,8 +404,104 @@ typedef struct wt_val {
     double f64;
     uint8_t v128[16];
     wt_func_t funcref;
+    wt_ref_t ref; /* externref, anyref, exnref */
   } of;
 } wt_val_t;
+
+/* Kinds of extern items, numbered as Wasmtime's wasmtime_extern_kind_t. */
+typedef uint8_t wt_externkind_t;
+#define WT_EXTERN_FUNC 0
+#define WT_EXTERN_GLOBAL 1
+#define WT_EXTERN_TABLE 2
+#define WT_EXTERN_MEMORY 3
+
+/** An item an instance exports or a module imports. */
+typedef struct wt_extern {
+  wt_externkind_t kind;
+  union {
+    wt_func_t func;
+    wt_global_t global;
+    wt_table_t table;
+    wt_memory_t memory;
+  } of;
+} wt_extern_t;
+
+/** Static name of an extern kind: "func", "global", "table", "memory". */
+WT_API const char *wt_externkind_name(wt_externkind_t kind);
+
+/* ------------------------------------------------------------------------ */
+/* Types                                                                     */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A function type, interned by its engine: wt never needs it freed, and it
+ * stays valid while anything of its engine (engine, store, module, linker)
+ * lives. Two equal types of one engine are the same pointer.
+ */
+typedef struct wt_functype wt_functype_t;
+
+/** The function type with these parameter and result kinds. */
+WT_API wt_error_t *wt_functype_new(wt_engine_t *engine,
+                                   const wt_valkind_t *params, size_t nparams,
+                                   const wt_valkind_t *results,
+                                   size_t nresults,
+                                   const wt_functype_t **out);
+/** The function type written as "i32 i64 -> f32" (see
+ * wt_linker_define_func). Fails: WT_ERROR_MISUSE for a bad string. */
+WT_API wt_error_t *wt_functype_parse(wt_engine_t *engine, const char *sig,
+                                     const wt_functype_t **out);
+WT_API size_t wt_functype_param_count(const wt_functype_t *type);
+WT_API size_t wt_functype_result_count(const wt_functype_t *type);
+/** Kind of parameter `i`; 0xff when out of range or `type` is NULL. */
+WT_API wt_valkind_t wt_functype_param(const wt_functype_t *type, size_t i);
+WT_API wt_valkind_t wt_functype_result(const wt_functype_t *type, size_t i);
+/** WAT form, e.g. "(func (param i32 i32) (result i32))". Owned by the type. */
+WT_API const char *wt_functype_text(const wt_functype_t *type);
+
+/** A memory type (a plain value). */
+typedef struct wt_memorytype {
+  uint64_t min;         /* in pages */
+  bool has_max;
+  uint64_t max;         /* in pages, when has_max */
+  bool is64;            /* a 64-bit (memory64) memory */
+  bool shared;          /* a shared memory (threads) */
+  uint8_t page_size_log2; /* 16 for 64 KiB pages, 0 for 1-byte pages */
+} wt_memorytype_t;
+
+/** A table type (a plain value). */
+typedef struct wt_tabletype {
+  wt_valkind_t elem; /* WT_FUNCREF, WT_EXTERNREF, ... */
+  uint64_t min;
+  bool has_max;
+  uint64_t max;
+  bool is64;
+} wt_tabletype_t;
+
+/** A global type (a plain value). */
+typedef struct wt_globaltype {
+  wt_valkind_t kind;
+  bool mutable_;
+} wt_globaltype_t;
+
+/** The type of an extern item. */
+typedef struct wt_externtype {
+  wt_externkind_t kind;
+  union {
+    const wt_functype_t *func;
+    wt_globaltype_t global;
+    wt_tabletype_t table;
+    wt_memorytype_t memory;
+  } of;
+} wt_externtype_t;
+
+/**
+ * Writes the WAT form of `type` ("(memory i64 1 2 shared)",
+ * "(table 1 10 funcref)", "(global (mut i32))", "(func (param i32))") into
+ * `buf` of `cap` bytes, always NUL-terminated when cap > 0. Returns the length
+ * the full text needs (excluding the NUL), as snprintf does.
+ */
+WT_API size_t wt_externtype_text(const wt_externtype_t *type, char *buf,
+                                 size_t cap);
 
 /** Static WAT name of a kind: "i32", "funcref", ...; "?" if unknown. */
 WT_API const char *wt_valkind_name(wt_valkind_t kind);
@@ -474,6 +587,48 @@ WT_API wt_error_t *wt_module_deserialize(wt_engine_t *engine,
                                          const uint8_t *bytes, size_t len,
                                          wt_module_t **out);
 
+/**
+ * Compiles the module in the file at `path`: a wasm binary, or WAT text.
+ * Fails: WT_ERROR_IO when the file cannot be read; as wt_module_new().
+ */
+WT_API wt_error_t *wt_module_new_file(wt_engine_t *engine, const char *path,
+                                      wt_module_t **out);
+/**
+ * Validates wasm binary or WAT without compiling it.
+ * Fails: WT_ERROR_COMPILE with Wasmtime's message.
+ */
+WT_API wt_error_t *wt_module_validate(wt_engine_t *engine,
+                                      const uint8_t *bytes, size_t len);
+/** As wt_module_serialize(), into the file at `path` (WT_ERROR_IO). */
+WT_API wt_error_t *wt_module_serialize_file(const wt_module_t *module,
+                                            const char *path);
+/** As wt_module_deserialize(), from the file at `path`. */
+WT_API wt_error_t *wt_module_deserialize_file(wt_engine_t *engine,
+                                              const char *path,
+                                              wt_module_t **out);
+
+/** One import of a module. Strings and type are owned by the module. */
+typedef struct wt_import {
+  const char *module;
+  const char *name;
+  wt_externtype_t type;
+} wt_import_t;
+
+/** One export of a module. Owned by the module. */
+typedef struct wt_export {
+  const char *name;
+  wt_externtype_t type;
+} wt_export_t;
+
+/** Number of imports; 0 for a NULL or deleted module. */
+WT_API size_t wt_module_import_count(const wt_module_t *module);
+/** Import `i` in declaration order, or NULL when out of range. */
+WT_API const wt_import_t *wt_module_import(const wt_module_t *module,
+                                           size_t i);
+WT_API size_t wt_module_export_count(const wt_module_t *module);
+WT_API const wt_export_t *wt_module_export(const wt_module_t *module,
+                                           size_t i);
+
 /* ------------------------------------------------------------------------ */
 /* Host functions and calls                                                  */
 /* ------------------------------------------------------------------------ */
@@ -495,6 +650,25 @@ typedef wt_error_t *(*wt_func_cb)(void *env, wt_caller_t *caller,
 
 /** The store the calling wasm runs in. */
 WT_API wt_store_t *wt_caller_store(wt_caller_t *caller);
+/**
+ * The calling instance's export `name` (e.g. its memory).
+ * Fails: WT_ERROR_NOT_FOUND when the caller has no such export (or the
+ * caller is not an instance); WT_ERROR_MISUSE for NULL arguments.
+ */
+WT_API wt_error_t *wt_caller_export(wt_caller_t *caller, const char *name,
+                                    wt_extern_t *out);
+
+/**
+ * A host function of type `type` in `store`, callable from C and usable as an
+ * import or a funcref. `env` and `finalizer` are as in
+ * wt_linker_define_func(); the finalizer runs when the store is deleted.
+ */
+WT_API wt_error_t *wt_func_new(wt_store_t *store, const wt_functype_t *type,
+                               wt_func_cb cb, void *env,
+                               void (*finalizer)(void *), wt_func_t *out);
+/** The function's type, or NULL for a null funcref or a foreign handle. */
+WT_API const wt_functype_t *wt_func_type(wt_store_t *store,
+                                         const wt_func_t *func);
 
 /**
  * Calls `func` with `nargs` arguments, writing `nresults` results.
@@ -533,6 +707,51 @@ WT_API wt_error_t *wt_linker_define_func(wt_linker_t *linker,
                                          const char *sig, wt_func_cb cb,
                                          void *env, void (*finalizer)(void *));
 /**
+ * Defines `item` (of `store`) as `module`.`name`.
+ * Fails: WT_ERROR_MISUSE for an item of another store; WT_ERROR_LINK when
+ * the name is taken and shadowing is off.
+ */
+WT_API wt_error_t *wt_linker_define(wt_linker_t *linker, wt_store_t *store,
+                                    const char *module, const char *name,
+                                    const wt_extern_t *item);
+/** As wt_linker_define_func(), with a wt_functype_t instead of a string. */
+WT_API wt_error_t *wt_linker_define_functype(wt_linker_t *linker,
+                                             const char *module,
+                                             const char *name,
+                                             const wt_functype_t *type,
+                                             wt_func_cb cb, void *env,
+                                             void (*finalizer)(void *));
+/** Defines every export of `instance` under the module name `name`. */
+WT_API wt_error_t *wt_linker_define_instance(wt_linker_t *linker,
+                                             wt_store_t *store,
+                                             const char *name,
+                                             const wt_instance_t *instance);
+/**
+ * Defines the exports of `module` under `name`. A command module (one that
+ * exports `_start`) gets a fresh instance for each call of an export; a
+ * reactor is instantiated once, now, in `store`.
+ */
+WT_API wt_error_t *wt_linker_define_module(wt_linker_t *linker,
+                                           wt_store_t *store, const char *name,
+                                           const wt_module_t *module);
+/** Lets later definitions replace earlier ones of the same name (default:
+ * off, a duplicate is WT_ERROR_LINK). */
+WT_API wt_error_t *wt_linker_allow_shadowing(wt_linker_t *linker, bool allow);
+/** Defines every import of `module` the linker lacks as a function that
+ * traps when called (functions only; other kinds stay undefined). */
+WT_API wt_error_t *wt_linker_define_unknown_imports_as_traps(
+    wt_linker_t *linker, const wt_module_t *module);
+/** The definition `module`.`name`, as an item of `store`.
+ * Fails: WT_ERROR_NOT_FOUND when there is none. */
+WT_API wt_error_t *wt_linker_get(const wt_linker_t *linker, wt_store_t *store,
+                                 const char *module, const char *name,
+                                 wt_extern_t *out);
+/** The default export of module `name` ("" export or `_start`). */
+WT_API wt_error_t *wt_linker_get_default(const wt_linker_t *linker,
+                                         wt_store_t *store, const char *name,
+                                         wt_func_t *out);
+
+/**
  * Instantiates `module` in `store`, taking its imports from the linker.
  * Fails: WT_ERROR_LINK for a missing or mismatched import; WT_ERROR_TRAP if
  * the start function traps.
@@ -541,6 +760,52 @@ WT_API wt_error_t *wt_linker_instantiate(const wt_linker_t *linker,
                                          wt_store_t *store,
                                          const wt_module_t *module,
                                          wt_instance_t *out);
+
+/**
+ * Instantiates `module` with `imports` given in the module's import order.
+ * Fails: WT_ERROR_MISUSE for a wrong count or an item of another store;
+ * WT_ERROR_LINK for an item of the wrong type; WT_ERROR_TRAP when the start
+ * function traps.
+ */
+WT_API wt_error_t *wt_instance_new(wt_store_t *store,
+                                   const wt_module_t *module,
+                                   const wt_extern_t *imports, size_t nimports,
+                                   wt_instance_t *out);
+/** The export `name` of `instance`, of any kind.
+ * Fails: WT_ERROR_NOT_FOUND when there is no such export. */
+WT_API wt_error_t *wt_instance_export(wt_store_t *store,
+                                      const wt_instance_t *instance,
+                                      const char *name, wt_extern_t *out);
+/**
+ * Export number `index` in the module's order, with its name (borrowed from
+ * the store, valid while it lives) in *name if not NULL.
+ * Fails: WT_ERROR_NOT_FOUND when index is past the last export.
+ */
+WT_API wt_error_t *wt_instance_export_nth(wt_store_t *store,
+                                          const wt_instance_t *instance,
+                                          size_t index, const char **name,
+                                          wt_extern_t *out);
+/** Number of exports of the instance (0 on misuse). */
+WT_API size_t wt_instance_export_count(wt_store_t *store,
+                                       const wt_instance_t *instance);
+
+/* A linker and module checked once, for fast repeated instantiation. */
+typedef struct wt_instance_pre wt_instance_pre_t;
+
+/**
+ * Resolves every import of `module` in the linker now.
+ * Fails: WT_ERROR_LINK when an import is missing or mismatched. Host
+ * functions only: an import defined by an item of a store is refused.
+ */
+WT_API wt_error_t *wt_linker_instantiate_pre(const wt_linker_t *linker,
+                                             const wt_module_t *module,
+                                             wt_instance_pre_t **out);
+/** Instantiates the pre-resolved module in `store`. */
+WT_API wt_error_t *wt_instance_pre_instantiate(const wt_instance_pre_t *pre,
+                                               wt_store_t *store,
+                                               wt_instance_t *out);
+/** Frees it. NULL is a no-op. */
+WT_API void wt_instance_pre_delete(wt_instance_pre_t *pre);
 
 /**
  * The exported function `name` of `instance`.
@@ -624,6 +889,81 @@ WT_API wt_error_t *wt_memory_read(wt_store_t *store, const wt_memory_t *mem,
 WT_API wt_error_t *wt_memory_write(wt_store_t *store, const wt_memory_t *mem,
                                    uint64_t offset, const void *buf,
                                    size_t len);
+
+/** The exported table `name` of `instance`. Fails as wt_instance_memory. */
+WT_API wt_error_t *wt_instance_table(wt_store_t *store,
+                                     const wt_instance_t *instance,
+                                     const char *name, wt_table_t *out);
+
+/** The memory's type. */
+WT_API wt_error_t *wt_memory_type(wt_store_t *store, const wt_memory_t *mem,
+                                  wt_memorytype_t *out);
+/** A new memory of `type` in `store` (not shared: see wt_config_wasm_threads).
+ * Fails: WT_ERROR_MISUSE for an invalid type (max < min, too large). */
+WT_API wt_error_t *wt_memory_new(wt_store_t *store,
+                                 const wt_memorytype_t *type,
+                                 wt_memory_t *out);
+/** A new global of `type` with value `init` in `store`. */
+WT_API wt_error_t *wt_global_new(wt_store_t *store,
+                                 const wt_globaltype_t *type,
+                                 const wt_val_t *init, wt_global_t *out);
+
+/* ------------------------------------------------------------------------ */
+/* Table                                                                     */
+/* ------------------------------------------------------------------------ */
+
+/** A new table of `type` with every element set to `init` (a value of the
+ * element kind, e.g. a null funcref). */
+WT_API wt_error_t *wt_table_new(wt_store_t *store, const wt_tabletype_t *type,
+                                const wt_val_t *init, wt_table_t *out);
+WT_API wt_error_t *wt_table_type(wt_store_t *store, const wt_table_t *table,
+                                 wt_tabletype_t *out);
+WT_API wt_error_t *wt_table_size(wt_store_t *store, const wt_table_t *table,
+                                 uint64_t *size);
+/** Element `index`. Fails: WT_ERROR_MISUSE when index >= size. */
+WT_API wt_error_t *wt_table_get(wt_store_t *store, const wt_table_t *table,
+                                uint64_t index, wt_val_t *out);
+/** Sets element `index`. Fails: WT_ERROR_MISUSE when out of range or the
+ * value's kind or store is wrong. */
+WT_API wt_error_t *wt_table_set(wt_store_t *store, const wt_table_t *table,
+                                uint64_t index, const wt_val_t *val);
+/** Grows by `delta` elements set to `init`; *old_size gets the size before.
+ * Fails: WT_ERROR_WASMTIME past the maximum (table unchanged). */
+WT_API wt_error_t *wt_table_grow(wt_store_t *store, const wt_table_t *table,
+                                 uint64_t delta, const wt_val_t *init,
+                                 uint64_t *old_size);
+
+/* ------------------------------------------------------------------------ */
+/* GC references: externref, anyref (i31), exnref                            */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * A new externref in `store` carrying `data`; *out becomes a WT_EXTERNREF
+ * value. `finalizer`, if not NULL, runs exactly once with `data` when wasm
+ * and the host no longer hold the reference (at the latest when the store is
+ * deleted). If this call fails, the finalizer runs at once.
+ */
+WT_API wt_error_t *wt_externref_new(wt_store_t *store, void *data,
+                                    void (*finalizer)(void *), wt_val_t *out);
+/** The host data of an externref value. Fails: WT_ERROR_MISUSE for a value
+ * that is not a live externref of `store` (a null one gives NULL data). */
+WT_API wt_error_t *wt_externref_data(wt_store_t *store, const wt_val_t *val,
+                                     void **data);
+/** An anyref holding the 31-bit integer `value` (an i31ref). */
+WT_API wt_error_t *wt_anyref_i31(wt_store_t *store, uint32_t value,
+                                 wt_val_t *out);
+/** The integer of an i31ref value, zero-extended (or sign-extended when
+ * `sign`). Fails: WT_ERROR_MISUSE when it is not an i31ref. */
+WT_API wt_error_t *wt_anyref_i31_get(wt_store_t *store, const wt_val_t *val,
+                                     bool sign, int32_t *out);
+/**
+ * Lets go of the reference in `val` early (it is otherwise held until the
+ * store is deleted) and sets `val` to a null of its kind. Values of other
+ * kinds are left as they are. Using a released reference is misuse.
+ */
+WT_API void wt_ref_release(wt_store_t *store, wt_val_t *val);
+/** Runs a garbage collection in the store. */
+WT_API wt_error_t *wt_store_gc(wt_store_t *store);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -51,7 +51,9 @@ bool wt__kind_of(const wasm_valtype_t *vt, wt_valkind_t *kind,
     }
     if (!t.reftype.nullable ||
         !(t.reftype.heaptype.kind == WASMTIME_HEAPTYPE_KIND_FUNC ||
-          t.reftype.heaptype.kind == WASMTIME_HEAPTYPE_KIND_EXTERN))
+          t.reftype.heaptype.kind == WASMTIME_HEAPTYPE_KIND_EXTERN ||
+          t.reftype.heaptype.kind == WASMTIME_HEAPTYPE_KIND_ANY ||
+          t.reftype.heaptype.kind == WASMTIME_HEAPTYPE_KIND_EXN))
       *plain = false;
     break;
   default:
@@ -155,6 +157,16 @@ const wt__sig *wt__sig_of(wt_engine_t *engine, const wasm_functype_t *type) {
   return s;
 }
 
+/* Whether `sig` was interned by `engine`. */
+static bool sig_of_engine(wt_engine_t *engine, const wt__sig *sig) {
+  bool found = false;
+  pthread_mutex_lock(&engine->lock);
+  for (const wt__sig *s = engine->sigs; s && !found; s = s->next)
+    found = s == sig;
+  pthread_mutex_unlock(&engine->lock);
+  return found;
+}
+
 static wasm_valtype_t *valtype_new(wt_valkind_t k) {
   switch (k) {
   case WT_I32:
@@ -251,6 +263,39 @@ const wt__sig *wt__sig_parse(wt_engine_t *engine, const char *fn,
 
 #define WT_STACK_VALS 16
 
+/* Calls through Wasmtime's checked entry point, for signatures whose
+ * reference types need Wasmtime's subtype checks. */
+static wt_error_t *checked_call(wt_store_t *store, const wt_func_t *func,
+                                const wt__sig *sig, const wt_val_t *args,
+                                wt_val_t *results) {
+  static const char fn[] = "wt_func_call";
+  size_t n = sig->nparams + sig->nresults;
+  wasmtime_val_t *vals = calloc(n ? n : 1, sizeof *vals);
+  if (!vals)
+    return wt__error(WT_ERROR_WASMTIME, "out of memory");
+  wt_error_t *err = NULL;
+  for (size_t i = 0; !err && i < sig->nparams; i++)
+    err = wt__val_to_wasmtime(fn, store, &args[i], &vals[i]);
+  if (!err) {
+    wasmtime_func_t f = {func->store_id_, func->raw_};
+    wasm_trap_t *trap = NULL;
+    wasmtime_val_t *res = vals + sig->nparams;
+    wt__store_enter(store);
+    wasmtime_error_t *werr = wasmtime_func_call(
+        store->ctx, &f, vals, sig->nparams, res, sig->nresults, &trap);
+    err = wt__call_result(store, WT_ERROR_MISUSE, werr, trap);
+    for (size_t i = 0; i < sig->nresults; i++) {
+      if (!err)
+        err = wt__val_from_wasmtime(store, &res[i], &results[i]);
+      else if (werr == NULL && trap == NULL)
+        wasmtime_val_unroot(&res[i]);
+    }
+    wt__store_leave(store);
+  }
+  free(vals);
+  return err;
+}
+
 wt_error_t *wt_func_call(wt_store_t *store, const wt_func_t *func,
                          const wt_val_t *args, size_t nargs,
                          wt_val_t *results, size_t nresults) {
@@ -276,8 +321,7 @@ wt_error_t *wt_func_call(wt_store_t *store, const wt_func_t *func,
                              store)) != NULL)
       return err;
   if (!sig->plain)
-    return wt__misuse(fn, "calling %s needs typed references, which this "
-                          "version of wt does not support", sig->text);
+    return checked_call(store, func, sig, args, results);
 
   size_t n = nargs > nresults ? nargs : nresults;
   wasmtime_val_raw_t stack[WT_STACK_VALS];
@@ -356,16 +400,21 @@ static wasm_trap_t *host_trampoline(void *env, wasmtime_caller_t *raw_caller,
     err = wt__misuse("host function", "the store was deleted during a call");
   for (size_t i = 0; !err && i < sig->nresults; i++)
     wt__val_to_raw(&results[i], &raw[i], store);
+  /* References passed in were lent for the call only. */
+  for (size_t i = 0; i < sig->nparams; i++)
+    if (vals[i].kind >= WT_EXTERNREF)
+      wt__ref_drop(store, &vals[i].of.ref);
   if (vals != stack)
     free(vals);
   return err ? host_trap(store, err) : NULL;
 }
 
-wt_error_t *wt_linker_define_func(wt_linker_t *linker, const char *module,
-                                  const char *name, const char *sig_text,
-                                  wt_func_cb cb, void *env,
-                                  void (*finalizer)(void *)) {
-  static const char fn[] = "wt_linker_define_func";
+/* Shared by the two define functions: `sig` or, when NULL, `sig_text`. */
+static wt_error_t *define(const char *fn, wt_linker_t *linker,
+                          const char *module, const char *name,
+                          const wt__sig *sig, const char *sig_text,
+                          wt_func_cb cb, void *env,
+                          void (*finalizer)(void *)) {
   wt_error_t *err = NULL;
   if (!linker || linker->magic != WT_MAGIC_LINKER)
     err = wt__misuse(fn, "linker is NULL or deleted");
@@ -376,8 +425,9 @@ wt_error_t *wt_linker_define_func(wt_linker_t *linker, const char *module,
     err = wt__misuse(fn, "module or name is not valid UTF-8");
   else if (!cb)
     err = wt__misuse(fn, "callback is NULL");
-  const wt__sig *sig = NULL;
-  if (!err)
+  else if (!sig && !sig_text)
+    err = wt__misuse(fn, "type is NULL");
+  if (!err && !sig)
     sig = wt__sig_parse(linker->engine, fn, sig_text, &err);
   host_func *h = err ? NULL : malloc(sizeof *h);
   if (!err && !h)
@@ -397,6 +447,85 @@ wt_error_t *wt_linker_define_func(wt_linker_t *linker, const char *module,
   if (werr)
     return wt__from_wasmtime(WT_ERROR_LINK, werr);
   return NULL;
+}
+
+wt_error_t *wt_linker_define_func(wt_linker_t *linker, const char *module,
+                                  const char *name, const char *sig_text,
+                                  wt_func_cb cb, void *env,
+                                  void (*finalizer)(void *)) {
+  static const char fn[] = "wt_linker_define_func";
+  if (!sig_text) {
+    if (finalizer)
+      finalizer(env);
+    return wt__misuse(fn, "signature is NULL");
+  }
+  return define(fn, linker, module, name, NULL, sig_text, cb, env, finalizer);
+}
+
+wt_error_t *wt_linker_define_functype(wt_linker_t *linker, const char *module,
+                                      const char *name,
+                                      const wt_functype_t *type, wt_func_cb cb,
+                                      void *env, void (*finalizer)(void *)) {
+  static const char fn[] = "wt_linker_define_functype";
+  if (type && linker && linker->magic == WT_MAGIC_LINKER &&
+      !sig_of_engine(linker->engine, type)) {
+    if (finalizer)
+      finalizer(env);
+    return wt__misuse(fn, "type belongs to another engine");
+  }
+  return define(fn, linker, module, name, type, NULL, cb, env, finalizer);
+}
+
+wt_error_t *wt_func_new(wt_store_t *store, const wt_functype_t *type,
+                        wt_func_cb cb, void *env, void (*finalizer)(void *),
+                        wt_func_t *out) {
+  static const char fn[] = "wt_func_new";
+  wt_error_t *err = wt__check_store(fn, store);
+  if (!err && !type)
+    err = wt__misuse(fn, "type is NULL");
+  if (!err && !sig_of_engine(store->engine, type))
+    err = wt__misuse(fn, "type belongs to another engine");
+  if (!err && (!cb || !out))
+    err = wt__misuse(fn, "callback or out is NULL");
+  host_func *h = err ? NULL : malloc(sizeof *h);
+  if (!err && !h)
+    err = wt__error(WT_ERROR_WASMTIME, "out of memory");
+  if (err) {
+    if (finalizer)
+      finalizer(env);
+    return err;
+  }
+  h->cb = cb;
+  h->env = env;
+  h->finalizer = finalizer;
+  h->sig = type;
+  wasmtime_func_t f;
+  wasmtime_func_new_unchecked(store->ctx, type->type, host_trampoline, h,
+                              host_func_free, &f);
+  wt__store_saw(store, f.store_id);
+  out->store_id_ = f.store_id;
+  out->raw_ = f.__private;
+  out->sig_ = type;
+  return NULL;
+}
+
+const wt_functype_t *wt_func_type(wt_store_t *store, const wt_func_t *func) {
+  if (!wt__store_ok(store) || !func || func->store_id_ == 0 ||
+      func->store_id_ != store->id)
+    return NULL;
+  return func->sig_;
+}
+
+wt_error_t *wt_caller_export(wt_caller_t *caller, const char *name,
+                             wt_extern_t *out) {
+  static const char fn[] = "wt_caller_export";
+  if (!caller || !name || !out)
+    return wt__misuse(fn, "caller, name or out is NULL");
+  wasmtime_extern_t item;
+  if (!wasmtime_caller_export_get(caller->raw, name, strlen(name), &item))
+    return wt__error(WT_ERROR_NOT_FOUND, "%s: the caller has no export "
+                                         "named \"%s\"", fn, name);
+  return wt__extern_from_wasmtime(caller->store, &item, out);
 }
 
 wt_store_t *wt_caller_store(wt_caller_t *caller) {

@@ -60,33 +60,7 @@ wt_error_t *wt_global_get(wt_store_t *store, const wt_global_t *global,
     return wt__misuse(fn, "out is NULL");
   wasmtime_val_t v;
   wasmtime_global_get(store->ctx, &raw, &v);
-  memset(out, 0, sizeof *out);
-  out->kind = v.kind;
-  switch (v.kind) {
-  case WASMTIME_I32:
-    out->of.i32 = v.of.i32;
-    break;
-  case WASMTIME_I64:
-    out->of.i64 = v.of.i64;
-    break;
-  case WASMTIME_F32:
-    memcpy(&out->of.f32, &v.of.f32, 4);
-    break;
-  case WASMTIME_F64:
-    memcpy(&out->of.f64, &v.of.f64, 8);
-    break;
-  case WASMTIME_V128:
-    memcpy(out->of.v128, v.of.v128, 16);
-    break;
-  case WASMTIME_FUNCREF:
-    return wt__func_wrap(store, &v.of.funcref, &out->of.funcref);
-  default:
-    wasmtime_val_unroot(&v);
-    memset(out, 0, sizeof *out);
-    return wt__misuse(fn, "%s globals are not supported by this version of wt",
-                      wt_valkind_name(v.kind));
-  }
-  return NULL;
+  return wt__val_from_wasmtime(store, &v, out);
 }
 
 wt_error_t *wt_global_set(wt_store_t *store, const wt_global_t *global,
@@ -104,35 +78,54 @@ wt_error_t *wt_global_set(wt_store_t *store, const wt_global_t *global,
     return wt__error(WT_ERROR_WASMTIME, "%s: unsupported global type", fn);
   if (!mut)
     return wt__misuse(fn, "the global is immutable");
-  if ((err = wt__val_check(fn, "value", 0, val, kind, store)) != NULL)
-    return err;
   wasmtime_val_t v;
-  memset(&v, 0, sizeof v);
-  v.kind = val->kind;
-  switch (val->kind) {
-  case WT_I32:
-    v.of.i32 = val->of.i32;
-    break;
-  case WT_I64:
-    v.of.i64 = val->of.i64;
-    break;
-  case WT_F32:
-    memcpy(&v.of.f32, &val->of.f32, 4);
-    break;
-  case WT_F64:
-    memcpy(&v.of.f64, &val->of.f64, 8);
-    break;
-  case WT_V128:
-    memcpy(v.of.v128, val->of.v128, 16);
-    break;
-  case WT_FUNCREF:
-    v.of.funcref.store_id = val->of.funcref.store_id_;
-    v.of.funcref.__private = val->of.funcref.raw_;
-    break;
-  default:
-    return wt__misuse(fn, "%s globals are not supported by this version of wt",
-                      wt_valkind_name(val->kind));
-  }
+  if ((err = wt__val_check(fn, "value", 0, val, kind, store)) != NULL ||
+      (err = wt__val_to_wasmtime(fn, store, val, &v)) != NULL)
+    return err;
   wasmtime_error_t *werr = wasmtime_global_set(store->ctx, &raw, &v);
   return werr ? wt__from_wasmtime(WT_ERROR_MISUSE, werr) : NULL;
+}
+
+wt_error_t *wt_global_new(wt_store_t *store, const wt_globaltype_t *type,
+                          const wt_val_t *init, wt_global_t *out) {
+  static const char fn[] = "wt_global_new";
+  wt_error_t *err = wt__check_store(fn, store);
+  if (err)
+    return err;
+  if (!type || !init || !out)
+    return wt__misuse(fn, "type, init or out is NULL");
+  if (type->kind > WT_EXTERNREF)
+    return wt__misuse(fn, "globals of %s are not supported by this version "
+                          "of wt", wt_valkind_name(type->kind));
+  wasmtime_val_t v;
+  if ((err = wt__val_check(fn, "init", 0, init, type->kind, store)) != NULL ||
+      (err = wt__val_to_wasmtime(fn, store, init, &v)) != NULL)
+    return err;
+  wasm_valtype_t *vt;
+  switch (type->kind) {
+  case WT_V128:
+    vt = wasmtime_wasm_valtype_v128();
+    break;
+  case WT_FUNCREF:
+    vt = wasm_valtype_new(WASM_FUNCREF);
+    break;
+  case WT_EXTERNREF:
+    vt = wasm_valtype_new(WASM_EXTERNREF);
+    break;
+  default:
+    vt = wasm_valtype_new(type->kind); /* i32..f64 share wasm.h's numbers */
+  }
+  wasm_globaltype_t *gt =
+      wasm_globaltype_new(vt, type->mutable_ ? WASM_VAR : WASM_CONST);
+  wasmtime_global_t g;
+  wasmtime_error_t *werr = wasmtime_global_new(store->ctx, gt, &v, &g);
+  wasm_globaltype_delete(gt);
+  if (werr)
+    return wt__from_wasmtime(WT_ERROR_WASMTIME, werr);
+  wt__store_saw(store, g.store_id);
+  out->store_id_ = g.store_id;
+  out->raw1_ = g.__private1;
+  out->raw2_ = g.__private2;
+  out->raw3_ = g.__private3;
+  return NULL;
 }

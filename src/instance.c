@@ -1,4 +1,5 @@
 /* wt_instance_t: instances and their exports. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -93,4 +94,131 @@ wt_error_t *wt_instance_call(wt_store_t *store, const wt_instance_t *instance,
   if (err)
     return err;
   return wt_func_call(store, &f, args, nargs, results, nresults);
+}
+
+wt_error_t *wt_instance_table(wt_store_t *store, const wt_instance_t *instance,
+                              const char *name, wt_table_t *out) {
+  static const char fn[] = "wt_instance_table";
+  if (!out)
+    return wt__misuse(fn, "out is NULL");
+  wasmtime_extern_t item;
+  wt_error_t *err = get_export(fn, store, instance, name,
+                               WASMTIME_EXTERN_TABLE, "table", &item);
+  if (err)
+    return err;
+  wt_extern_t ext;
+  err = wt__extern_from_wasmtime(store, &item, &ext);
+  if (!err)
+    *out = ext.of.table;
+  return err;
+}
+
+wt_error_t *wt_instance_export(wt_store_t *store, const wt_instance_t *instance,
+                               const char *name, wt_extern_t *out) {
+  static const char fn[] = "wt_instance_export";
+  wt_error_t *err = check_instance(fn, store, instance);
+  if (err)
+    return err;
+  if (!name || !out)
+    return wt__misuse(fn, "name or out is NULL");
+  wasmtime_instance_t inst = {instance->store_id_, instance->raw_};
+  wasmtime_extern_t item;
+  if (!wasmtime_instance_export_get(store->ctx, &inst, name, strlen(name),
+                                    &item))
+    return wt__error(WT_ERROR_NOT_FOUND, "%s: no export named \"%s\"", fn,
+                     name);
+  return wt__extern_from_wasmtime(store, &item, out);
+}
+
+wt_error_t *wt_instance_export_nth(wt_store_t *store,
+                                   const wt_instance_t *instance, size_t index,
+                                   const char **name, wt_extern_t *out) {
+  static const char fn[] = "wt_instance_export_nth";
+  wt_error_t *err = check_instance(fn, store, instance);
+  if (err)
+    return err;
+  if (!out)
+    return wt__misuse(fn, "out is NULL");
+  wasmtime_instance_t inst = {instance->store_id_, instance->raw_};
+  wasmtime_extern_t item;
+  char *n = NULL;
+  size_t nlen = 0;
+  if (!wasmtime_instance_export_nth(store->ctx, &inst, index, &n, &nlen,
+                                    &item))
+    return wt__error(WT_ERROR_NOT_FOUND, "%s: no export number %zu", fn,
+                     index);
+  if (name)
+    *name = n; /* NUL-terminated: names are valid UTF-8 without NULs */
+  return wt__extern_from_wasmtime(store, &item, out);
+}
+
+size_t wt_instance_export_count(wt_store_t *store,
+                                const wt_instance_t *instance) {
+  wt_error_t *err = check_instance("wt_instance_export_count", store,
+                                   instance);
+  if (err) {
+    wt_error_delete(err);
+    return 0;
+  }
+  wasmtime_instance_t inst = {instance->store_id_, instance->raw_};
+  size_t n = 0;
+  wasmtime_extern_t item;
+  char *name;
+  size_t nlen;
+  while (wasmtime_instance_export_nth(store->ctx, &inst, n, &name, &nlen,
+                                      &item)) {
+    wasmtime_extern_delete(&item);
+    n++;
+  }
+  return n;
+}
+
+wt_error_t *wt_instance_new(wt_store_t *store, const wt_module_t *module,
+                            const wt_extern_t *imports, size_t nimports,
+                            wt_instance_t *out) {
+  static const char fn[] = "wt_instance_new";
+  wt_error_t *err = wt__check_store(fn, store);
+  if (err)
+    return err;
+  if (!module || module->magic != WT_MAGIC_MODULE)
+    return wt__misuse(fn, "module is NULL or deleted");
+  if (!out || (nimports && !imports))
+    return wt__misuse(fn, "out or imports is NULL");
+  if (module->engine != store->engine)
+    return wt__misuse(fn, "module and store belong to different engines");
+  if (nimports != module->nimports)
+    return wt__misuse(fn, "the module has %zu imports, %zu were given",
+                      module->nimports, nimports);
+  wasmtime_extern_t stack[16];
+  wasmtime_extern_t *raw =
+      nimports <= 16 ? stack : malloc(nimports * sizeof *raw);
+  if (!raw)
+    return wt__error(WT_ERROR_WASMTIME, "out of memory");
+  for (size_t i = 0; !err && i < nimports; i++) {
+    const wt_import_t *imp = &module->imports[i];
+    if (imports[i].kind != imp->type.kind)
+      err = wt__misuse(fn, "import %zu (%s.%s) needs a %s, got a %s", i,
+                       imp->module, imp->name,
+                       wt_externkind_name(imp->type.kind),
+                       wt_externkind_name(imports[i].kind));
+    else
+      err = wt__extern_to_wasmtime(fn, store, &imports[i], &raw[i]);
+  }
+  if (!err) {
+    wasmtime_instance_t inst;
+    wasm_trap_t *trap = NULL;
+    wt__store_enter(store);
+    wasmtime_error_t *werr = wasmtime_instance_new(store->ctx, module->raw,
+                                                   raw, nimports, &inst, &trap);
+    err = wt__call_result(store, WT_ERROR_LINK, werr, trap);
+    if (!err) {
+      wt__store_saw(store, inst.store_id);
+      out->store_id_ = inst.store_id;
+      out->raw_ = inst.__private;
+    }
+    wt__store_leave(store);
+  }
+  if (raw != stack)
+    free(raw);
+  return err;
 }

@@ -29,6 +29,7 @@ enum {
   WT_MAGIC_STORE = 0x77745333u,
   WT_MAGIC_MODULE = 0x77744d34u,
   WT_MAGIC_LINKER = 0x77744c35u,
+  WT_MAGIC_PRE = 0x77745036u,
   WT_MAGIC_DEAD = 0xdeadd00du,
 };
 
@@ -53,14 +54,15 @@ wasm_trap_t *wt__to_trap(const wt_error_t *error);
  * type whose raw representation wt can check by kind alone (numbers, v128,
  * funcref, externref); otherwise calls go through Wasmtime's checked path.
  */
-typedef struct wt__sig {
-  struct wt__sig *next;
+struct wt_functype {
+  struct wt_functype *next;
   wasm_functype_t *type; /* owned */
   char *text;            /* "(func (param i32) (result i32))" */
   bool plain;
   size_t nparams, nresults;
   wt_valkind_t kinds[]; /* params then results */
-} wt__sig;
+};
+typedef struct wt_functype wt__sig;
 
 /* The interned signature of `type` (borrowed), or NULL when out of memory or
  * when a value type is not one wt can represent. */
@@ -109,6 +111,13 @@ struct wt_store {
   int depth;           /* calls into wasm under way */
   bool delete_pending; /* wt_store_delete() was called while depth > 0 */
   wt_error_t *host_error; /* error a host function returned, in flight */
+  /* GC references held for the caller: slot i holds a rooted value while
+   * gens[i] is odd; releasing bumps the generation. */
+  wasmtime_val_t *refs;
+  uint32_t *ref_gens;
+  uint32_t nrefs, cap_refs;
+  uint32_t *ref_free;
+  uint32_t nfree;
 };
 
 static inline bool wt__store_ok(const wt_store_t *s) {
@@ -131,18 +140,40 @@ void wt__store_leave(wt_store_t *store);
 wt_error_t *wt__call_result(wt_store_t *store, wt_error_kind_t kind,
                             wasmtime_error_t *err, wasm_trap_t *trap);
 
+/* Takes ownership of a rooted reference value and gives the caller a
+ * wt_ref_t for it in `out` (kind set from the value). */
+wt_error_t *wt__ref_put(wt_store_t *store, wasmtime_val_t *rooted,
+                        wt_val_t *out);
+/* The rooted value behind a wt reference value, or a misuse error. NULL refs
+ * give a value with store_id 0. The result is borrowed. */
+wt_error_t *wt__ref_get(const char *fn, wt_store_t *store, const wt_val_t *v,
+                        wasmtime_val_t *out);
+/* Releases the reference if it is still live (no error otherwise). */
+void wt__ref_drop(wt_store_t *store, const wt_ref_t *ref);
+
 /* ---- module, linker ---- */
 
 struct wt_module {
   uint32_t magic;
   wasmtime_module_t *raw;
   wt_engine_t *engine;
+  size_t nimports, nexports;
+  wt_import_t *imports; /* strings owned here */
+  wt_export_t *exports;
+};
+
+struct wt_instance_pre {
+  uint32_t magic;
+  wasmtime_instance_pre_t *raw;
+  wt_engine_t *engine;
+  uint64_t store_id; /* as the linker's */
 };
 
 struct wt_linker {
   uint32_t magic;
   wasmtime_linker_t *raw;
   wt_engine_t *engine;
+  uint64_t store_id; /* the store whose items it holds, 0 for none */
 };
 
 struct wt_caller {
@@ -150,7 +181,26 @@ struct wt_caller {
   wt_store_t *store;
 };
 
-/* ---- values (val.c) ---- */
+/* ---- values, externs and types (val.c, types.c) ---- */
+
+/* wt value <-> Wasmtime value. to_wasmtime borrows refs (no new root);
+ * from_wasmtime takes ownership of the value's root. */
+wt_error_t *wt__val_to_wasmtime(const char *fn, wt_store_t *store,
+                                const wt_val_t *val, wasmtime_val_t *out);
+wt_error_t *wt__val_from_wasmtime(wt_store_t *store, wasmtime_val_t *val,
+                                  wt_val_t *out);
+/* wt extern <-> Wasmtime extern, checking the store. */
+wt_error_t *wt__extern_to_wasmtime(const char *fn, const wt_store_t *store,
+                                   const wt_extern_t *item,
+                                   wasmtime_extern_t *out);
+wt_error_t *wt__extern_from_wasmtime(wt_store_t *store,
+                                     wasmtime_extern_t *item,
+                                     wt_extern_t *out);
+/* Fills a wt extern type from Wasmtime's (borrowed). False if unsupported. */
+bool wt__externtype_from(wt_engine_t *engine, const wasm_externtype_t *t,
+                         wt_externtype_t *out);
+bool wt__memorytype_from(const wasm_memorytype_t *t, wt_memorytype_t *out);
+bool wt__tabletype_from(const wasm_tabletype_t *t, wt_tabletype_t *out);
 
 /* Makes a wt_func_t (with its signature) from a Wasmtime func of `store`. */
 wt_error_t *wt__func_wrap(wt_store_t *store, const wasmtime_func_t *raw,

@@ -100,3 +100,46 @@ wt_error_t *wt_memory_write(wt_store_t *store, const wt_memory_t *mem,
     memcpy(at, buf, len);
   return err;
 }
+
+wt_error_t *wt_memory_type(wt_store_t *store, const wt_memory_t *mem,
+                           wt_memorytype_t *out) {
+  wasmtime_memory_t raw;
+  wt_error_t *err = check("wt_memory_type", store, mem, &raw);
+  if (err)
+    return err;
+  if (!out)
+    return wt__misuse("wt_memory_type", "out is NULL");
+  wasm_memorytype_t *ty = wasmtime_memory_type(store->ctx, &raw);
+  wt__memorytype_from(ty, out);
+  wasm_memorytype_delete(ty);
+  return NULL;
+}
+
+wt_error_t *wt_memory_new(wt_store_t *store, const wt_memorytype_t *type,
+                          wt_memory_t *out) {
+  static const char fn[] = "wt_memory_new";
+  wt_error_t *err = wt__check_store(fn, store);
+  if (err)
+    return err;
+  if (!type || !out)
+    return wt__misuse(fn, "type or out is NULL");
+  if (type->shared)
+    return wt__misuse(fn, "shared memories are not supported by this "
+                          "version of wt");
+  wasm_memorytype_t *ty = NULL;
+  wasmtime_error_t *werr =
+      wasmtime_memorytype_new(type->min, type->has_max, type->max, type->is64,
+                              false, type->page_size_log2, &ty);
+  if (werr)
+    return wt__from_wasmtime(WT_ERROR_MISUSE, werr);
+  wasmtime_memory_t m;
+  werr = wasmtime_memory_new(store->ctx, ty, &m);
+  wasm_memorytype_delete(ty);
+  if (werr)
+    return wt__from_wasmtime(WT_ERROR_WASMTIME, werr);
+  wt__store_saw(store, m.store_id);
+  out->store_id_ = m.store_id;
+  out->raw1_ = m.__private1;
+  out->raw2_ = m.__private2;
+  return NULL;
+}

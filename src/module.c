@@ -1,8 +1,69 @@
 /* wt_module_t: compiled modules. */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+
+static char *name_dup(const wasm_name_t *n) {
+  char *s = malloc(n->size + 1);
+  if (s) {
+    if (n->size)
+      memcpy(s, n->data, n->size);
+    s[n->size] = '\0';
+  }
+  return s;
+}
+
+static void module_free(wt_module_t *m) {
+  for (size_t i = 0; i < m->nimports; i++) {
+    free((char *)m->imports[i].module);
+    free((char *)m->imports[i].name);
+  }
+  for (size_t i = 0; i < m->nexports; i++)
+    free((char *)m->exports[i].name);
+  free(m->imports);
+  free(m->exports);
+  wasmtime_module_delete(m->raw);
+  wt__engine_unref(m->engine);
+  m->magic = WT_MAGIC_DEAD;
+  free(m);
+}
+
+/* Records the module's imports and exports with wt's types, once. */
+static bool describe(wt_module_t *m) {
+  wasm_importtype_vec_t imps;
+  wasm_exporttype_vec_t exps;
+  wasmtime_module_imports(m->raw, &imps);
+  wasmtime_module_exports(m->raw, &exps);
+  bool ok = true;
+  m->imports = calloc(imps.size ? imps.size : 1, sizeof *m->imports);
+  m->exports = calloc(exps.size ? exps.size : 1, sizeof *m->exports);
+  ok = m->imports && m->exports;
+  for (size_t i = 0; ok && i < imps.size; i++) {
+    wt_import_t *w = &m->imports[i];
+    w->module = name_dup(wasm_importtype_module(imps.data[i]));
+    w->name = name_dup(wasm_importtype_name(imps.data[i]));
+    m->nimports = i + 1;
+    ok = w->module && w->name;
+    if (!wt__externtype_from(m->engine, wasm_importtype_type(imps.data[i]),
+                             &w->type) && w->type.kind != 0xff)
+      ok = false;
+  }
+  for (size_t i = 0; ok && i < exps.size; i++) {
+    wt_export_t *w = &m->exports[i];
+    w->name = name_dup(wasm_exporttype_name(exps.data[i]));
+    m->nexports = i + 1;
+    ok = w->name != NULL;
+    if (!wt__externtype_from(m->engine, wasm_exporttype_type(exps.data[i]),
+                             &w->type) && w->type.kind != 0xff)
+      ok = false;
+  }
+  wasm_importtype_vec_delete(&imps);
+  wasm_exporttype_vec_delete(&exps);
+  return ok;
+}
 
 static wt_error_t *module_wrap(wt_engine_t *engine, wasmtime_module_t *raw,
                                wt_module_t **out) {
@@ -14,8 +75,157 @@ static wt_error_t *module_wrap(wt_engine_t *engine, wasmtime_module_t *raw,
   m->magic = WT_MAGIC_MODULE;
   m->raw = raw;
   m->engine = wt__engine_ref(engine);
+  if (!describe(m)) {
+    module_free(m);
+    return wt__error(WT_ERROR_WASMTIME, "out of memory");
+  }
   *out = m;
   return NULL;
+}
+
+static bool module_ok(const wt_module_t *m) {
+  return m && m->magic == WT_MAGIC_MODULE;
+}
+
+size_t wt_module_import_count(const wt_module_t *m) {
+  return module_ok(m) ? m->nimports : 0;
+}
+const wt_import_t *wt_module_import(const wt_module_t *m, size_t i) {
+  return module_ok(m) && i < m->nimports ? &m->imports[i] : NULL;
+}
+size_t wt_module_export_count(const wt_module_t *m) {
+  return module_ok(m) ? m->nexports : 0;
+}
+const wt_export_t *wt_module_export(const wt_module_t *m, size_t i) {
+  return module_ok(m) && i < m->nexports ? &m->exports[i] : NULL;
+}
+
+/* Reads a whole file into a malloc()ed buffer. */
+static wt_error_t *read_file(const char *fn, const char *path, uint8_t **data,
+                             size_t *len) {
+  if (!path)
+    return wt__misuse(fn, "path is NULL");
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return wt__error(WT_ERROR_IO, "%s: cannot open %s: %s", fn, path,
+                     strerror(errno));
+  size_t cap = 1 << 16, n = 0;
+  uint8_t *buf = malloc(cap);
+  while (buf) {
+    n += fread(buf + n, 1, cap - n, f);
+    if (n < cap)
+      break;
+    uint8_t *more = realloc(buf, cap * 2);
+    if (!more) {
+      free(buf);
+      buf = NULL;
+      break;
+    }
+    buf = more;
+    cap *= 2;
+  }
+  int failed = ferror(f);
+  fclose(f);
+  if (!buf)
+    return wt__error(WT_ERROR_WASMTIME, "out of memory");
+  if (failed) {
+    free(buf);
+    return wt__error(WT_ERROR_IO, "%s: cannot read %s", fn, path);
+  }
+  *data = buf;
+  *len = n;
+  return NULL;
+}
+
+wt_error_t *wt_module_new_file(wt_engine_t *engine, const char *path,
+                               wt_module_t **out) {
+  static const char fn[] = "wt_module_new_file";
+  if (!wt__engine_ok(engine))
+    return wt__misuse(fn, "engine is NULL or deleted");
+  uint8_t *data;
+  size_t len;
+  wt_error_t *err = read_file(fn, path, &data, &len);
+  if (err)
+    return err;
+  err = wt_module_new(engine, data, len, out);
+  free(data);
+  return err;
+}
+
+wt_error_t *wt_module_serialize_file(const wt_module_t *module,
+                                     const char *path) {
+  static const char fn[] = "wt_module_serialize_file";
+  if (!path)
+    return wt__misuse(fn, "path is NULL");
+  uint8_t *bytes;
+  size_t len;
+  wt_error_t *err = wt_module_serialize(module, &bytes, &len);
+  if (err)
+    return err;
+  FILE *f = fopen(path, "wb");
+  if (!f) {
+    free(bytes);
+    return wt__error(WT_ERROR_IO, "%s: cannot create %s: %s", fn, path,
+                     strerror(errno));
+  }
+  size_t wrote = fwrite(bytes, 1, len, f);
+  int closed = fclose(f);
+  free(bytes);
+  if (wrote != len || closed != 0)
+    return wt__error(WT_ERROR_IO, "%s: cannot write %s", fn, path);
+  return NULL;
+}
+
+wt_error_t *wt_module_deserialize_file(wt_engine_t *engine, const char *path,
+                                       wt_module_t **out) {
+  static const char fn[] = "wt_module_deserialize_file";
+  if (!wt__engine_ok(engine))
+    return wt__misuse(fn, "engine is NULL or deleted");
+  uint8_t *data;
+  size_t len;
+  wt_error_t *err = read_file(fn, path, &data, &len);
+  if (err)
+    return err;
+  err = wt_module_deserialize(engine, data, len, out);
+  free(data);
+  return err;
+}
+
+/* Turns WAT into wasm when `bytes` is not a binary; *wasm must be freed. */
+static wt_error_t *to_binary(const uint8_t *bytes, size_t len,
+                             wasm_byte_vec_t *wasm, const uint8_t **code,
+                             size_t *code_len) {
+  static const uint8_t magic[4] = {0, 'a', 's', 'm'};
+  wasm->size = 0;
+  wasm->data = NULL;
+  *code = bytes;
+  *code_len = len;
+  if (len >= 4 && memcmp(bytes, magic, 4) == 0)
+    return NULL;
+  wasmtime_error_t *err = wasmtime_wat2wasm((const char *)bytes, len, wasm);
+  if (err)
+    return wt__from_wasmtime(WT_ERROR_COMPILE, err);
+  *code = (const uint8_t *)wasm->data;
+  *code_len = wasm->size;
+  return NULL;
+}
+
+wt_error_t *wt_module_validate(wt_engine_t *engine, const uint8_t *bytes,
+                               size_t len) {
+  static const char fn[] = "wt_module_validate";
+  if (!wt__engine_ok(engine))
+    return wt__misuse(fn, "engine is NULL or deleted");
+  if (!bytes && len > 0)
+    return wt__misuse(fn, "bytes is NULL");
+  wasm_byte_vec_t wasm;
+  const uint8_t *code;
+  size_t code_len;
+  wt_error_t *err = to_binary(bytes, len, &wasm, &code, &code_len);
+  if (err)
+    return err;
+  wasmtime_error_t *werr = wasmtime_module_validate(engine->raw, code, code_len);
+  wasm_byte_vec_delete(&wasm);
+  return werr ? wt__from_wasmtime(WT_ERROR_COMPILE, werr) : NULL;
 }
 
 wt_error_t *wt_module_new(wt_engine_t *engine, const uint8_t *bytes,
@@ -27,17 +237,13 @@ wt_error_t *wt_module_new(wt_engine_t *engine, const uint8_t *bytes,
     return wt__misuse(fn, "bytes is NULL");
   if (!out)
     return wt__misuse(fn, "out is NULL");
-  static const uint8_t magic[4] = {0, 'a', 's', 'm'};
-  wasm_byte_vec_t wasm = {0, NULL};
-  const uint8_t *code = bytes;
-  size_t code_len = len;
-  if (len < 4 || memcmp(bytes, magic, 4) != 0) {
-    wasmtime_error_t *err = wasmtime_wat2wasm((const char *)bytes, len, &wasm);
-    if (err)
-      return wt__from_wasmtime(WT_ERROR_COMPILE, err);
-    code = (const uint8_t *)wasm.data;
-    code_len = wasm.size;
-  }
+  wasm_byte_vec_t wasm;
+  const uint8_t *code;
+  size_t code_len;
+  wt_error_t *werr2 = to_binary(bytes ? bytes : (const uint8_t *)"", len,
+                                &wasm, &code, &code_len);
+  if (werr2)
+    return werr2;
   wasmtime_module_t *raw = NULL;
   wasmtime_error_t *err = wasmtime_module_new(engine->raw, code, code_len, &raw);
   wasm_byte_vec_delete(&wasm);
@@ -54,12 +260,8 @@ wt_error_t *wt_module_new_wat(wt_engine_t *engine, const char *wat,
 }
 
 void wt_module_delete(wt_module_t *module) {
-  if (!module || module->magic != WT_MAGIC_MODULE)
-    return;
-  wasmtime_module_delete(module->raw);
-  wt__engine_unref(module->engine);
-  module->magic = WT_MAGIC_DEAD;
-  free(module);
+  if (module_ok(module))
+    module_free(module);
 }
 
 wt_error_t *wt_module_serialize(const wt_module_t *module, uint8_t **bytes,

@@ -1,5 +1,6 @@
 /* wt_store_t: a Wasmtime store plus what wt needs to check its use. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -30,6 +31,12 @@ wt_error_t *wt_store_new(wt_engine_t *engine, void *data,
 }
 
 static void store_free(wt_store_t *s) {
+  for (uint32_t i = 0; i < s->nrefs; i++)
+    if (s->ref_gens[i] & 1)
+      wasmtime_val_unroot(&s->refs[i]);
+  free(s->refs);
+  free(s->ref_gens);
+  free(s->ref_free);
   wasmtime_store_delete(s->raw);
   wt_error_delete(s->host_error);
   if (s->finalizer)
@@ -115,4 +122,97 @@ wt_error_t *wt_store_set_epoch_deadline(wt_store_t *store, uint64_t ticks) {
     return err;
   wasmtime_context_set_epoch_deadline(store->ctx, ticks);
   return NULL;
+}
+
+/* ---- GC references held for the caller ---- */
+
+static bool is_ref_kind(wt_valkind_t k) {
+  return k == WT_EXTERNREF || k == WT_ANYREF || k == WT_EXNREF;
+}
+
+wt_error_t *wt__ref_put(wt_store_t *store, wasmtime_val_t *rooted,
+                        wt_val_t *out) {
+  memset(out, 0, sizeof *out);
+  out->kind = rooted->kind;
+  if (rooted->of.externref.store_id == 0) /* all ref kinds share layout */
+    return NULL;
+  wt__store_saw(store, rooted->of.externref.store_id);
+  uint32_t slot;
+  if (store->nfree > 0) {
+    slot = store->ref_free[--store->nfree];
+  } else {
+    if (store->nrefs == store->cap_refs) {
+      uint32_t cap = store->cap_refs ? store->cap_refs * 2 : 16;
+      wasmtime_val_t *refs = realloc(store->refs, cap * sizeof *refs);
+      if (refs)
+        store->refs = refs;
+      uint32_t *gens = realloc(store->ref_gens, cap * sizeof *gens);
+      if (gens)
+        store->ref_gens = gens;
+      uint32_t *fr = realloc(store->ref_free, cap * sizeof *fr);
+      if (fr)
+        store->ref_free = fr;
+      if (!refs || !gens || !fr) {
+        wasmtime_val_unroot(rooted);
+        return wt__error(WT_ERROR_WASMTIME, "out of memory");
+      }
+      store->cap_refs = cap;
+    }
+    slot = store->nrefs++;
+    store->ref_gens[slot] = 0;
+  }
+  store->refs[slot] = *rooted;
+  store->ref_gens[slot]++; /* odd: live */
+  out->of.ref.store_id_ = store->id;
+  out->of.ref.slot_ = slot;
+  out->of.ref.gen_ = store->ref_gens[slot];
+  return NULL;
+}
+
+static bool ref_live(const wt_store_t *store, const wt_ref_t *r) {
+  return r->store_id_ == store->id && r->slot_ < store->nrefs &&
+         store->ref_gens[r->slot_] == r->gen_ && (r->gen_ & 1);
+}
+
+wt_error_t *wt__ref_get(const char *fn, wt_store_t *store, const wt_val_t *v,
+                        wasmtime_val_t *out) {
+  memset(out, 0, sizeof *out);
+  out->kind = v->kind;
+  const wt_ref_t *r = &v->of.ref;
+  if (r->store_id_ == 0)
+    return NULL;
+  if (r->store_id_ != store->id)
+    return wt__misuse(fn, "%s belongs to another store (or to a deleted one)",
+                      wt_valkind_name(v->kind));
+  if (!ref_live(store, r))
+    return wt__misuse(fn, "%s was released", wt_valkind_name(v->kind));
+  if (store->refs[r->slot_].kind != v->kind)
+    return wt__misuse(fn, "value says %s but holds %s",
+                      wt_valkind_name(v->kind),
+                      wt_valkind_name(store->refs[r->slot_].kind));
+  *out = store->refs[r->slot_];
+  return NULL;
+}
+
+void wt__ref_drop(wt_store_t *store, const wt_ref_t *r) {
+  if (r->store_id_ == 0 || !ref_live(store, r))
+    return;
+  wasmtime_val_unroot(&store->refs[r->slot_]);
+  store->ref_gens[r->slot_]++; /* even: free */
+  store->ref_free[store->nfree++] = r->slot_;
+}
+
+void wt_ref_release(wt_store_t *store, wt_val_t *val) {
+  if (!wt__store_ok(store) || !val || !is_ref_kind(val->kind))
+    return;
+  wt__ref_drop(store, &val->of.ref);
+  memset(&val->of, 0, sizeof val->of);
+}
+
+wt_error_t *wt_store_gc(wt_store_t *store) {
+  wt_error_t *err = wt__check_store("wt_store_gc", store);
+  if (err)
+    return err;
+  wasmtime_error_t *werr = wasmtime_context_gc(store->ctx);
+  return werr ? wt__from_wasmtime(WT_ERROR_WASMTIME, werr) : NULL;
 }

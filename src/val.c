@@ -1,4 +1,4 @@
-/* wt_val_t: conversions between wt values and Wasmtime's raw values. */
+/* wt_val_t and wt_extern_t: conversions to and from Wasmtime's forms. */
 #include <string.h>
 
 #include "internal.h"
@@ -27,6 +27,24 @@ const char *wt_valkind_name(wt_valkind_t kind) {
   return "?";
 }
 
+const char *wt_externkind_name(wt_externkind_t kind) {
+  switch (kind) {
+  case WT_EXTERN_FUNC:
+    return "func";
+  case WT_EXTERN_GLOBAL:
+    return "global";
+  case WT_EXTERN_TABLE:
+    return "table";
+  case WT_EXTERN_MEMORY:
+    return "memory";
+  }
+  return "?";
+}
+
+static bool is_ref(wt_valkind_t k) {
+  return k == WT_EXTERNREF || k == WT_ANYREF || k == WT_EXNREF;
+}
+
 wt_error_t *wt__func_wrap(wt_store_t *store, const wasmtime_func_t *raw,
                           wt_func_t *out) {
   memset(out, 0, sizeof *out);
@@ -45,6 +63,8 @@ wt_error_t *wt__func_wrap(wt_store_t *store, const wasmtime_func_t *raw,
   out->sig_ = sig;
   return NULL;
 }
+
+/* ---- raw values (the unchecked call paths) ---- */
 
 void wt__val_to_raw(const wt_val_t *val, wasmtime_val_raw_t *raw,
                     wt_store_t *store) {
@@ -71,6 +91,21 @@ void wt__val_to_raw(const wt_val_t *val, wasmtime_val_raw_t *raw,
       raw->funcref = wasmtime_func_to_raw(store->ctx, &f);
     }
     break;
+  case WT_EXTERNREF:
+  case WT_ANYREF:
+  case WT_EXNREF: {
+    /* Checked by wt__val_check before any call gets here. */
+    wasmtime_val_t v;
+    if (val->of.ref.store_id_ == 0 || wt__ref_get("", store, val, &v) != NULL)
+      break;
+    if (val->kind == WT_EXTERNREF)
+      raw->externref = wasmtime_externref_to_raw(store->ctx, &v.of.externref);
+    else if (val->kind == WT_ANYREF)
+      raw->anyref = wasmtime_anyref_to_raw(store->ctx, &v.of.anyref);
+    else
+      raw->exnref = wasmtime_exnref_to_raw(store->ctx, &v.of.exnref);
+    break;
+  }
   default:
     break;
   }
@@ -80,34 +115,49 @@ wt_error_t *wt__val_from_raw(wt_store_t *store, wt_valkind_t kind,
                              const wasmtime_val_raw_t *raw, wt_val_t *out) {
   memset(out, 0, sizeof *out);
   out->kind = kind;
+  wasmtime_val_t v;
+  memset(&v, 0, sizeof v);
+  v.kind = kind;
   switch (kind) {
   case WT_I32:
     out->of.i32 = raw->i32;
-    break;
+    return NULL;
   case WT_I64:
     out->of.i64 = raw->i64;
-    break;
+    return NULL;
   case WT_F32:
     memcpy(&out->of.f32, &raw->f32, 4);
-    break;
+    return NULL;
   case WT_F64:
     memcpy(&out->of.f64, &raw->f64, 8);
-    break;
+    return NULL;
   case WT_V128:
     memcpy(out->of.v128, raw->v128, 16);
-    break;
+    return NULL;
   case WT_FUNCREF:
     if (raw->funcref) {
       wasmtime_func_t f;
       wasmtime_func_from_raw(store->ctx, raw->funcref, &f);
       return wt__func_wrap(store, &f, &out->of.funcref);
     }
-    break;
-  default:
-    return wt__error(WT_ERROR_WASMTIME, "%s values are not supported",
-                     wt_valkind_name(kind));
+    return NULL;
+  case WT_EXTERNREF:
+    if (!raw->externref)
+      return NULL;
+    wasmtime_externref_from_raw(store->ctx, raw->externref, &v.of.externref);
+    return wt__ref_put(store, &v, out);
+  case WT_ANYREF:
+    if (!raw->anyref)
+      return NULL;
+    wasmtime_anyref_from_raw(store->ctx, raw->anyref, &v.of.anyref);
+    return wt__ref_put(store, &v, out);
+  case WT_EXNREF:
+    if (!raw->exnref)
+      return NULL;
+    wasmtime_exnref_from_raw(store->ctx, raw->exnref, &v.of.exnref);
+    return wt__ref_put(store, &v, out);
   }
-  return NULL;
+  return wt__error(WT_ERROR_WASMTIME, "unknown value kind %d", (int)kind);
 }
 
 wt_error_t *wt__val_check(const char *fn, const char *what, size_t index,
@@ -117,8 +167,164 @@ wt_error_t *wt__val_check(const char *fn, const char *what, size_t index,
     return wt__misuse(fn, "%s %zu is %s, expected %s", what, index,
                       wt_valkind_name(val->kind), wt_valkind_name(kind));
   if (kind == WT_FUNCREF && val->of.funcref.store_id_ != 0 &&
-      val->of.funcref.store_id_ != store->id)
+      (val->of.funcref.store_id_ != store->id || !val->of.funcref.sig_))
     return wt__misuse(fn, "%s %zu is a function of another store", what,
                       index);
+  if (is_ref(kind) && val->of.ref.store_id_ != 0) {
+    wasmtime_val_t v;
+    wt_error_t *err = wt__ref_get(fn, (wt_store_t *)store, val, &v);
+    if (err) {
+      wt_error_t *e = wt__misuse(fn, "%s %zu: %s", what, index,
+                                 wt_error_message(err) + strlen(fn) + 2);
+      wt_error_delete(err);
+      return e;
+    }
+  }
   return NULL;
+}
+
+/* ---- Wasmtime values (the checked paths: globals, tables) ---- */
+
+wt_error_t *wt__val_to_wasmtime(const char *fn, wt_store_t *store,
+                                const wt_val_t *val, wasmtime_val_t *out) {
+  memset(out, 0, sizeof *out);
+  out->kind = val->kind;
+  switch (val->kind) {
+  case WT_I32:
+    out->of.i32 = val->of.i32;
+    return NULL;
+  case WT_I64:
+    out->of.i64 = val->of.i64;
+    return NULL;
+  case WT_F32:
+    memcpy(&out->of.f32, &val->of.f32, 4);
+    return NULL;
+  case WT_F64:
+    memcpy(&out->of.f64, &val->of.f64, 8);
+    return NULL;
+  case WT_V128:
+    memcpy(out->of.v128, val->of.v128, 16);
+    return NULL;
+  case WT_FUNCREF:
+    if (val->of.funcref.store_id_ != 0 &&
+        (val->of.funcref.store_id_ != store->id || !val->of.funcref.sig_))
+      return wt__misuse(fn, "funcref belongs to another store");
+    out->of.funcref.store_id = val->of.funcref.store_id_;
+    out->of.funcref.__private = val->of.funcref.raw_;
+    return NULL;
+  case WT_EXTERNREF:
+  case WT_ANYREF:
+  case WT_EXNREF:
+    return wt__ref_get(fn, store, val, out);
+  }
+  return wt__misuse(fn, "unknown value kind %d", (int)val->kind);
+}
+
+wt_error_t *wt__val_from_wasmtime(wt_store_t *store, wasmtime_val_t *v,
+                                  wt_val_t *out) {
+  memset(out, 0, sizeof *out);
+  out->kind = v->kind;
+  switch (v->kind) {
+  case WASMTIME_I32:
+    out->of.i32 = v->of.i32;
+    return NULL;
+  case WASMTIME_I64:
+    out->of.i64 = v->of.i64;
+    return NULL;
+  case WASMTIME_F32:
+    memcpy(&out->of.f32, &v->of.f32, 4);
+    return NULL;
+  case WASMTIME_F64:
+    memcpy(&out->of.f64, &v->of.f64, 8);
+    return NULL;
+  case WASMTIME_V128:
+    memcpy(out->of.v128, v->of.v128, 16);
+    return NULL;
+  case WASMTIME_FUNCREF:
+    return wt__func_wrap(store, &v->of.funcref, &out->of.funcref);
+  case WASMTIME_EXTERNREF:
+  case WASMTIME_ANYREF:
+  case WASMTIME_EXNREF:
+    return wt__ref_put(store, v, out);
+  }
+  wasmtime_val_unroot(v);
+  return wt__error(WT_ERROR_WASMTIME, "unknown value kind %d", (int)v->kind);
+}
+
+/* ---- extern items ---- */
+
+wt_error_t *wt__extern_to_wasmtime(const char *fn, const wt_store_t *store,
+                                   const wt_extern_t *item,
+                                   wasmtime_extern_t *out) {
+  memset(out, 0, sizeof *out);
+  uint64_t id = 0;
+  switch (item->kind) {
+  case WT_EXTERN_FUNC:
+    id = item->of.func.store_id_;
+    out->of.func.store_id = id;
+    out->of.func.__private = item->of.func.raw_;
+    break;
+  case WT_EXTERN_GLOBAL:
+    id = item->of.global.store_id_;
+    out->of.global.store_id = id;
+    out->of.global.__private1 = item->of.global.raw1_;
+    out->of.global.__private2 = item->of.global.raw2_;
+    out->of.global.__private3 = item->of.global.raw3_;
+    break;
+  case WT_EXTERN_TABLE:
+    id = item->of.table.store_id_;
+    out->of.table.store_id = id;
+    out->of.table.__private1 = item->of.table.raw1_;
+    out->of.table.__private2 = item->of.table.raw2_;
+    break;
+  case WT_EXTERN_MEMORY:
+    id = item->of.memory.store_id_;
+    out->of.memory.store_id = id;
+    out->of.memory.__private1 = item->of.memory.raw1_;
+    out->of.memory.__private2 = item->of.memory.raw2_;
+    break;
+  default:
+    return wt__misuse(fn, "unknown extern kind %d", (int)item->kind);
+  }
+  if (id == 0 || id != store->id)
+    return wt__misuse(fn, "%s belongs to another store (or to a deleted one)",
+                      wt_externkind_name(item->kind));
+  out->kind = item->kind;
+  return NULL;
+}
+
+wt_error_t *wt__extern_from_wasmtime(wt_store_t *store,
+                                     wasmtime_extern_t *item,
+                                     wt_extern_t *out) {
+  memset(out, 0, sizeof *out);
+  out->kind = item->kind;
+  switch (item->kind) {
+  case WASMTIME_EXTERN_FUNC:
+    return wt__func_wrap(store, &item->of.func, &out->of.func);
+  case WASMTIME_EXTERN_GLOBAL:
+    wt__store_saw(store, item->of.global.store_id);
+    out->of.global.store_id_ = item->of.global.store_id;
+    out->of.global.raw1_ = item->of.global.__private1;
+    out->of.global.raw2_ = item->of.global.__private2;
+    out->of.global.raw3_ = item->of.global.__private3;
+    return NULL;
+  case WASMTIME_EXTERN_TABLE:
+    wt__store_saw(store, item->of.table.store_id);
+    out->of.table.store_id_ = item->of.table.store_id;
+    out->of.table.raw1_ = item->of.table.__private1;
+    out->of.table.raw2_ = item->of.table.__private2;
+    return NULL;
+  case WASMTIME_EXTERN_MEMORY:
+    wt__store_saw(store, item->of.memory.store_id);
+    out->of.memory.store_id_ = item->of.memory.store_id;
+    out->of.memory.raw1_ = item->of.memory.__private1;
+    out->of.memory.raw2_ = item->of.memory.__private2;
+    return NULL;
+  }
+  wasmtime_extern_delete(item);
+  out->kind = 0xff;
+  return wt__error(WT_ERROR_WASMTIME,
+                   "extern kind %d (shared memory or tag) is not supported "
+                   "by this version of wt",
+                   (int)item->kind);
 }

@@ -1,0 +1,178 @@
+/* Types: function types (interned per engine) and plain extern types. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+wt_error_t *wt_functype_new(wt_engine_t *engine, const wt_valkind_t *params,
+                            size_t nparams, const wt_valkind_t *results,
+                            size_t nresults, const wt_functype_t **out) {
+  static const char fn[] = "wt_functype_new";
+  if (!wt__engine_ok(engine))
+    return wt__misuse(fn, "engine is NULL or deleted");
+  if (!out || (nparams && !params) || (nresults && !results))
+    return wt__misuse(fn, "out, params or results is NULL");
+  /* Build the same text form the parser reads, and parse it: one path. */
+  size_t cap = 16 * (nparams + nresults) + 8, n = 0;
+  char *text = malloc(cap);
+  if (!text)
+    return wt__error(WT_ERROR_WASMTIME, "out of memory");
+  text[0] = '\0';
+  for (size_t i = 0; i < nparams + nresults; i++) {
+    wt_valkind_t k = i < nparams ? params[i] : results[i - nparams];
+    if (k > WT_EXTERNREF || k == WT_ANYREF) {
+      free(text);
+      return wt__misuse(fn, "%s %zu has unsupported kind %d",
+                        i < nparams ? "param" : "result",
+                        i < nparams ? i : i - nparams, (int)k);
+    }
+    n += (size_t)snprintf(text + n, cap - n, "%s%s ",
+                          i == nparams ? "-> " : "", wt_valkind_name(k));
+  }
+  wt_error_t *err = NULL;
+  const wt__sig *sig = wt__sig_parse(engine, fn, text, &err);
+  free(text);
+  if (sig)
+    *out = sig;
+  return err;
+}
+
+wt_error_t *wt_functype_parse(wt_engine_t *engine, const char *text,
+                              const wt_functype_t **out) {
+  static const char fn[] = "wt_functype_parse";
+  if (!wt__engine_ok(engine))
+    return wt__misuse(fn, "engine is NULL or deleted");
+  if (!out)
+    return wt__misuse(fn, "out is NULL");
+  wt_error_t *err = NULL;
+  const wt__sig *sig = wt__sig_parse(engine, fn, text, &err);
+  if (sig)
+    *out = sig;
+  return err;
+}
+
+size_t wt_functype_param_count(const wt_functype_t *t) {
+  return t ? t->nparams : 0;
+}
+size_t wt_functype_result_count(const wt_functype_t *t) {
+  return t ? t->nresults : 0;
+}
+wt_valkind_t wt_functype_param(const wt_functype_t *t, size_t i) {
+  return t && i < t->nparams ? t->kinds[i] : 0xff;
+}
+wt_valkind_t wt_functype_result(const wt_functype_t *t, size_t i) {
+  return t && i < t->nresults ? t->kinds[t->nparams + i] : 0xff;
+}
+const char *wt_functype_text(const wt_functype_t *t) {
+  return t ? t->text : "";
+}
+
+/* ---- from Wasmtime's types ---- */
+
+bool wt__memorytype_from(const wasm_memorytype_t *t, wt_memorytype_t *out) {
+  memset(out, 0, sizeof *out);
+  out->min = wasmtime_memorytype_minimum(t);
+  out->has_max = wasmtime_memorytype_maximum(t, &out->max);
+  out->is64 = wasmtime_memorytype_is64(t);
+  out->shared = wasmtime_memorytype_isshared(t);
+  out->page_size_log2 = wasmtime_memorytype_page_size_log2(t);
+  return true;
+}
+
+bool wt__tabletype_from(const wasm_tabletype_t *t, wt_tabletype_t *out) {
+  memset(out, 0, sizeof *out);
+  bool plain;
+  if (!wt__kind_of(wasm_tabletype_element(t), &out->elem, &plain))
+    return false;
+  const wasm_limits_t *l = wasm_tabletype_limits(t);
+  out->min = l->min;
+  out->has_max = l->max != wasm_limits_max_default;
+  out->max = out->has_max ? l->max : 0;
+  return true;
+}
+
+bool wt__externtype_from(wt_engine_t *engine, const wasm_externtype_t *t,
+                         wt_externtype_t *out) {
+  memset(out, 0, sizeof *out);
+  switch (wasm_externtype_kind(t)) {
+  case WASM_EXTERN_FUNC:
+    out->kind = WT_EXTERN_FUNC;
+    out->of.func = wt__sig_of(engine, wasm_externtype_as_functype_const(t));
+    return out->of.func != NULL;
+  case WASM_EXTERN_GLOBAL: {
+    const wasm_globaltype_t *g = wasm_externtype_as_globaltype_const(t);
+    bool plain;
+    out->kind = WT_EXTERN_GLOBAL;
+    out->of.global.mutable_ = wasm_globaltype_mutability(g) == WASM_VAR;
+    return wt__kind_of(wasm_globaltype_content(g), &out->of.global.kind,
+                       &plain);
+  }
+  case WASM_EXTERN_TABLE:
+    out->kind = WT_EXTERN_TABLE;
+    return wt__tabletype_from(wasm_externtype_as_tabletype_const(t),
+                              &out->of.table);
+  case WASM_EXTERN_MEMORY:
+    out->kind = WT_EXTERN_MEMORY;
+    return wt__memorytype_from(wasm_externtype_as_memorytype_const(t),
+                               &out->of.memory);
+  }
+  out->kind = 0xff; /* a tag: not represented yet */
+  return false;
+}
+
+/* ---- text ---- */
+
+size_t wt_externtype_text(const wt_externtype_t *t, char *buf, size_t cap) {
+  char tmp[160];
+  const char *s = tmp;
+  if (!t) {
+    s = "";
+  } else {
+    switch (t->kind) {
+    case WT_EXTERN_FUNC:
+      s = t->of.func ? t->of.func->text : "(func)";
+      break;
+    case WT_EXTERN_GLOBAL:
+      snprintf(tmp, sizeof tmp, t->of.global.mutable_ ? "(global (mut %s))"
+                                                       : "(global %s)",
+               wt_valkind_name(t->of.global.kind));
+      break;
+    case WT_EXTERN_TABLE: {
+      const wt_tabletype_t *tt = &t->of.table;
+      int n = snprintf(tmp, sizeof tmp, "(table %s%llu", tt->is64 ? "i64 " : "",
+                       (unsigned long long)tt->min);
+      if (tt->has_max)
+        n += snprintf(tmp + n, sizeof tmp - (size_t)n, " %llu",
+                      (unsigned long long)tt->max);
+      snprintf(tmp + n, sizeof tmp - (size_t)n, " %s)",
+               wt_valkind_name(tt->elem));
+      break;
+    }
+    case WT_EXTERN_MEMORY: {
+      const wt_memorytype_t *m = &t->of.memory;
+      int n = snprintf(tmp, sizeof tmp, "(memory %s%llu", m->is64 ? "i64 " : "",
+                       (unsigned long long)m->min);
+      if (m->has_max)
+        n += snprintf(tmp + n, sizeof tmp - (size_t)n, " %llu",
+                      (unsigned long long)m->max);
+      if (m->shared)
+        n += snprintf(tmp + n, sizeof tmp - (size_t)n, " shared");
+      if (m->page_size_log2 != 16)
+        n += snprintf(tmp + n, sizeof tmp - (size_t)n, " (pagesize %llu)",
+                      1ull << m->page_size_log2);
+      snprintf(tmp + n, sizeof tmp - (size_t)n, ")");
+      break;
+    }
+    default:
+      s = "(unknown)";
+    }
+  }
+  size_t len = strlen(s);
+  if (buf && cap > 0) {
+    size_t copy = len < cap - 1 ? len : cap - 1;
+    memcpy(buf, s, copy);
+    buf[copy] = '\0';
+  }
+  return len;
+}
