@@ -1,0 +1,163 @@
+/* Types: function types (interning, accessors, text) and extern types as
+ * modules report them, with their WAT form. */
+#include <string.h>
+
+#include "helpers.h"
+
+Test(types, functype_new_and_accessors) {
+  wt_engine_t *engine = engine_from(NULL);
+  const wt_valkind_t params[] = {WT_I32, WT_I64, WT_F32, WT_F64, WT_V128,
+                                 WT_FUNCREF, WT_EXTERNREF};
+  const wt_valkind_t results[] = {WT_I64, WT_F64};
+  const wt_functype_t *t = NULL;
+  OK(wt_functype_new(engine, params, 7, results, 2, &t));
+  cr_assert_eq(wt_functype_param_count(t), 7);
+  cr_assert_eq(wt_functype_result_count(t), 2);
+  for (size_t i = 0; i < 7; i++)
+    cr_assert_eq(wt_functype_param(t, i), params[i]);
+  cr_assert_eq(wt_functype_result(t, 1), WT_F64);
+  cr_assert_eq(wt_functype_param(t, 7), 0xff);
+  cr_assert_eq(wt_functype_result(t, 2), 0xff);
+  cr_assert_str_eq(wt_functype_text(t),
+                   "(func (param i32 i64 f32 f64 v128 funcref externref)"
+                   " (result i64 f64))");
+  wt_engine_delete(engine);
+}
+
+Test(types, equal_types_are_interned_once) {
+  wt_engine_t *engine = engine_from(NULL);
+  const wt_valkind_t p[] = {WT_I32, WT_I32}, r[] = {WT_I32};
+  const wt_functype_t *a, *b, *c;
+  OK(wt_functype_new(engine, p, 2, r, 1, &a));
+  OK(wt_functype_parse(engine, "i32, i32 -> i32", &b));
+  OK(wt_functype_parse(engine, "i32 i32 -> i64", &c));
+  cr_assert_eq(a, b);
+  cr_assert_neq(a, c);
+  cr_assert_str_eq(wt_functype_text(a), "(func (param i32 i32) (result i32))");
+  wt_engine_delete(engine);
+}
+
+Test(types, empty_and_result_only_text) {
+  wt_engine_t *engine = engine_from(NULL);
+  const wt_functype_t *t;
+  OK(wt_functype_parse(engine, "", &t));
+  cr_assert_str_eq(wt_functype_text(t), "(func)");
+  OK(wt_functype_parse(engine, "-> f32", &t));
+  cr_assert_str_eq(wt_functype_text(t), "(func (result f32))");
+  OK(wt_functype_parse(engine, "v128", &t));
+  cr_assert_str_eq(wt_functype_text(t), "(func (param v128))");
+  wt_engine_delete(engine);
+}
+
+Test(types, functype_misuse) {
+  wt_engine_t *engine = engine_from(NULL);
+  const wt_functype_t *t = NULL;
+  const wt_valkind_t bad[] = {42};
+  EXPECT_ERROR(wt_functype_new(engine, bad, 1, NULL, 0, &t), WT_ERROR_MISUSE,
+               "unsupported kind");
+  EXPECT_ERROR(wt_functype_new(engine, NULL, 1, NULL, 0, &t), WT_ERROR_MISUSE,
+               "NULL");
+  EXPECT_ERROR(wt_functype_new(NULL, NULL, 0, NULL, 0, &t), WT_ERROR_MISUSE,
+               "engine");
+  EXPECT_ERROR(wt_functype_parse(engine, "i32 -> bogus", &t), WT_ERROR_MISUSE,
+               "bad signature");
+  cr_assert_null(t);
+  cr_assert_eq(wt_functype_param_count(NULL), 0);
+  cr_assert_str_eq(wt_functype_text(NULL), "");
+  wt_engine_delete(engine);
+}
+
+static const char *typed_wat =
+    "(module"
+    " (import \"env\" \"f\" (func (param i32 f64) (result i64)))"
+    " (import \"env\" \"g\" (global (mut f32)))"
+    " (import \"env\" \"t\" (table 2 10 funcref))"
+    " (import \"env\" \"m\" (memory 1 4))"
+    " (memory (export \"m64\") i64 2)"
+    " (memory (export \"shared\") 1 2 shared)"
+    " (memory (export \"small\") 1 (pagesize 1))"
+    " (table (export \"ext\") 3 externref)"
+    " (global (export \"c\") i64 (i64.const 1))"
+    " (func (export \"run\") (param v128) (result funcref) (ref.null func)))";
+
+static void text_is(const wt_externtype_t *t, const char *want) {
+  char buf[128];
+  size_t n = wt_externtype_text(t, buf, sizeof buf);
+  cr_assert_str_eq(buf, want);
+  cr_assert_eq(n, strlen(want));
+}
+
+Test(types, module_imports_with_types_and_text) {
+  wt_config_t *c = wt_config_new();
+  cr_assert(wt_config_wasm_custom_page_sizes(c, true));
+  wt_engine_t *engine = engine_from(c);
+  wt_module_t *m = compile(engine, typed_wat);
+  cr_assert_eq(wt_module_import_count(m), 4);
+  const wt_import_t *f = wt_module_import(m, 0);
+  cr_assert_str_eq(f->module, "env");
+  cr_assert_str_eq(f->name, "f");
+  cr_assert_eq(f->type.kind, WT_EXTERN_FUNC);
+  text_is(&f->type, "(func (param i32 f64) (result i64))");
+  const wt_import_t *g = wt_module_import(m, 1);
+  cr_assert_eq(g->type.kind, WT_EXTERN_GLOBAL);
+  cr_assert_eq(g->type.of.global.kind, WT_F32);
+  cr_assert(g->type.of.global.mutable_);
+  text_is(&g->type, "(global (mut f32))");
+  const wt_import_t *t = wt_module_import(m, 2);
+  cr_assert_eq(t->type.of.table.min, 2);
+  cr_assert_eq(t->type.of.table.max, 10);
+  text_is(&t->type, "(table 2 10 funcref)");
+  const wt_import_t *mem = wt_module_import(m, 3);
+  cr_assert_eq(mem->type.of.memory.min, 1);
+  cr_assert(mem->type.of.memory.has_max);
+  text_is(&mem->type, "(memory 1 4)");
+  cr_assert_null(wt_module_import(m, 4));
+  wt_module_delete(m);
+  wt_engine_delete(engine);
+}
+
+Test(types, module_exports_in_order_with_types) {
+  wt_config_t *c = wt_config_new();
+  cr_assert(wt_config_wasm_custom_page_sizes(c, true));
+  wt_engine_t *engine = engine_from(c);
+  wt_module_t *m = compile(engine, typed_wat);
+  static const char *names[] = {"m64", "shared", "small", "ext", "c", "run"};
+  static const char *texts[] = {
+      "(memory i64 2)",      "(memory 1 2 shared)",
+      "(memory 1 (pagesize 1))", "(table 3 externref)",
+      "(global i64)",        "(func (param v128) (result funcref))"};
+  cr_assert_eq(wt_module_export_count(m), 6);
+  for (size_t i = 0; i < 6; i++) {
+    const wt_export_t *e = wt_module_export(m, i);
+    cr_assert_str_eq(e->name, names[i]);
+    text_is(&e->type, texts[i]);
+  }
+  const wt_export_t *m64 = wt_module_export(m, 0);
+  cr_assert(m64->type.of.memory.is64);
+  cr_assert_not(m64->type.of.memory.has_max);
+  cr_assert_eq(m64->type.of.memory.page_size_log2, 16);
+  cr_assert(wt_module_export(m, 1)->type.of.memory.shared);
+  cr_assert_null(wt_module_export(m, 6));
+  wt_module_delete(m);
+  wt_engine_delete(engine);
+}
+
+Test(types, text_truncates_like_snprintf) {
+  wt_externtype_t t = {.kind = WT_EXTERN_GLOBAL,
+                       .of.global = {.kind = WT_I32, .mutable_ = true}};
+  char buf[8];
+  size_t n = wt_externtype_text(&t, buf, sizeof buf);
+  cr_assert_eq(n, strlen("(global (mut i32))"));
+  cr_assert_str_eq(buf, "(global");
+  cr_assert_eq(wt_externtype_text(&t, NULL, 0), n);
+  cr_assert_eq(wt_externtype_text(NULL, buf, sizeof buf), 0);
+  cr_assert_str_eq(buf, "");
+}
+
+Test(types, kind_names) {
+  cr_assert_str_eq(wt_valkind_name(WT_V128), "v128");
+  cr_assert_str_eq(wt_valkind_name(WT_ANYREF), "anyref");
+  cr_assert_str_eq(wt_valkind_name(200), "?");
+  cr_assert_str_eq(wt_externkind_name(WT_EXTERN_TABLE), "table");
+  cr_assert_str_eq(wt_externkind_name(9), "?");
+}
