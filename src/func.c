@@ -283,7 +283,7 @@ static wt_error_t *checked_call(wt_store_t *store, const wt_func_t *func,
     wt__store_enter(store);
     wasmtime_error_t *werr = wasmtime_func_call(
         store->ctx, &f, vals, sig->nparams, res, sig->nresults, &trap);
-    err = wt__call_result(store, WT_ERROR_MISUSE, werr, trap);
+    err = wt__call_result(store, WT_ERROR_TRAP, werr, trap);
     for (size_t i = 0; i < sig->nresults; i++) {
       if (!err)
         err = wt__val_from_wasmtime(store, &res[i], &results[i]);
@@ -335,7 +335,7 @@ wt_error_t *wt_func_call(wt_store_t *store, const wt_func_t *func,
   wt__store_enter(store);
   wasmtime_error_t *werr =
       wasmtime_func_call_unchecked(store->ctx, &f, raw, n, &trap);
-  err = wt__call_result(store, WT_ERROR_WASMTIME, werr, trap);
+  err = wt__call_result(store, WT_ERROR_TRAP, werr, trap);
   for (size_t i = 0; !err && i < nresults; i++)
     err = wt__val_from_raw(store, sig->kinds[nargs + i], &raw[i], &results[i]);
   wt__store_leave(store);

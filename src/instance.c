@@ -147,8 +147,13 @@ wt_error_t *wt_instance_export_nth(wt_store_t *store,
                                     &item))
     return wt__error(WT_ERROR_NOT_FOUND, "%s: no export number %zu", fn,
                      index);
-  if (name)
-    *name = n; /* NUL-terminated: names are valid UTF-8 without NULs */
+  if (name) {
+    *name = wt__store_name(store, n, nlen);
+    if (!*name) {
+      wasmtime_extern_delete(&item);
+      return wt__error(WT_ERROR_WASMTIME, "out of memory");
+    }
+  }
   return wt__extern_from_wasmtime(store, &item, out);
 }
 

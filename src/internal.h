@@ -118,7 +118,20 @@ struct wt_store {
   uint32_t nrefs, cap_refs;
   uint32_t *ref_free;
   uint32_t nfree;
+  /* NUL-terminated copies of export names, keyed by Wasmtime's pointer. */
+  struct wt__name *names;
+  size_t nnames, cap_names;
 };
+
+struct wt__name {
+  const char *raw;
+  size_t len;
+  char *copy;
+};
+
+/* A NUL-terminated copy of a name Wasmtime keeps in the store (interned by
+ * pointer; freed with the store). NULL when out of memory. */
+const char *wt__store_name(wt_store_t *store, const char *raw, size_t len);
 
 static inline bool wt__store_ok(const wt_store_t *s) {
   return s && s->magic == WT_MAGIC_STORE && !s->delete_pending;

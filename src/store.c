@@ -30,7 +30,46 @@ wt_error_t *wt_store_new(wt_engine_t *engine, void *data,
   return NULL;
 }
 
+const char *wt__store_name(wt_store_t *s, const char *raw, size_t len) {
+  if (s->nnames * 2 >= s->cap_names) {
+    size_t cap = s->cap_names ? s->cap_names * 2 : 32;
+    struct wt__name *t = calloc(cap, sizeof *t);
+    if (!t)
+      return NULL;
+    for (size_t i = 0; i < s->cap_names; i++) {
+      if (!s->names[i].raw)
+        continue;
+      size_t h = ((uintptr_t)s->names[i].raw >> 3) & (cap - 1);
+      while (t[h].raw)
+        h = (h + 1) & (cap - 1);
+      t[h] = s->names[i];
+    }
+    free(s->names);
+    s->names = t;
+    s->cap_names = cap;
+  }
+  size_t h = ((uintptr_t)raw >> 3) & (s->cap_names - 1);
+  while (s->names[h].raw) {
+    if (s->names[h].raw == raw && s->names[h].len == len)
+      return s->names[h].copy;
+    h = (h + 1) & (s->cap_names - 1);
+  }
+  char *copy = malloc(len + 1);
+  if (!copy)
+    return NULL;
+  memcpy(copy, raw, len);
+  copy[len] = '\0';
+  s->names[h].raw = raw;
+  s->names[h].len = len;
+  s->names[h].copy = copy;
+  s->nnames++;
+  return copy;
+}
+
 static void store_free(wt_store_t *s) {
+  for (size_t i = 0; i < s->cap_names; i++)
+    free(s->names[i].copy);
+  free(s->names);
   for (uint32_t i = 0; i < s->nrefs; i++)
     if (s->ref_gens[i] & 1)
       wasmtime_val_unroot(&s->refs[i]);
@@ -81,6 +120,15 @@ wt_error_t *wt__call_result(wt_store_t *store, wt_error_kind_t kind,
                             wasmtime_error_t *err, wasm_trap_t *trap) {
   if (!err && !trap)
     return NULL;
+  if (err && kind == WT_ERROR_LINK) {
+    /* An error with a wasm backtrace happened while running wasm (a start
+     * function's import failed, say): that is a trap, not a link error. */
+    wasm_frame_vec_t frames;
+    wasmtime_error_wasm_trace(err, &frames);
+    if (frames.size > 0)
+      kind = WT_ERROR_TRAP;
+    wasm_frame_vec_delete(&frames);
+  }
   if (store->host_error) {
     wt_error_t *e = store->host_error;
     store->host_error = NULL;

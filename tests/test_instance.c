@@ -1,0 +1,181 @@
+/* wt_instance_t: explicit imports, exports by name, by index and in order,
+ * and pre-instantiation. */
+#include <string.h>
+
+#include "helpers.h"
+
+static const char *exports_wat =
+    "(module"
+    " (func (export \"f\") (result i32) (i32.const 1))"
+    " (memory (export \"m\") 1)"
+    " (global (export \"g\") i32 (i32.const 2))"
+    " (table (export \"t\") 1 funcref))";
+
+Test(instance, exports_by_name_index_and_count) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  wt_instance_t inst = instantiate(engine, exports_wat, &store);
+  cr_assert_eq(wt_instance_export_count(store, &inst), 4);
+  static const char *names[] = {"f", "m", "g", "t"};
+  static const wt_externkind_t kinds[] = {WT_EXTERN_FUNC, WT_EXTERN_MEMORY,
+                                          WT_EXTERN_GLOBAL, WT_EXTERN_TABLE};
+  for (size_t i = 0; i < 4; i++) {
+    const char *name = NULL;
+    wt_extern_t item;
+    OK(wt_instance_export_nth(store, &inst, i, &name, &item));
+    cr_assert_str_eq(name, names[i]);
+    cr_assert_eq(item.kind, kinds[i]);
+    wt_extern_t by_name;
+    OK(wt_instance_export(store, &inst, names[i], &by_name));
+    cr_assert_eq(by_name.kind, kinds[i]);
+  }
+  wt_extern_t item;
+  EXPECT_ERROR(wt_instance_export_nth(store, &inst, 4, NULL, &item),
+               WT_ERROR_NOT_FOUND, "4");
+  EXPECT_ERROR(wt_instance_export(store, &inst, "zz", &item),
+               WT_ERROR_NOT_FOUND, "zz");
+  wt_table_t t;
+  OK(wt_instance_table(store, &inst, "t", &t));
+  EXPECT_ERROR(wt_instance_table(store, &inst, "m", &t), WT_ERROR_MISUSE,
+               "not a table");
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+static wt_error_t *seven(void *env, wt_caller_t *caller, const wt_val_t *args,
+                         size_t nargs, wt_val_t *results, size_t nresults) {
+  results[0].of.i32 = 7;
+  return NULL;
+}
+
+static const char *importer_wat =
+    "(module (import \"a\" \"f\" (func $f (result i32)))"
+    " (import \"a\" \"m\" (memory 1))"
+    " (func (export \"run\") (result i32)"
+    "   (i32.add (call $f) (i32.load8_u (i32.const 0)))))";
+
+Test(instance, explicit_imports_in_order) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  const wt_functype_t *ft;
+  OK(wt_functype_parse(engine, "-> i32", &ft));
+  wt_extern_t imports[2];
+  imports[0].kind = WT_EXTERN_FUNC;
+  OK(wt_func_new(store, ft, seven, NULL, NULL, &imports[0].of.func));
+  wt_memorytype_t mt = {.min = 1, .page_size_log2 = 16};
+  imports[1].kind = WT_EXTERN_MEMORY;
+  OK(wt_memory_new(store, &mt, &imports[1].of.memory));
+  uint8_t b = 5;
+  OK(wt_memory_write(store, &imports[1].of.memory, 0, &b, 1));
+  wt_module_t *m = compile(engine, importer_wat);
+  wt_instance_t inst;
+  OK(wt_instance_new(store, m, imports, 2, &inst));
+  wt_val_t res;
+  OK(wt_instance_call(store, &inst, "run", NULL, 0, &res, 1));
+  cr_assert_eq(res.of.i32, 12);
+  wt_module_delete(m);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+Test(instance, explicit_imports_misuse_and_link_errors) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store, *other;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  OK(wt_store_new(engine, NULL, NULL, &other));
+  wt_module_t *m = compile(engine, importer_wat);
+  const wt_functype_t *ft, *wrong;
+  OK(wt_functype_parse(engine, "-> i32", &ft));
+  OK(wt_functype_parse(engine, "-> i64", &wrong));
+  wt_memorytype_t mt = {.min = 1, .page_size_log2 = 16};
+  wt_extern_t imports[2] = {{.kind = WT_EXTERN_FUNC},
+                            {.kind = WT_EXTERN_MEMORY}};
+  OK(wt_func_new(store, ft, seven, NULL, NULL, &imports[0].of.func));
+  OK(wt_memory_new(store, &mt, &imports[1].of.memory));
+  wt_instance_t inst;
+  EXPECT_ERROR(wt_instance_new(store, m, imports, 1, &inst), WT_ERROR_MISUSE,
+               "has 2 imports, 1 were given");
+  wt_extern_t swapped[2] = {imports[1], imports[0]};
+  EXPECT_ERROR(wt_instance_new(store, m, swapped, 2, &inst), WT_ERROR_MISUSE,
+               "needs a func, got a memory");
+  EXPECT_ERROR(wt_instance_new(other, m, imports, 2, &inst), WT_ERROR_MISUSE,
+               "another store");
+  OK(wt_func_new(store, wrong, seven, NULL, NULL, &imports[0].of.func));
+  wt_error_delete(EXPECT_KIND(wt_instance_new(store, m, imports, 2, &inst),
+                              WT_ERROR_LINK));
+  wt_module_delete(m);
+  wt_store_delete(other);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+Test(instance, instance_pre_instantiates_repeatedly) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_linker_t *linker;
+  OK(wt_linker_new(engine, &linker));
+  OK(wt_linker_define_func(linker, "a", "f", "-> i32", seven, NULL, NULL));
+  wt_module_t *m = compile(
+      engine, "(module (import \"a\" \"f\" (func $f (result i32)))"
+              " (func (export \"run\") (result i32) (call $f)))");
+  wt_instance_pre_t *pre;
+  OK(wt_linker_instantiate_pre(linker, m, &pre));
+  wt_module_delete(m);
+  wt_linker_delete(linker); /* pre keeps what it needs */
+  for (int i = 0; i < 3; i++) {
+    wt_store_t *s;
+    OK(wt_store_new(engine, NULL, NULL, &s));
+    wt_instance_t inst;
+    OK(wt_instance_pre_instantiate(pre, s, &inst));
+    wt_val_t res;
+    OK(wt_instance_call(s, &inst, "run", NULL, 0, &res, 1));
+    cr_assert_eq(res.of.i32, 7);
+    wt_store_delete(s);
+  }
+  wt_instance_pre_delete(pre);
+  wt_instance_pre_delete(NULL);
+  wt_engine_delete(engine);
+}
+
+Test(instance, instance_pre_reports_missing_imports_early) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_linker_t *linker;
+  OK(wt_linker_new(engine, &linker));
+  wt_module_t *m = compile(engine, importer_wat);
+  wt_instance_pre_t *pre = NULL;
+  wt_error_delete(
+      EXPECT_KIND(wt_linker_instantiate_pre(linker, m, &pre), WT_ERROR_LINK));
+  cr_assert_null(pre);
+  wt_module_delete(m);
+  wt_linker_delete(linker);
+  wt_engine_delete(engine);
+}
+
+Test(instance, instance_pre_with_store_items_is_bound_to_that_store) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_linker_t *linker;
+  OK(wt_linker_new(engine, &linker));
+  wt_store_t *s1, *s2;
+  OK(wt_store_new(engine, NULL, NULL, &s1));
+  OK(wt_store_new(engine, NULL, NULL, &s2));
+  wt_memorytype_t mt = {.min = 1, .page_size_log2 = 16};
+  wt_extern_t mem = {.kind = WT_EXTERN_MEMORY};
+  OK(wt_memory_new(s1, &mt, &mem.of.memory));
+  OK(wt_linker_define(linker, s1, "a", "m", &mem));
+  OK(wt_linker_define_func(linker, "a", "f", "-> i32", seven, NULL, NULL));
+  wt_module_t *m = compile(engine, importer_wat);
+  wt_instance_pre_t *pre;
+  OK(wt_linker_instantiate_pre(linker, m, &pre));
+  wt_instance_t inst;
+  EXPECT_ERROR(wt_instance_pre_instantiate(pre, s2, &inst), WT_ERROR_MISUSE,
+               "another store");
+  EXPECT_ERROR(wt_linker_instantiate(linker, s2, m, &inst), WT_ERROR_MISUSE,
+               "another store");
+  OK(wt_instance_pre_instantiate(pre, s1, &inst));
+  wt_instance_pre_delete(pre);
+  wt_module_delete(m);
+  wt_linker_delete(linker);
+  wt_store_delete(s1);
+  wt_store_delete(s2);
+  wt_engine_delete(engine);
+}
