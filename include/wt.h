@@ -145,6 +145,12 @@ WT_API const wt_frame_t *wt_error_frame(const wt_error_t *error, size_t index);
  * receives this same error back. Returns NULL only when out of memory.
  */
 WT_API wt_error_t *wt_error_new(const char *message);
+/**
+ * A new error of kind WT_ERROR_TRAP with trap `code` and Wasmtime's message
+ * for it. A host function returns it to trap with that code; the outer call
+ * returns this same error. Returns NULL only when out of memory.
+ */
+WT_API wt_error_t *wt_trap_new(wt_trap_code_t code);
 /** Frees the error. NULL is a no-op. */
 WT_API void wt_error_delete(wt_error_t *error);
 
@@ -414,6 +420,16 @@ typedef uint8_t wt_externkind_t;
 #define WT_EXTERN_GLOBAL 1
 #define WT_EXTERN_TABLE 2
 #define WT_EXTERN_MEMORY 3
+#define WT_EXTERN_SHARED_MEMORY 4
+
+/*
+ * A shared linear memory (threads proposal). Unlike other items it belongs
+ * to an engine, not a store, and may be used from several threads and
+ * stores at once. One made with wt_shared_memory_new() is the caller's, to be
+ * freed with wt_shared_memory_delete(); one that wt hands out from a store
+ * (an export, a linker lookup) is owned by that store.
+ */
+typedef struct wt_shared_memory wt_shared_memory_t;
 
 /** An item an instance exports or a module imports. */
 typedef struct wt_extern {
@@ -423,6 +439,7 @@ typedef struct wt_extern {
     wt_global_t global;
     wt_table_t table;
     wt_memory_t memory;
+    wt_shared_memory_t *shared_memory;
   } of;
 } wt_extern_t;
 
@@ -552,6 +569,46 @@ WT_API wt_error_t *wt_store_get_fuel(const wt_store_t *store, uint64_t *fuel);
 WT_API wt_error_t *wt_store_set_epoch_deadline(wt_store_t *store,
                                                uint64_t ticks);
 
+/**
+ * Fuel consumed in this store so far: everything given with
+ * wt_store_set_fuel() minus what is left. Fails as wt_store_set_fuel().
+ */
+WT_API wt_error_t *wt_store_fuel_consumed(const wt_store_t *store,
+                                          uint64_t *consumed);
+
+/**
+ * Called when wasm in `store` reaches its epoch deadline, instead of
+ * trapping. Return NULL and set *delta to let wasm run `*delta` more ticks;
+ * return an error to stop it: the error travels to the caller of the call
+ * into wasm as a host function's error does. *delta starts at 1.
+ */
+typedef wt_error_t *(*wt_epoch_cb)(void *env, wt_store_t *store,
+                                   uint64_t *delta);
+/** Installs the store's epoch deadline callback (cb must not be NULL). A
+ * previous callback's finalizer runs; this one's runs when the store is
+ * deleted or the callback is replaced, or at once if this call fails. */
+WT_API wt_error_t *wt_store_epoch_deadline_callback(wt_store_t *store,
+                                                    wt_epoch_cb cb, void *env,
+                                                    void (*finalizer)(void *));
+
+/** Limits on what a store may hold; -1 means no limit. */
+typedef struct wt_limits {
+  int64_t memory_size;    /* bytes per linear memory */
+  int64_t table_elements; /* elements per table */
+  int64_t instances;      /* instances in the store */
+  int64_t tables;         /* tables in the store */
+  int64_t memories;       /* linear memories in the store */
+} wt_limits_t;
+/** An initializer for wt_limits_t with no limits. */
+#define WT_LIMITS_NONE {-1, -1, -1, -1, -1}
+/**
+ * Sets the store's limits. Growth past a limit fails (memory.grow returns
+ * -1, wt_memory_grow errors) and instantiation past a count fails with an
+ * error; nothing is allocated first.
+ */
+WT_API wt_error_t *wt_store_limits(wt_store_t *store,
+                                   const wt_limits_t *limits);
+
 /* ------------------------------------------------------------------------ */
 /* Module                                                                    */
 /* ------------------------------------------------------------------------ */
@@ -619,6 +676,13 @@ typedef struct wt_export {
   const char *name;
   wt_externtype_t type;
 } wt_export_t;
+
+/**
+ * The module's name from its name section (`(module $name ...)`), owned by
+ * the module, or NULL when it has none (modules loaded with
+ * wt_module_deserialize() have none).
+ */
+WT_API const char *wt_module_name(const wt_module_t *module);
 
 /** Number of imports; 0 for a NULL or deleted module. */
 WT_API size_t wt_module_import_count(const wt_module_t *module);
@@ -907,6 +971,41 @@ WT_API wt_error_t *wt_memory_new(wt_store_t *store,
 WT_API wt_error_t *wt_global_new(wt_store_t *store,
                                  const wt_globaltype_t *type,
                                  const wt_val_t *init, wt_global_t *out);
+
+/* ------------------------------------------------------------------------ */
+/* Shared memory                                                             */
+/* ------------------------------------------------------------------------ */
+
+/** A new shared memory of `type` (type->shared must be true) in `engine`,
+ * which needs wt_config_wasm_threads. The caller owns it. */
+WT_API wt_error_t *wt_shared_memory_new(wt_engine_t *engine,
+                                        const wt_memorytype_t *type,
+                                        wt_shared_memory_t **out);
+/** Frees a shared memory the caller made. NULL, and memories owned by a
+ * store, are ignored. Instances using it keep it alive. */
+WT_API void wt_shared_memory_delete(wt_shared_memory_t *mem);
+/** The exported shared memory `name` (owned by the store). */
+WT_API wt_error_t *wt_instance_shared_memory(wt_store_t *store,
+                                             const wt_instance_t *instance,
+                                             const char *name,
+                                             wt_shared_memory_t **out);
+WT_API wt_error_t *wt_shared_memory_type(const wt_shared_memory_t *mem,
+                                         wt_memorytype_t *out);
+WT_API wt_error_t *wt_shared_memory_pages(const wt_shared_memory_t *mem,
+                                          uint64_t *pages);
+WT_API wt_error_t *wt_shared_memory_grow(const wt_shared_memory_t *mem,
+                                         uint64_t delta, uint64_t *old_pages);
+/** Base pointer and byte size; see wt_memory_data(). Other threads may write
+ * the bytes at any time: use atomics where that matters. */
+WT_API uint8_t *wt_shared_memory_data(const wt_shared_memory_t *mem,
+                                      size_t *len);
+/** Bounds-checked copies, as wt_memory_read() and wt_memory_write(). */
+WT_API wt_error_t *wt_shared_memory_read(const wt_shared_memory_t *mem,
+                                         uint64_t offset, void *buf,
+                                         size_t len);
+WT_API wt_error_t *wt_shared_memory_write(const wt_shared_memory_t *mem,
+                                          uint64_t offset, const void *buf,
+                                          size_t len);
 
 /* ------------------------------------------------------------------------ */
 /* Table                                                                     */

@@ -202,6 +202,12 @@ wt_error_t *wt_error_new(const char *message) {
   return error_alloc(WT_ERROR_HOST, wt__strdup(message ? message : ""));
 }
 
+wt_error_t *wt_trap_new(wt_trap_code_t code) {
+  /* Let Wasmtime say what the code means, as it would for wasm's own trap. */
+  wasm_trap_t *t = wasmtime_trap_new_code((wasmtime_trap_code_t)code);
+  return wt__from_trap(t);
+}
+
 void wt_error_delete(wt_error_t *error) {
   if (!error)
     return;

@@ -201,7 +201,10 @@ wt_error_t *wt_instance_new(wt_store_t *store, const wt_module_t *module,
     return wt__error(WT_ERROR_WASMTIME, "out of memory");
   for (size_t i = 0; !err && i < nimports; i++) {
     const wt_import_t *imp = &module->imports[i];
-    if (imports[i].kind != imp->type.kind)
+    bool shared_ok = imports[i].kind == WT_EXTERN_SHARED_MEMORY &&
+                     imp->type.kind == WT_EXTERN_MEMORY &&
+                     imp->type.of.memory.shared;
+    if (imports[i].kind != imp->type.kind && !shared_ok)
       err = wt__misuse(fn, "import %zu (%s.%s) needs a %s, got a %s", i,
                        imp->module, imp->name,
                        wt_externkind_name(imp->type.kind),
@@ -225,5 +228,25 @@ wt_error_t *wt_instance_new(wt_store_t *store, const wt_module_t *module,
   }
   if (raw != stack)
     free(raw);
+  return err;
+}
+
+wt_error_t *wt_instance_shared_memory(wt_store_t *store,
+                                      const wt_instance_t *instance,
+                                      const char *name,
+                                      wt_shared_memory_t **out) {
+  static const char fn[] = "wt_instance_shared_memory";
+  if (!out)
+    return wt__misuse(fn, "out is NULL");
+  wasmtime_extern_t item;
+  wt_error_t *err =
+      get_export(fn, store, instance, name, WASMTIME_EXTERN_SHAREDMEMORY,
+                 "shared memory", &item);
+  if (err)
+    return err;
+  wt_extern_t ext;
+  err = wt__extern_from_wasmtime(store, &item, &ext);
+  if (!err)
+    *out = ext.of.shared_memory;
   return err;
 }

@@ -30,6 +30,7 @@ enum {
   WT_MAGIC_MODULE = 0x77744d34u,
   WT_MAGIC_LINKER = 0x77744c35u,
   WT_MAGIC_PRE = 0x77745036u,
+  WT_MAGIC_SHARED = 0x77745337u,
   WT_MAGIC_DEAD = 0xdeadd00du,
 };
 
@@ -43,6 +44,7 @@ wt_error_t *wt__misuse(const char *fn, const char *fmt, ...) WT_PRINTF(2, 3);
 wt_error_t *wt__from_wasmtime(wt_error_kind_t kind, wasmtime_error_t *err);
 /* Takes ownership of `trap`. */
 wt_error_t *wt__from_trap(wasm_trap_t *trap);
+/* The error's message that a trap made from it carries. */
 /* Makes a Wasmtime trap carrying the error's message (and code if any). */
 wasm_trap_t *wt__to_trap(const wt_error_t *error);
 
@@ -118,6 +120,9 @@ struct wt_store {
   uint32_t nrefs, cap_refs;
   uint32_t *ref_free;
   uint32_t nfree;
+  uint64_t fuel_base;  /* fuel consumed before the last wt_store_set_fuel */
+  uint64_t fuel_level; /* fuel given by the last wt_store_set_fuel */
+  struct wt_shared_memory *shared; /* shared memories the store owns */
   /* NUL-terminated copies of export names, keyed by Wasmtime's pointer. */
   struct wt__name *names;
   size_t nnames, cap_names;
@@ -170,6 +175,7 @@ struct wt_module {
   uint32_t magic;
   wasmtime_module_t *raw;
   wt_engine_t *engine;
+  char *name; /* from the name section, or NULL */
   size_t nimports, nexports;
   wt_import_t *imports; /* strings owned here */
   wt_export_t *exports;
@@ -188,6 +194,18 @@ struct wt_linker {
   wt_engine_t *engine;
   uint64_t store_id; /* the store whose items it holds, 0 for none */
 };
+
+struct wt_shared_memory {
+  uint32_t magic;
+  wasmtime_sharedmemory_t *raw;
+  wt_engine_t *engine;
+  bool store_owned;
+  struct wt_shared_memory *next; /* in its store's list */
+};
+
+/* Wraps a shared memory Wasmtime handed out (taking it) as store-owned. */
+wt_shared_memory_t *wt__shared_memory_adopt(wt_store_t *store,
+                                            wasmtime_sharedmemory_t *raw);
 
 struct wt_caller {
   wasmtime_caller_t *raw;
@@ -227,6 +245,10 @@ wt_error_t *wt__val_from_raw(wt_store_t *store, wt_valkind_t kind,
 wt_error_t *wt__val_check(const char *fn, const char *what, size_t index,
                           const wt_val_t *val, wt_valkind_t kind,
                           const wt_store_t *store);
+
+/* Checks that [offset, offset + len) lies in `size` bytes and buf is set. */
+wt_error_t *wt__bounds(const char *fn, size_t size, uint64_t offset,
+                       const void *buf, size_t len);
 
 /* Utilities. */
 char *wt__strdup(const char *s);

@@ -63,6 +63,18 @@ uint8_t *wt_memory_data(wt_store_t *store, const wt_memory_t *mem,
   return wasmtime_memory_data(store->ctx, &raw);
 }
 
+wt_error_t *wt__bounds(const char *fn, size_t size, uint64_t offset,
+                       const void *buf, size_t len) {
+  if (!buf && len > 0)
+    return wt__misuse(fn, "buf is NULL");
+  if (offset > size || len > size - offset)
+    return wt__misuse(fn,
+                      "%zu bytes at offset %llu are out of bounds of a "
+                      "%zu-byte memory",
+                      len, (unsigned long long)offset, size);
+  return NULL;
+}
+
 /* Bounds-checks [offset, offset + len) and returns the address. */
 static wt_error_t *span(const char *fn, wt_store_t *store,
                         const wt_memory_t *mem, uint64_t offset,
@@ -71,21 +83,16 @@ static wt_error_t *span(const char *fn, wt_store_t *store,
   wt_error_t *err = check(fn, store, mem, &raw);
   if (err)
     return err;
-  if (!buf && len > 0)
-    return wt__misuse(fn, "buf is NULL");
   size_t size = wasmtime_memory_data_size(store->ctx, &raw);
-  if (offset > size || len > size - offset)
-    return wt__misuse(fn,
-                      "%zu bytes at offset %llu are out of bounds of a "
-                      "%zu-byte memory",
-                      len, (unsigned long long)offset, size);
+  if ((err = wt__bounds(fn, size, offset, buf, len)) != NULL)
+    return err;
   *at = wasmtime_memory_data(store->ctx, &raw) + offset;
   return NULL;
 }
 
 wt_error_t *wt_memory_read(wt_store_t *store, const wt_memory_t *mem,
                            uint64_t offset, void *buf, size_t len) {
-  uint8_t *at;
+  uint8_t *at = NULL;
   wt_error_t *err = span("wt_memory_read", store, mem, offset, buf, len, &at);
   if (!err && len > 0)
     memcpy(buf, at, len);
@@ -94,7 +101,7 @@ wt_error_t *wt_memory_read(wt_store_t *store, const wt_memory_t *mem,
 
 wt_error_t *wt_memory_write(wt_store_t *store, const wt_memory_t *mem,
                             uint64_t offset, const void *buf, size_t len) {
-  uint8_t *at;
+  uint8_t *at = NULL;
   wt_error_t *err = span("wt_memory_write", store, mem, offset, buf, len, &at);
   if (!err && len > 0)
     memcpy(at, buf, len);

@@ -16,7 +16,70 @@ static char *name_dup(const wasm_name_t *n) {
   return s;
 }
 
+/* Reads an unsigned LEB128 of at most 32 bits; false past `end`. */
+static bool leb(const uint8_t **p, const uint8_t *end, uint32_t *out) {
+  uint32_t v = 0;
+  for (int shift = 0; shift < 35; shift += 7) {
+    if (*p >= end)
+      return false;
+    uint8_t b = *(*p)++;
+    v |= (uint32_t)(b & 0x7f) << shift;
+    if (!(b & 0x80)) {
+      *out = v;
+      return true;
+    }
+  }
+  return false;
+}
+
+/* The module name from a binary's "name" custom section, or NULL. The binary
+ * has already been validated by Wasmtime, but a custom section's contents are
+ * not checked by it, so every read is bounds-checked here. */
+static char *binary_name(const uint8_t *p, size_t len) {
+  const uint8_t *end = p + len;
+  p += 8; /* magic and version */
+  while (p < end) {
+    uint8_t id = *p++;
+    uint32_t size;
+    if (!leb(&p, end, &size) || size > (size_t)(end - p))
+      return NULL;
+    const uint8_t *sec = p, *sec_end = p + size;
+    p = sec_end;
+    uint32_t nlen;
+    if (id != 0 || !leb(&sec, sec_end, &nlen) ||
+        nlen > (size_t)(sec_end - sec) || nlen != 4 ||
+        memcmp(sec, "name", 4) != 0)
+      continue;
+    sec += 4;
+    while (sec < sec_end) {
+      uint8_t sub = *sec++;
+      uint32_t sub_size;
+      if (!leb(&sec, sec_end, &sub_size) || sub_size > (size_t)(sec_end - sec))
+        return NULL;
+      if (sub == 0) {
+        const uint8_t *q = sec;
+        uint32_t n;
+        if (!leb(&q, sec + sub_size, &n) || n > (size_t)(sec + sub_size - q))
+          return NULL;
+        char *name = malloc(n + 1);
+        if (name) {
+          memcpy(name, q, n);
+          name[n] = '\0';
+        }
+        return name;
+      }
+      sec += sub_size;
+    }
+  }
+  return NULL;
+}
+
+const char *wt_module_name(const wt_module_t *m) {
+  return m && m->magic == WT_MAGIC_MODULE ? m->name : NULL;
+}
+
 static void module_free(wt_module_t *m) {
+  free(m->name);
   for (size_t i = 0; i < m->nimports; i++) {
     free((char *)m->imports[i].module);
     free((char *)m->imports[i].name);
@@ -246,10 +309,16 @@ wt_error_t *wt_module_new(wt_engine_t *engine, const uint8_t *bytes,
     return werr2;
   wasmtime_module_t *raw = NULL;
   wasmtime_error_t *err = wasmtime_module_new(engine->raw, code, code_len, &raw);
+  char *name = err ? NULL : binary_name(code, code_len);
   wasm_byte_vec_delete(&wasm);
   if (err)
     return wt__from_wasmtime(WT_ERROR_COMPILE, err);
-  return module_wrap(engine, raw, out);
+  wt_error_t *e = module_wrap(engine, raw, out);
+  if (e)
+    free(name);
+  else
+    (*out)->name = name;
+  return e;
 }
 
 wt_error_t *wt_module_new_wat(wt_engine_t *engine, const char *wat,

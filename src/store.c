@@ -67,6 +67,13 @@ const char *wt__store_name(wt_store_t *s, const char *raw, size_t len) {
 }
 
 static void store_free(wt_store_t *s) {
+  for (wt_shared_memory_t *m = s->shared, *next; m; m = next) {
+    next = m->next;
+    wasmtime_sharedmemory_delete(m->raw);
+    wt__engine_unref(m->engine);
+    m->magic = WT_MAGIC_DEAD;
+    free(m);
+  }
   for (size_t i = 0; i < s->cap_names; i++)
     free(s->names[i].copy);
   free(s->names);
@@ -150,8 +157,102 @@ wt_error_t *wt_store_set_fuel(wt_store_t *store, uint64_t fuel) {
   wt_error_t *err = wt__check_store("wt_store_set_fuel", store);
   if (err)
     return err;
-  wasmtime_error_t *werr = wasmtime_context_set_fuel(store->ctx, fuel);
-  return werr ? wt__from_wasmtime(WT_ERROR_CONFIG, werr) : NULL;
+  uint64_t left = 0;
+  wasmtime_error_t *werr = wasmtime_context_get_fuel(store->ctx, &left);
+  if (!werr)
+    werr = wasmtime_context_set_fuel(store->ctx, fuel);
+  if (werr)
+    return wt__from_wasmtime(WT_ERROR_CONFIG, werr);
+  store->fuel_base += store->fuel_level > left ? store->fuel_level - left : 0;
+  store->fuel_level = fuel;
+  return NULL;
+}
+
+wt_error_t *wt_store_fuel_consumed(const wt_store_t *store,
+                                   uint64_t *consumed) {
+  uint64_t left;
+  wt_error_t *err = wt_store_get_fuel(store, &left);
+  if (err)
+    return err;
+  if (!consumed)
+    return wt__misuse("wt_store_fuel_consumed", "consumed is NULL");
+  *consumed = store->fuel_base +
+              (store->fuel_level > left ? store->fuel_level - left : 0);
+  return NULL;
+}
+
+typedef struct epoch_cb {
+  wt_epoch_cb cb;
+  void *env;
+  void (*finalizer)(void *);
+  wt_store_t *store;
+} epoch_cb;
+
+static void epoch_cb_free(void *p) {
+  epoch_cb *e = p;
+  if (e->finalizer)
+    e->finalizer(e->env);
+  free(e);
+}
+
+static wasmtime_error_t *epoch_trampoline(wasmtime_context_t *ctx, void *data,
+                                          uint64_t *delta,
+                                          wasmtime_update_deadline_kind_t *kind) {
+  epoch_cb *e = data;
+  *kind = WASMTIME_UPDATE_DEADLINE_CONTINUE;
+  uint64_t d = 1;
+  wt_error_t *err = e->cb(e->env, e->store, &d);
+  if (!err) {
+    *delta = d;
+    return NULL;
+  }
+  /* The error itself goes to the caller; Wasmtime gets its message. */
+  const char *m = wt_error_message(err);
+  wt_error_delete(e->store->host_error);
+  e->store->host_error = err;
+  return wasmtime_error_new(m);
+}
+
+wt_error_t *wt_store_epoch_deadline_callback(wt_store_t *store, wt_epoch_cb cb,
+                                             void *env,
+                                             void (*finalizer)(void *)) {
+  static const char fn[] = "wt_store_epoch_deadline_callback";
+  wt_error_t *err = wt__check_store(fn, store);
+  if (err) {
+    if (finalizer)
+      finalizer(env);
+    return err;
+  }
+  if (!cb) {
+    if (finalizer)
+      finalizer(env);
+    return wt__misuse(fn, "cb is NULL");
+  }
+  epoch_cb *e = malloc(sizeof *e);
+  if (!e) {
+    if (finalizer)
+      finalizer(env);
+    return wt__error(WT_ERROR_WASMTIME, "out of memory");
+  }
+  e->cb = cb;
+  e->env = env;
+  e->finalizer = finalizer;
+  e->store = store;
+  wasmtime_store_epoch_deadline_callback(store->raw, epoch_trampoline, e,
+                                         epoch_cb_free);
+  return NULL;
+}
+
+wt_error_t *wt_store_limits(wt_store_t *store, const wt_limits_t *l) {
+  static const char fn[] = "wt_store_limits";
+  wt_error_t *err = wt__check_store(fn, store);
+  if (err)
+    return err;
+  if (!l)
+    return wt__misuse(fn, "limits is NULL");
+  wasmtime_store_limiter(store->raw, l->memory_size, l->table_elements,
+                         l->instances, l->tables, l->memories);
+  return NULL;
 }
 
 wt_error_t *wt_store_get_fuel(const wt_store_t *store, uint64_t *fuel) {

@@ -37,6 +37,8 @@ const char *wt_externkind_name(wt_externkind_t kind) {
     return "table";
   case WT_EXTERN_MEMORY:
     return "memory";
+  case WT_EXTERN_SHARED_MEMORY:
+    return "shared memory";
   }
   return "?";
 }
@@ -283,6 +285,16 @@ wt_error_t *wt__extern_to_wasmtime(const char *fn, const wt_store_t *store,
     out->of.memory.__private1 = item->of.memory.raw1_;
     out->of.memory.__private2 = item->of.memory.raw2_;
     break;
+  case WT_EXTERN_SHARED_MEMORY: {
+    const wt_shared_memory_t *m = item->of.shared_memory;
+    if (!m || m->magic != WT_MAGIC_SHARED)
+      return wt__misuse(fn, "shared memory is NULL or deleted");
+    if (m->engine != store->engine)
+      return wt__misuse(fn, "shared memory belongs to another engine");
+    out->kind = WASMTIME_EXTERN_SHAREDMEMORY;
+    out->of.sharedmemory = m->raw; /* borrowed: Wasmtime clones it */
+    return NULL;
+  }
   default:
     return wt__misuse(fn, "unknown extern kind %d", (int)item->kind);
   }
@@ -320,11 +332,17 @@ wt_error_t *wt__extern_from_wasmtime(wt_store_t *store,
     out->of.memory.raw1_ = item->of.memory.__private1;
     out->of.memory.raw2_ = item->of.memory.__private2;
     return NULL;
+  case WASMTIME_EXTERN_SHAREDMEMORY:
+    out->of.shared_memory =
+        wt__shared_memory_adopt(store, item->of.sharedmemory);
+    return out->of.shared_memory
+               ? NULL
+               : wt__error(WT_ERROR_WASMTIME, "out of memory");
   }
   wasmtime_extern_delete(item);
   out->kind = 0xff;
   return wt__error(WT_ERROR_WASMTIME,
-                   "extern kind %d (shared memory or tag) is not supported "
+                   "extern kind %d (a tag) is not supported "
                    "by this version of wt",
                    (int)item->kind);
 }

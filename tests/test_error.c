@@ -97,3 +97,40 @@ Test(error, trap_has_code_message_and_backtrace) {
   wt_store_delete(store);
   wt_engine_delete(engine);
 }
+
+static wt_error_t *trap_with_code(void *env, wt_caller_t *caller,
+                                  const wt_val_t *args, size_t nargs,
+                                  wt_val_t *results, size_t nresults) {
+  return wt_trap_new(WT_TRAP_INTEGER_OVERFLOW);
+}
+
+Test(error, host_raised_trap_code_reaches_caller) {
+  wt_error_t *e = wt_trap_new(WT_TRAP_UNREACHABLE);
+  cr_assert_eq(wt_error_kind(e), WT_ERROR_TRAP);
+  wt_trap_code_t code;
+  cr_assert(wt_error_trap_code(e, &code));
+  cr_assert_eq(code, WT_TRAP_UNREACHABLE);
+  cr_assert(strstr(wt_error_message(e), "unreachable") != NULL, "%s",
+            wt_error_message(e));
+  wt_error_delete(e);
+
+  wt_engine_t *engine = engine_from(NULL);
+  wt_linker_t *linker;
+  OK(wt_linker_new(engine, &linker));
+  OK(wt_linker_define_func(linker, "h", "t", "", trap_with_code, NULL, NULL));
+  wt_module_t *m = compile(engine, "(module (import \"h\" \"t\" (func $t))"
+                                   " (func (export \"run\") (call $t)))");
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_instance_t inst;
+  OK(wt_linker_instantiate(linker, store, m, &inst));
+  wt_error_t *err = EXPECT_KIND(
+      wt_instance_call(store, &inst, "run", NULL, 0, NULL, 0), WT_ERROR_TRAP);
+  cr_assert(wt_error_trap_code(err, &code));
+  cr_assert_eq(code, WT_TRAP_INTEGER_OVERFLOW);
+  wt_error_delete(err);
+  wt_module_delete(m);
+  wt_store_delete(store);
+  wt_linker_delete(linker);
+  wt_engine_delete(engine);
+}

@@ -111,3 +111,38 @@ Test(global, immutable_wrong_type_and_foreign_values_are_misuse) {
   wt_store_delete(store);
   wt_engine_delete(engine);
 }
+
+Test(global, new_globals_of_each_kind) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_globaltype_t gt = {.kind = WT_F64, .mutable_ = true};
+  wt_val_t init = {.kind = WT_F64, .of.f64 = 1.25}, v;
+  wt_global_t g;
+  OK(wt_global_new(store, &gt, &init, &g));
+  OK(wt_global_get(store, &g, &v));
+  cr_assert_float_eq(v.of.f64, 1.25, 0);
+  init.of.f64 = -3;
+  OK(wt_global_set(store, &g, &init));
+  OK(wt_global_get(store, &g, &v));
+  cr_assert_float_eq(v.of.f64, -3, 0);
+  wt_globaltype_t vt = {.kind = WT_V128};
+  wt_val_t vinit = {.kind = WT_V128};
+  memset(vinit.of.v128, 0xab, 16);
+  OK(wt_global_new(store, &vt, &vinit, &g));
+  OK(wt_global_get(store, &g, &v));
+  cr_assert_eq(v.of.v128[15], 0xab);
+  wt_globaltype_t et = {.kind = WT_EXTERNREF};
+  wt_val_t ref;
+  OK(wt_externref_new(store, (void *)9, NULL, &ref));
+  OK(wt_global_new(store, &et, &ref, &g));
+  OK(wt_global_get(store, &g, &v));
+  void *data;
+  OK(wt_externref_data(store, &v, &data));
+  cr_assert_eq(data, (void *)9);
+  wt_val_t wrong = i32v(1);
+  EXPECT_ERROR(wt_global_new(store, &gt, &wrong, &g), WT_ERROR_MISUSE,
+               "init 0 is i32, expected f64");
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}

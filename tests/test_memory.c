@@ -126,3 +126,141 @@ Test(memory, misuse_is_reported) {
   wt_store_delete(other);
   teardown(&f);
 }
+
+Test(memory, new_memory_and_its_type) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_memorytype_t mt = {.min = 2, .has_max = true, .max = 3,
+                        .page_size_log2 = 16};
+  wt_memory_t mem;
+  OK(wt_memory_new(store, &mt, &mem));
+  wt_memorytype_t back;
+  OK(wt_memory_type(store, &mem, &back));
+  cr_assert_eq(back.min, 2);
+  cr_assert(back.has_max);
+  cr_assert_eq(back.max, 3);
+  cr_assert_not(back.is64);
+  cr_assert_not(back.shared);
+  wt_memorytype_t bad = {.min = 5, .has_max = true, .max = 1,
+                         .page_size_log2 = 16};
+  wt_error_delete(EXPECT_KIND(wt_memory_new(store, &bad, &mem),
+                              WT_ERROR_MISUSE));
+  wt_memorytype_t shared = {.min = 1, .has_max = true, .max = 1,
+                            .shared = true, .page_size_log2 = 16};
+  EXPECT_ERROR(wt_memory_new(store, &shared, &mem), WT_ERROR_MISUSE, "shared");
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+Test(memory, memory64_access_and_growth) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  wt_instance_t inst = instantiate(
+      engine,
+      "(module (memory (export \"m\") i64 1)"
+      " (func (export \"load\") (param i64) (result i32)"
+      "   (i32.load8_u (local.get 0)))"
+      " (func (export \"grow\") (param i64) (result i64)"
+      "   (memory.grow (local.get 0))))",
+      &store);
+  wt_memory_t m;
+  OK(wt_instance_memory(store, &inst, "m", &m));
+  wt_memorytype_t t;
+  OK(wt_memory_type(store, &m, &t));
+  cr_assert(t.is64);
+  uint8_t b = 9;
+  OK(wt_memory_write(store, &m, 65535, &b, 1));
+  wt_val_t arg = i64v(65535), res;
+  OK(wt_instance_call(store, &inst, "load", &arg, 1, &res, 1));
+  cr_assert_eq(res.of.i32, 9);
+  arg = i64v(1);
+  OK(wt_instance_call(store, &inst, "grow", &arg, 1, &res, 1));
+  cr_assert_eq(res.of.i64, 1);
+  arg = i64v(1ll << 40); /* far past what can be had */
+  OK(wt_instance_call(store, &inst, "grow", &arg, 1, &res, 1));
+  cr_assert_eq(res.of.i64, -1);
+  arg = i64v(1ll << 33); /* out of bounds: a trap, not a crash */
+  wt_error_t *err = EXPECT_KIND(
+      wt_instance_call(store, &inst, "load", &arg, 1, &res, 1), WT_ERROR_TRAP);
+  wt_trap_code_t code;
+  cr_assert(wt_error_trap_code(err, &code));
+  cr_assert_eq(code, WT_TRAP_MEMORY_OUT_OF_BOUNDS);
+  wt_error_delete(err);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+static const char *shared_wat =
+    "(module (import \"env\" \"mem\" (memory 1 4 shared))"
+    " (func (export \"add\") (param i32 i32) (result i32)"
+    "   (i32.atomic.rmw.add (local.get 0) (local.get 1)))"
+    " (memory $own (export \"own\") 1 1 shared))";
+
+Test(memory, shared_memory_import_export_and_access) {
+  wt_config_t *c = wt_config_new();
+  cr_assert(wt_config_wasm_threads(c, true));
+  cr_assert(wt_config_wasm_shared_memory(c, true));
+  wt_engine_t *engine = engine_from(c);
+  wt_memorytype_t mt = {.min = 1, .has_max = true, .max = 4, .shared = true,
+                        .page_size_log2 = 16};
+  wt_shared_memory_t *shm;
+  OK(wt_shared_memory_new(engine, &mt, &shm));
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_linker_t *linker;
+  OK(wt_linker_new(engine, &linker));
+  wt_extern_t item = {.kind = WT_EXTERN_SHARED_MEMORY, .of.shared_memory = shm};
+  OK(wt_linker_define(linker, store, "env", "mem", &item));
+  wt_module_t *m = compile(engine, shared_wat);
+  wt_instance_t inst;
+  OK(wt_linker_instantiate(linker, store, m, &inst));
+  uint32_t v = 40;
+  OK(wt_shared_memory_write(shm, 8, &v, 4));
+  wt_val_t args[2] = {i32v(8), i32v(2)}, res;
+  OK(wt_instance_call(store, &inst, "add", args, 2, &res, 1));
+  cr_assert_eq(res.of.i32, 40); /* the old value */
+  OK(wt_shared_memory_read(shm, 8, &v, 4));
+  cr_assert_eq(v, 42);
+  uint64_t pages, old;
+  OK(wt_shared_memory_grow(shm, 1, &old));
+  cr_assert_eq(old, 1);
+  OK(wt_shared_memory_pages(shm, &pages));
+  cr_assert_eq(pages, 2);
+  EXPECT_ERROR(wt_shared_memory_read(shm, 2 * 65536, &v, 1), WT_ERROR_MISUSE,
+               "out of bounds");
+  wt_shared_memory_t *own;
+  OK(wt_instance_shared_memory(store, &inst, "own", &own));
+  wt_memorytype_t t;
+  OK(wt_shared_memory_type(own, &t));
+  cr_assert(t.shared);
+  cr_assert_eq(t.max, 1);
+  size_t len;
+  cr_assert_not_null(wt_shared_memory_data(own, &len));
+  cr_assert_eq(len, 65536);
+  wt_shared_memory_delete(own); /* store-owned: ignored */
+  wt_memory_t plain;
+  EXPECT_ERROR(wt_instance_memory(store, &inst, "own", &plain),
+               WT_ERROR_MISUSE, "not a memory");
+  wt_shared_memory_delete(shm); /* the instance keeps its own reference */
+  OK(wt_instance_call(store, &inst, "add", args, 2, &res, 1));
+  cr_assert_eq(res.of.i32, 42);
+  wt_module_delete(m);
+  wt_linker_delete(linker);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+Test(memory, shared_memory_needs_the_config) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_memorytype_t mt = {.min = 1, .has_max = true, .max = 1, .shared = true,
+                        .page_size_log2 = 16};
+  wt_shared_memory_t *shm = NULL;
+  EXPECT_ERROR(wt_shared_memory_new(engine, &mt, &shm), WT_ERROR_WASMTIME,
+               "shared memory");
+  cr_assert_null(shm);
+  mt.shared = false;
+  EXPECT_ERROR(wt_shared_memory_new(engine, &mt, &shm), WT_ERROR_MISUSE,
+               "must be shared");
+  wt_engine_delete(engine);
+}

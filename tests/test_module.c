@@ -151,3 +151,25 @@ Test(module, deleted_module_is_misuse) {
   wt_module_delete(NULL);
   wt_engine_delete(engine);
 }
+
+Test(module, name_from_name_section) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_module_t *m = compile(engine, "(module $hello (func))");
+  cr_assert_str_eq(wt_module_name(m), "hello");
+  wt_module_delete(m);
+  m = compile(engine, "(module (func))");
+  cr_assert_null(wt_module_name(m));
+  uint8_t *bytes;
+  size_t len;
+  wt_module_t *named = compile(engine, "(module $x)");
+  OK(wt_module_serialize(named, &bytes, &len));
+  wt_module_t *back;
+  OK(wt_module_deserialize(engine, bytes, len, &back));
+  cr_assert_null(wt_module_name(back)); /* documented: not kept */
+  free(bytes);
+  wt_module_delete(back);
+  wt_module_delete(named);
+  wt_module_delete(m);
+  cr_assert_null(wt_module_name(NULL));
+  wt_engine_delete(engine);
+}

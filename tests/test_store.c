@@ -1,0 +1,260 @@
+/* wt_store_t: fuel accounting, epoch deadline callback, limits. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+static const char *work_wat =
+    "(module (memory (export \"mem\") 1)"
+    " (table (export \"tab\") 1 funcref)"
+    " (func (export \"count\") (param i32) (result i32) (local i32)"
+    "   (block $done (loop $l"
+    "     (br_if $done (i32.ge_u (local.get 1) (local.get 0)))"
+    "     (local.set 1 (i32.add (local.get 1) (i32.const 1)))"
+    "     (br $l)))"
+    "   (local.get 1))"
+    " (func (export \"grow\") (param i32) (result i32)"
+    "   (memory.grow (local.get 0)))"
+    " (func (export \"grow_table\") (param i32) (result i32)"
+    "   (table.grow (ref.null func) (local.get 0)))"
+    " (func (export \"spin\") (loop $l (br $l))))";
+
+static wt_engine_t *fuel_engine(void) {
+  wt_config_t *c = wt_config_new();
+  cr_assert(wt_config_consume_fuel(c, true));
+  return engine_from(c);
+}
+
+Test(store, fuel_consumed_accumulates_across_refills) {
+  wt_engine_t *engine = fuel_engine();
+  wt_store_t *store;
+  wt_instance_t inst = instantiate(engine, work_wat, &store);
+  uint64_t consumed = 99;
+  OK(wt_store_fuel_consumed(store, &consumed));
+  cr_assert_eq(consumed, 0);
+  OK(wt_store_set_fuel(store, 100000));
+  wt_val_t arg = i32v(100), res;
+  OK(wt_instance_call(store, &inst, "count", &arg, 1, &res, 1));
+  uint64_t after_one, left;
+  OK(wt_store_fuel_consumed(store, &after_one));
+  OK(wt_store_get_fuel(store, &left));
+  cr_assert_gt(after_one, 100);
+  cr_assert_eq(after_one + left, 100000);
+  /* The same call costs the same again. */
+  OK(wt_instance_call(store, &inst, "count", &arg, 1, &res, 1));
+  OK(wt_store_fuel_consumed(store, &consumed));
+  cr_assert_eq(consumed, 2 * after_one);
+  /* Refilling keeps the count. */
+  OK(wt_store_set_fuel(store, 50000));
+  OK(wt_instance_call(store, &inst, "count", &arg, 1, &res, 1));
+  OK(wt_store_fuel_consumed(store, &consumed));
+  cr_assert_eq(consumed, 3 * after_one);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+Test(store, out_of_fuel_then_refuel_runs_again) {
+  wt_engine_t *engine = fuel_engine();
+  wt_store_t *store;
+  wt_instance_t inst = instantiate(engine, work_wat, &store);
+  OK(wt_store_set_fuel(store, 50));
+  wt_val_t arg = i32v(1000), res;
+  wt_error_t *err = EXPECT_KIND(
+      wt_instance_call(store, &inst, "count", &arg, 1, &res, 1), WT_ERROR_TRAP);
+  wt_trap_code_t code;
+  cr_assert(wt_error_trap_code(err, &code));
+  cr_assert_eq(code, WT_TRAP_OUT_OF_FUEL);
+  wt_error_delete(err);
+  OK(wt_store_set_fuel(store, 1000000));
+  OK(wt_instance_call(store, &inst, "count", &arg, 1, &res, 1));
+  cr_assert_eq(res.of.i32, 1000);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+typedef struct {
+  int calls;
+  int stop_after;
+  int finalized;
+} epoch_env;
+
+static wt_error_t *on_deadline(void *env, wt_store_t *store, uint64_t *delta) {
+  epoch_env *e = env;
+  if (++e->calls >= e->stop_after)
+    return wt_error_new("enough ticks");
+  *delta = 1;
+  return NULL;
+}
+
+static void epoch_final(void *env) { ((epoch_env *)env)->finalized++; }
+
+typedef struct {
+  wt_engine_t *engine;
+  atomic_bool stop;
+} ticker;
+
+static void *tick(void *p) {
+  ticker *t = p;
+  while (!atomic_load(&t->stop)) {
+    wt_engine_increment_epoch(t->engine);
+    usleep(1000);
+  }
+  return NULL;
+}
+
+Test(store, epoch_callback_decides_to_continue_then_stop) {
+  wt_config_t *c = wt_config_new();
+  cr_assert(wt_config_epoch_interruption(c, true));
+  wt_engine_t *engine = engine_from(c);
+  wt_store_t *store;
+  wt_instance_t inst = instantiate(engine, work_wat, &store);
+  epoch_env env = {0, 3, 0};
+  OK(wt_store_epoch_deadline_callback(store, on_deadline, &env, epoch_final));
+  OK(wt_store_set_epoch_deadline(store, 1));
+  ticker t = {engine, false};
+  pthread_t thread;
+  cr_assert_eq(pthread_create(&thread, NULL, tick, &t), 0);
+  /* An endless loop: only the callback's error can end it. */
+  EXPECT_ERROR(wt_instance_call(store, &inst, "spin", NULL, 0, NULL, 0),
+               WT_ERROR_HOST, "enough ticks");
+  atomic_store(&t.stop, true);
+  pthread_join(thread, NULL);
+  cr_assert_eq(env.calls, 3, "the callback let wasm continue twice");
+  wt_store_delete(store);
+  cr_assert_eq(env.finalized, 1);
+  wt_engine_delete(engine);
+}
+
+Test(store, epoch_callback_null_is_misuse) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  epoch_env env = {0};
+  EXPECT_ERROR(wt_store_epoch_deadline_callback(store, NULL, &env,
+                                                epoch_final),
+               WT_ERROR_MISUSE, "cb is NULL");
+  cr_assert_eq(env.finalized, 1);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+Test(store, memory_limit_makes_grow_fail_cleanly) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_limits_t limits = WT_LIMITS_NONE;
+  limits.memory_size = 4 * 65536;
+  OK(wt_store_limits(store, &limits));
+  wt_linker_t *l;
+  OK(wt_linker_new(engine, &l));
+  wt_module_t *m = compile(engine, work_wat);
+  wt_instance_t inst;
+  OK(wt_linker_instantiate(l, store, m, &inst));
+  wt_val_t arg = i32v(3), res;
+  OK(wt_instance_call(store, &inst, "grow", &arg, 1, &res, 1));
+  cr_assert_eq(res.of.i32, 1);
+  arg = i32v(1);
+  OK(wt_instance_call(store, &inst, "grow", &arg, 1, &res, 1));
+  cr_assert_eq(res.of.i32, -1, "grew past the store's limit");
+  wt_memory_t mem;
+  OK(wt_instance_memory(store, &inst, "mem", &mem));
+  wt_error_t *err = wt_memory_grow(store, &mem, 1, NULL);
+  cr_assert_not_null(err);
+  wt_error_delete(err);
+  uint64_t pages;
+  OK(wt_memory_pages(store, &mem, &pages));
+  cr_assert_eq(pages, 4);
+  wt_module_delete(m);
+  wt_linker_delete(l);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+Test(store, table_and_instance_limits) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_limits_t limits = WT_LIMITS_NONE;
+  limits.table_elements = 3;
+  limits.instances = 1;
+  OK(wt_store_limits(store, &limits));
+  wt_linker_t *l;
+  OK(wt_linker_new(engine, &l));
+  wt_module_t *m = compile(engine, work_wat);
+  wt_instance_t inst;
+  OK(wt_linker_instantiate(l, store, m, &inst));
+  wt_val_t arg = i32v(2), res;
+  OK(wt_instance_call(store, &inst, "grow_table", &arg, 1, &res, 1));
+  cr_assert_eq(res.of.i32, 1);
+  arg = i32v(1);
+  OK(wt_instance_call(store, &inst, "grow_table", &arg, 1, &res, 1));
+  cr_assert_eq(res.of.i32, -1);
+  /* A second instance is over the count. */
+  wt_instance_t second;
+  wt_error_t *err = wt_linker_instantiate(l, store, m, &second);
+  cr_assert_not_null(err);
+  cr_assert(strstr(wt_error_message(err), "instance") != NULL, "%s",
+            wt_error_message(err));
+  wt_error_delete(err);
+  wt_module_delete(m);
+  wt_linker_delete(l);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+Test(store, memory_count_limit_refuses_instantiation) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_limits_t limits = WT_LIMITS_NONE;
+  limits.memories = 0;
+  OK(wt_store_limits(store, &limits));
+  wt_linker_t *l;
+  OK(wt_linker_new(engine, &l));
+  wt_module_t *m = compile(engine, "(module (memory 1))");
+  wt_instance_t inst;
+  wt_error_t *err = wt_linker_instantiate(l, store, m, &inst);
+  cr_assert_not_null(err);
+  wt_error_delete(err);
+  wt_module_delete(m);
+  wt_linker_delete(l);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+Test(store, huge_memory_request_is_refused_without_allocating) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_limits_t limits = WT_LIMITS_NONE;
+  limits.memory_size = 1 << 20;
+  OK(wt_store_limits(store, &limits));
+  wt_linker_t *l;
+  OK(wt_linker_new(engine, &l));
+  wt_module_t *m = compile(engine, "(module (memory 60000))"); /* ~3.7 GiB */
+  wt_instance_t inst;
+  wt_error_t *err = wt_linker_instantiate(l, store, m, &inst);
+  cr_assert_not_null(err);
+  wt_error_delete(err);
+  wt_module_delete(m);
+  wt_linker_delete(l);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+Test(store, limits_and_gc_misuse) {
+  EXPECT_ERROR(wt_store_limits(NULL, NULL), WT_ERROR_MISUSE, "store");
+  EXPECT_ERROR(wt_store_gc(NULL), WT_ERROR_MISUSE, "store");
+  uint64_t x;
+  EXPECT_ERROR(wt_store_fuel_consumed(NULL, &x), WT_ERROR_MISUSE, "store");
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  EXPECT_ERROR(wt_store_limits(store, NULL), WT_ERROR_MISUSE, "limits");
+  EXPECT_ERROR(wt_store_fuel_consumed(store, &x), WT_ERROR_CONFIG, "fuel");
+  OK(wt_store_gc(store));
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
