@@ -700,6 +700,10 @@ WT_API const wt_export_t *wt_module_export(const wt_module_t *module,
 /* The context of a host function call. Valid only during that call. */
 typedef struct wt_caller wt_caller_t;
 
+/* Definitions by (module, name), used to satisfy a module's imports
+ * (functions below). */
+typedef struct wt_linker wt_linker_t;
+
 /**
  * A host function. `args` holds `nargs` values of the declared parameter
  * types; `results` holds `nresults` slots already set to the declared result
@@ -744,12 +748,69 @@ WT_API wt_error_t *wt_func_call(wt_store_t *store, const wt_func_t *func,
                                 const wt_val_t *args, size_t nargs,
                                 wt_val_t *results, size_t nresults);
 
+/* ---- the typed fast path ---- */
+
+/**
+ * A raw numeric value, laid out as Wasmtime's wasmtime_val_raw_t. Used by
+ * the typed fast path, where the types are known in advance.
+ */
+typedef union wt_raw {
+  int32_t i32;
+  int64_t i64;
+  float f32;
+  double f64;
+  uint8_t v128[16];
+} wt_raw_t;
+
+/** A function whose signature was checked once, for fast calls. A copy of
+ * wt_func_t plus what the fast path needs; fields are private. */
+typedef struct wt_typed_func {
+  uint64_t store_id_;
+  void *raw_;
+  const void *sig_;
+  size_t n_;
+} wt_typed_func_t;
+
+/**
+ * Checks once that `func` has exactly the signature `sig` (as in
+ * wt_linker_define_func: "i32 i32 -> i32"; numbers and v128 only) and makes
+ * a typed handle for wt_func_call_typed().
+ * Fails: WT_ERROR_MISUSE naming both signatures when they differ, or when
+ * the signature has reference types.
+ */
+WT_API wt_error_t *wt_func_typed(wt_store_t *store, const wt_func_t *func,
+                                 const char *sig, wt_typed_func_t *out);
+/**
+ * Calls a typed function with no per-call allocation or type checks: `vals`
+ * holds the arguments in order and receives the results from vals[0]; it
+ * must have max(params, results) elements. The store is still checked.
+ * Fails: WT_ERROR_TRAP, a host function's error, or WT_ERROR_MISUSE for a
+ * handle of another store.
+ */
+WT_API wt_error_t *wt_func_call_typed(wt_store_t *store,
+                                      const wt_typed_func_t *func,
+                                      wt_raw_t *vals);
+
+/**
+ * A host function on the fast path: `vals` holds `nargs` arguments and
+ * receives `nresults` results from vals[0], as raw numbers of the declared
+ * types. Return NULL, or an error to trap as with wt_func_cb.
+ */
+typedef wt_error_t *(*wt_func_raw_cb)(void *env, wt_caller_t *caller,
+                                      wt_raw_t *vals, size_t nargs,
+                                      size_t nresults);
+/** As wt_linker_define_func(), with a raw callback; `sig` may only use
+ * numbers and v128. */
+WT_API wt_error_t *wt_linker_define_func_raw(wt_linker_t *linker,
+                                             const char *module,
+                                             const char *name, const char *sig,
+                                             wt_func_raw_cb cb, void *env,
+                                             void (*finalizer)(void *));
+
 /* ------------------------------------------------------------------------ */
 /* Linker and instances                                                      */
 /* ------------------------------------------------------------------------ */
 
-/* Definitions by (module, name), used to satisfy a module's imports. */
-typedef struct wt_linker wt_linker_t;
 
 /** A new, empty linker for modules of `engine`. */
 WT_API wt_error_t *wt_linker_new(wt_engine_t *engine, wt_linker_t **out);

@@ -131,6 +131,10 @@ const wt__sig *wt__sig_of(wt_engine_t *engine, const wasm_functype_t *type) {
       return NULL;
     }
   }
+  s->numeric = true;
+  for (size_t i = 0; i < n; i++)
+    if (s->kinds[i] > WT_V128)
+      s->numeric = false;
   pthread_mutex_lock(&engine->lock);
   for (wt__sig *o = engine->sigs; o; o = o->next) {
     if (o->nparams == s->nparams && o->nresults == s->nresults &&
@@ -530,4 +534,139 @@ wt_error_t *wt_caller_export(wt_caller_t *caller, const char *name,
 
 wt_store_t *wt_caller_store(wt_caller_t *caller) {
   return caller ? caller->store : NULL;
+}
+
+/* ---- the typed fast path ---- */
+
+_Static_assert(sizeof(wt_raw_t) == sizeof(wasmtime_val_raw_t),
+               "wt_raw_t must match wasmtime_val_raw_t");
+_Static_assert(_Alignof(wt_raw_t) <= _Alignof(wasmtime_val_raw_t),
+               "wt_raw_t alignment");
+
+wt_error_t *wt_func_typed(wt_store_t *store, const wt_func_t *func,
+                          const char *sig_text, wt_typed_func_t *out) {
+  static const char fn[] = "wt_func_typed";
+  wt_error_t *err = wt__check_store(fn, store);
+  if (err)
+    return err;
+  if (!func || !out)
+    return wt__misuse(fn, "func or out is NULL");
+  if (func->store_id_ == 0)
+    return wt__misuse(fn, "func is a null funcref");
+  if (func->store_id_ != store->id || !func->sig_)
+    return wt__misuse(fn, "func belongs to another store (or to a deleted "
+                          "one)");
+  const wt__sig *want = wt__sig_parse(store->engine, fn, sig_text, &err);
+  if (!want)
+    return err;
+  const wt__sig *have = func->sig_;
+  if (want != have)
+    return wt__misuse(fn, "the function is %s, not %s", have->text,
+                      want->text);
+  if (!have->numeric)
+    return wt__misuse(fn, "%s has reference types; use wt_func_call",
+                      have->text);
+  out->store_id_ = func->store_id_;
+  out->raw_ = func->raw_;
+  out->sig_ = have;
+  out->n_ = have->nparams > have->nresults ? have->nparams : have->nresults;
+  return NULL;
+}
+
+wt_error_t *wt_func_call_typed(wt_store_t *store, const wt_typed_func_t *func,
+                               wt_raw_t *vals) {
+  static const char fn[] = "wt_func_call_typed";
+  if (__builtin_expect(!wt__store_ok(store) || !func ||
+                           func->store_id_ != store->id || func->sig_ == NULL ||
+                           (!vals && func->n_ > 0),
+                       0)) {
+    wt_error_t *err = wt__check_store(fn, store);
+    if (err)
+      return err;
+    if (!func || func->sig_ == NULL)
+      return wt__misuse(fn, "func is NULL or not made by wt_func_typed");
+    if (!vals)
+      return wt__misuse(fn, "vals is NULL");
+    return wt__misuse(fn, "func belongs to another store (or to a deleted "
+                          "one)");
+  }
+  wasmtime_func_t f = {func->store_id_, func->raw_};
+  wasm_trap_t *trap = NULL;
+  store->depth++;
+  wasmtime_error_t *werr = wasmtime_func_call_unchecked(
+      store->ctx, &f, (wasmtime_val_raw_t *)vals, func->n_, &trap);
+  wt_error_t *err = NULL;
+  if (__builtin_expect(werr != NULL || trap != NULL, 0))
+    err = wt__call_result(store, WT_ERROR_TRAP, werr, trap);
+  wt__store_leave(store);
+  return err;
+}
+
+typedef struct raw_host_func {
+  wt_func_raw_cb cb;
+  void *env;
+  void (*finalizer)(void *);
+  const wt__sig *sig;
+} raw_host_func;
+
+static void raw_host_func_free(void *p) {
+  raw_host_func *h = p;
+  if (h->finalizer)
+    h->finalizer(h->env);
+  free(h);
+}
+
+static wasm_trap_t *raw_trampoline(void *env, wasmtime_caller_t *raw_caller,
+                                   wasmtime_val_raw_t *raw, size_t n) {
+  (void)n;
+  raw_host_func *h = env;
+  wt_store_t *store =
+      wasmtime_context_get_data(wasmtime_caller_context(raw_caller));
+  wt_caller_t caller = {raw_caller, store};
+  wt_error_t *err = h->cb(h->env, &caller, (wt_raw_t *)raw, h->sig->nparams,
+                          h->sig->nresults);
+  if (__builtin_expect(!err && !store->delete_pending, 1))
+    return NULL;
+  if (!err)
+    err = wt__misuse("host function", "the store was deleted during a call");
+  return host_trap(store, err);
+}
+
+wt_error_t *wt_linker_define_func_raw(wt_linker_t *linker, const char *module,
+                                      const char *name, const char *sig_text,
+                                      wt_func_raw_cb cb, void *env,
+                                      void (*finalizer)(void *)) {
+  static const char fn[] = "wt_linker_define_func_raw";
+  wt_error_t *err = NULL;
+  if (!linker || linker->magic != WT_MAGIC_LINKER)
+    err = wt__misuse(fn, "linker is NULL or deleted");
+  else if (!module || !name)
+    err = wt__misuse(fn, "module or name is NULL");
+  else if (!wt__utf8_valid(module, strlen(module)) ||
+           !wt__utf8_valid(name, strlen(name)))
+    err = wt__misuse(fn, "module or name is not valid UTF-8");
+  else if (!cb)
+    err = wt__misuse(fn, "callback is NULL");
+  const wt__sig *sig = NULL;
+  if (!err)
+    sig = wt__sig_parse(linker->engine, fn, sig_text, &err);
+  if (!err && !sig->numeric)
+    err = wt__misuse(fn, "%s has reference types; use wt_linker_define_func",
+                     sig->text);
+  raw_host_func *h = err ? NULL : malloc(sizeof *h);
+  if (!err && !h)
+    err = wt__error(WT_ERROR_WASMTIME, "out of memory");
+  if (err) {
+    if (finalizer)
+      finalizer(env);
+    return err;
+  }
+  h->cb = cb;
+  h->env = env;
+  h->finalizer = finalizer;
+  h->sig = sig;
+  wasmtime_error_t *werr = wasmtime_linker_define_func_unchecked(
+      linker->raw, module, strlen(module), name, strlen(name), sig->type,
+      raw_trampoline, h, raw_host_func_free);
+  return werr ? wt__from_wasmtime(WT_ERROR_LINK, werr) : NULL;
 }

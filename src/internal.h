@@ -61,6 +61,7 @@ struct wt_functype {
   wasm_functype_t *type; /* owned */
   char *text;            /* "(func (param i32) (result i32))" */
   bool plain;
+  bool numeric; /* numbers and v128 only: no conversions needed */
   size_t nparams, nresults;
   wt_valkind_t kinds[]; /* params then results */
 };

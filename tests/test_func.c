@@ -323,3 +323,141 @@ Test(func, v128_round_trip) {
   wt_store_delete(store);
   wt_engine_delete(engine);
 }
+
+static const char *fast_wat =
+    "(module (import \"h\" \"twice\" (func $t (param i64) (result i64)))"
+    " (func (export \"add\") (param i32 i32) (result i32)"
+    "   (i32.add (local.get 0) (local.get 1)))"
+    " (func (export \"mix\") (param i32 i64 f32 f64) (result f64 i32)"
+    "   (f64.add (f64.convert_i64_s (i64.add (i64.extend_i32_s (local.get 0))"
+    "     (call $t (local.get 1))))"
+    "     (f64.add (f64.promote_f32 (local.get 2)) (local.get 3)))"
+    "   (i32.const 7))"
+    " (func (export \"div\") (param i32) (result i32)"
+    "   (i32.div_u (i32.const 1) (local.get 0)))"
+    " (func (export \"ref\") (param externref)))";
+
+static wt_error_t *twice_raw(void *env, wt_caller_t *caller, wt_raw_t *vals,
+                             size_t nargs, size_t nresults) {
+  cr_assert_eq(nargs, 1);
+  cr_assert_eq(nresults, 1);
+  if (vals[0].i64 < 0)
+    return wt_error_new("negative");
+  vals[0].i64 *= 2;
+  return NULL;
+}
+
+static void fast_setup(wt_engine_t **engine, wt_store_t **store,
+                       wt_instance_t *inst) {
+  *engine = engine_from(NULL);
+  wt_linker_t *linker;
+  OK(wt_linker_new(*engine, &linker));
+  OK(wt_linker_define_func_raw(linker, "h", "twice", "i64 -> i64", twice_raw,
+                               NULL, NULL));
+  wt_module_t *m = compile(*engine, fast_wat);
+  OK(wt_store_new(*engine, NULL, NULL, store));
+  OK(wt_linker_instantiate(linker, *store, m, inst));
+  wt_module_delete(m);
+  wt_linker_delete(linker);
+}
+
+Test(func, typed_fast_path_calls_and_checks_signature_once) {
+  wt_engine_t *engine;
+  wt_store_t *store;
+  wt_instance_t inst;
+  fast_setup(&engine, &store, &inst);
+  wt_func_t add, mix;
+  OK(wt_instance_func(store, &inst, "add", &add));
+  OK(wt_instance_func(store, &inst, "mix", &mix));
+  wt_typed_func_t tadd, tmix;
+  OK(wt_func_typed(store, &add, "i32 i32 -> i32", &tadd));
+  for (int i = 0; i < 1000; i++) {
+    wt_raw_t v[2] = {{.i32 = i}, {.i32 = 1}};
+    OK(wt_func_call_typed(store, &tadd, v));
+    cr_assert_eq(v[0].i32, i + 1);
+  }
+  OK(wt_func_typed(store, &mix, "i32 i64 f32 f64 -> f64 i32", &tmix));
+  wt_raw_t v[4] = {{.i32 = 1}, {.i64 = 10}, {.f32 = 0.5f}, {.f64 = 0.25}};
+  OK(wt_func_call_typed(store, &tmix, v));
+  cr_assert_float_eq(v[0].f64, 21.75, 0); /* 1 + 2*10 + 0.5 + 0.25 */
+  cr_assert_eq(v[1].i32, 7);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+Test(func, typed_fast_path_refuses_wrong_signature_and_refs) {
+  wt_engine_t *engine;
+  wt_store_t *store;
+  wt_instance_t inst;
+  fast_setup(&engine, &store, &inst);
+  wt_func_t add, ref;
+  OK(wt_instance_func(store, &inst, "add", &add));
+  OK(wt_instance_func(store, &inst, "ref", &ref));
+  wt_typed_func_t t;
+  EXPECT_ERROR(wt_func_typed(store, &add, "i64 i32 -> i32", &t),
+               WT_ERROR_MISUSE,
+               "is (func (param i32 i32) (result i32)), not (func (param i64 "
+               "i32) (result i32))");
+  EXPECT_ERROR(wt_func_typed(store, &add, "i32 i32", &t), WT_ERROR_MISUSE,
+               "not (func (param i32 i32))");
+  EXPECT_ERROR(wt_func_typed(store, &ref, "externref", &t), WT_ERROR_MISUSE,
+               "reference types");
+  EXPECT_ERROR(wt_func_typed(store, &add, "nonsense", &t), WT_ERROR_MISUSE,
+               "bad signature");
+  wt_store_t *other;
+  OK(wt_store_new(engine, NULL, NULL, &other));
+  OK(wt_func_typed(store, &add, "i32 i32 -> i32", &t));
+  wt_raw_t v[2] = {{.i32 = 1}, {.i32 = 2}};
+  EXPECT_ERROR(wt_func_call_typed(other, &t, v), WT_ERROR_MISUSE,
+               "another store");
+  EXPECT_ERROR(wt_func_call_typed(store, &t, NULL), WT_ERROR_MISUSE,
+               "vals is NULL");
+  wt_typed_func_t zero;
+  memset(&zero, 0, sizeof zero);
+  EXPECT_ERROR(wt_func_call_typed(store, &zero, v), WT_ERROR_MISUSE,
+               "wt_func_typed");
+  wt_store_delete(other);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+Test(func, typed_fast_path_traps_and_host_errors) {
+  wt_engine_t *engine;
+  wt_store_t *store;
+  wt_instance_t inst;
+  fast_setup(&engine, &store, &inst);
+  wt_func_t div, mix;
+  OK(wt_instance_func(store, &inst, "div", &div));
+  OK(wt_instance_func(store, &inst, "mix", &mix));
+  wt_typed_func_t tdiv, tmix;
+  OK(wt_func_typed(store, &div, "i32 -> i32", &tdiv));
+  OK(wt_func_typed(store, &mix, "i32 i64 f32 f64 -> f64 i32", &tmix));
+  wt_raw_t v[4] = {{.i32 = 0}};
+  wt_error_t *err = EXPECT_KIND(wt_func_call_typed(store, &tdiv, v),
+                                WT_ERROR_TRAP);
+  wt_trap_code_t code;
+  cr_assert(wt_error_trap_code(err, &code));
+  cr_assert_eq(code, WT_TRAP_INTEGER_DIVISION_BY_ZERO);
+  wt_error_delete(err);
+  wt_raw_t m[4] = {{.i32 = 1}, {.i64 = -1}, {.f32 = 0}, {.f64 = 0}};
+  EXPECT_ERROR(wt_func_call_typed(store, &tmix, m), WT_ERROR_HOST, "negative");
+  v[0].i32 = 1;
+  OK(wt_func_call_typed(store, &tdiv, v));
+  cr_assert_eq(v[0].i32, 1);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+Test(func, raw_host_function_refuses_reference_signatures) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_linker_t *linker;
+  OK(wt_linker_new(engine, &linker));
+  EXPECT_ERROR(wt_linker_define_func_raw(linker, "h", "f", "externref",
+                                         twice_raw, NULL, NULL),
+               WT_ERROR_MISUSE, "reference types");
+  EXPECT_ERROR(wt_linker_define_func_raw(linker, "h", "f", "i32", NULL, NULL,
+                                         NULL),
+               WT_ERROR_MISUSE, "callback");
+  wt_linker_delete(linker);
+  wt_engine_delete(engine);
+}
