@@ -1,7 +1,10 @@
 /*
  * wt against the raw Wasmtime C API, side by side in one process.
  *
- *   bench [--short]
+ *   bench [--short] [--scale=X] [NAME]
+ *
+ * --short runs few iterations (to check it works); NAME runs only the
+ * figures whose name contains it.
  *
  * For each figure the raw and wt versions run alternately, several
  * repetitions of many iterations each, after a warm-up; the median of the
@@ -24,6 +27,7 @@
 
 static int reps = 15;
 static double scale = 1.0;
+static const char *only; /* run only figures whose name contains this */
 static int met, total;
 
 static void die(const char *what, wasmtime_error_t *e, wasm_trap_t *t,
@@ -82,6 +86,8 @@ static double median(double *v, int n) {
 /* Times raw and wt alternately and prints one figure. */
 static void pair(const char *name, op_fn raw, void *rctx, op_fn wt, void *wctx,
                  long iters, double goal) {
+  if (only && !strstr(name, only))
+    return;
   iters = (long)(iters * scale);
   if (iters < 1)
     iters = 1;
@@ -615,7 +621,15 @@ static void wt_externref(void *p, long n) {
 }
 
 int main(int argc, char **argv) {
-  bool short_mode = argc > 1 && strcmp(argv[1], "--short") == 0;
+  bool short_mode = false;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--short") == 0)
+      short_mode = true;
+    else if (strncmp(argv[i], "--scale=", 8) == 0)
+      scale = atof(argv[i] + 8);
+    else
+      only = argv[i];
+  }
   if (short_mode) {
     reps = 3;
     scale = 0.01;

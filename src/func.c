@@ -1,4 +1,5 @@
 /* Functions: signatures, calls into wasm and host functions. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -284,7 +285,7 @@ static wt_error_t *checked_call(wt_store_t *store, const wt_func_t *func,
     wasmtime_func_t f = {func->store_id_, func->raw_};
     wasm_trap_t *trap = NULL;
     wasmtime_val_t *res = vals + sig->nparams;
-    wt__store_enter(store);
+    wt_store_t *prev = wt__store_enter(store);
     wasmtime_error_t *werr = wasmtime_func_call(
         store->ctx, &f, vals, sig->nparams, res, sig->nresults, &trap);
     err = wt__call_result(store, WT_ERROR_TRAP, werr, trap);
@@ -294,7 +295,7 @@ static wt_error_t *checked_call(wt_store_t *store, const wt_func_t *func,
       else if (werr == NULL && trap == NULL)
         wasmtime_val_unroot(&res[i]);
     }
-    wt__store_leave(store);
+    wt__store_leave(store, prev);
   }
   free(vals);
   return err;
@@ -336,13 +337,13 @@ wt_error_t *wt_func_call(wt_store_t *store, const wt_func_t *func,
     wt__val_to_raw(&args[i], &raw[i], store);
   wasmtime_func_t f = {func->store_id_, func->raw_};
   wasm_trap_t *trap = NULL;
-  wt__store_enter(store);
+  wt_store_t *prev = wt__store_enter(store);
   wasmtime_error_t *werr =
       wasmtime_func_call_unchecked(store->ctx, &f, raw, n, &trap);
   err = wt__call_result(store, WT_ERROR_TRAP, werr, trap);
   for (size_t i = 0; !err && i < nresults; i++)
     err = wt__val_from_raw(store, sig->kinds[nargs + i], &raw[i], &results[i]);
-  wt__store_leave(store);
+  wt__store_leave(store, prev);
   if (raw != stack)
     free(raw);
   return err;
@@ -364,6 +365,15 @@ static void host_func_free(void *p) {
   free(h);
 }
 
+/* The store of a host call: the current store, which wt set on the way into
+ * wasm (asking Wasmtime is the fallback). */
+static inline wt_store_t *caller_store(wasmtime_caller_t *caller) {
+  wt_store_t *s = wt__current_store;
+  if (__builtin_expect(s != NULL, 1))
+    return s;
+  return wasmtime_context_get_data(wasmtime_caller_context(caller));
+}
+
 static wasm_trap_t *host_trap(wt_store_t *store, wt_error_t *e) {
   wasm_trap_t *t = wt__to_trap(e);
   wt_error_delete(store->host_error);
@@ -372,16 +382,63 @@ static wasm_trap_t *host_trap(wt_store_t *store, wt_error_t *e) {
 }
 
 static wasm_trap_t *host_trampoline(void *env, wasmtime_caller_t *raw_caller,
+                                    wasmtime_val_raw_t *raw, size_t n);
+
+/* The host trampoline for signatures of numbers only: values are copied
+ * between Wasmtime's raw slots and wt_val_t without conversions. Chosen at
+ * definition time, so the generic trampoline below never sees these. */
+static wasm_trap_t *numeric_trampoline(void *env,
+                                       wasmtime_caller_t *raw_caller,
+                                       wasmtime_val_raw_t *raw, size_t n) {
+  (void)n;
+  host_func *h = env;
+  const wt__sig *sig = h->sig;
+  wt_store_t *store = caller_store(raw_caller);
+  size_t np = sig->nparams, nr = sig->nresults;
+  const wt_valkind_t *kinds = sig->kinds;
+  wt_val_t vals[WT_STACK_VALS];
+  for (size_t i = 0; i < np; i++) {
+    vals[i].kind = kinds[i];
+    memcpy(&vals[i].of, &raw[i], sizeof raw[i]);
+  }
+  wt_val_t *results = vals + np;
+  for (size_t i = 0; i < nr; i++) {
+    results[i].kind = kinds[np + i];
+    memset(&results[i].of, 0, sizeof raw[i]);
+  }
+  wt_error_t *err =
+      h->cb(h->env, (wt_caller_t *)raw_caller, vals, np, results, nr);
+  if (__builtin_expect(err != NULL, 0))
+    return host_trap(store, err);
+  for (size_t i = 0; i < nr; i++) {
+    if (__builtin_expect(results[i].kind != kinds[np + i], 0))
+      return host_trap(store, wt__val_check("host function", "result", i,
+                                            &results[i], kinds[np + i],
+                                            store));
+    memcpy(&raw[i], &results[i].of, sizeof raw[i]);
+  }
+  if (__builtin_expect(store->delete_pending, 0))
+    return host_trap(store, wt__misuse("host function",
+                                       "the store was deleted during a call"));
+  return NULL;
+}
+
+/* The trampoline a signature needs. */
+static wasmtime_func_unchecked_callback_t trampoline_for(const wt__sig *sig) {
+  return sig->numeric && sig->nparams + sig->nresults <= WT_STACK_VALS
+             ? numeric_trampoline
+             : host_trampoline;
+}
+
+static wasm_trap_t *host_trampoline(void *env, wasmtime_caller_t *raw_caller,
                                     wasmtime_val_raw_t *raw, size_t n) {
   (void)n;
   host_func *h = env;
   const wt__sig *sig = h->sig;
-  wasmtime_context_t *ctx = wasmtime_caller_context(raw_caller);
-  wt_store_t *store = wasmtime_context_get_data(ctx);
+  wt_store_t *store = caller_store(raw_caller);
   if (store->delete_pending)
     return host_trap(store, wt__misuse("host function",
                                        "the store was deleted during a call"));
-  wt_caller_t caller = {raw_caller, store};
   wt_val_t stack[WT_STACK_VALS];
   size_t nvals = sig->nparams + sig->nresults;
   wt_val_t *vals = nvals <= WT_STACK_VALS ? stack : malloc(nvals * sizeof *vals);
@@ -396,7 +453,8 @@ static wasm_trap_t *host_trampoline(void *env, wasmtime_caller_t *raw_caller,
     results[i].kind = sig->kinds[sig->nparams + i];
   }
   if (!err)
-    err = h->cb(h->env, &caller, vals, sig->nparams, results, sig->nresults);
+    err = h->cb(h->env, (wt_caller_t *)raw_caller, vals, sig->nparams,
+                results, sig->nresults);
   for (size_t i = 0; !err && i < sig->nresults; i++)
     err = wt__val_check("host function", "result", i, &results[i],
                         sig->kinds[sig->nparams + i], store);
@@ -447,7 +505,7 @@ static wt_error_t *define(const char *fn, wt_linker_t *linker,
   h->sig = sig;
   wasmtime_error_t *werr = wasmtime_linker_define_func_unchecked(
       linker->raw, module, strlen(module), name, strlen(name), sig->type,
-      host_trampoline, h, host_func_free);
+      trampoline_for(sig), h, host_func_free);
   if (werr)
     return wt__from_wasmtime(WT_ERROR_LINK, werr);
   return NULL;
@@ -504,7 +562,7 @@ wt_error_t *wt_func_new(wt_store_t *store, const wt_functype_t *type,
   h->finalizer = finalizer;
   h->sig = type;
   wasmtime_func_t f;
-  wasmtime_func_new_unchecked(store->ctx, type->type, host_trampoline, h,
+  wasmtime_func_new_unchecked(store->ctx, type->type, trampoline_for(type), h,
                               host_func_free, &f);
   wt__store_saw(store, f.store_id);
   out->store_id_ = f.store_id;
@@ -526,18 +584,25 @@ wt_error_t *wt_caller_export(wt_caller_t *caller, const char *name,
   if (!caller || !name || !out)
     return wt__misuse(fn, "caller, name or out is NULL");
   wasmtime_extern_t item;
-  if (!wasmtime_caller_export_get(caller->raw, name, strlen(name), &item))
+  wasmtime_caller_t *raw = (wasmtime_caller_t *)caller;
+  if (!wasmtime_caller_export_get(raw, name, strlen(name), &item))
     return wt__error(WT_ERROR_NOT_FOUND, "%s: the caller has no export "
                                          "named \"%s\"", fn, name);
-  return wt__extern_from_wasmtime(caller->store, &item, out);
+  return wt__extern_from_wasmtime(caller_store(raw), &item, out);
 }
 
+/* A wt_caller_t is Wasmtime's caller; its store is the current store. */
 wt_store_t *wt_caller_store(wt_caller_t *caller) {
-  return caller ? caller->store : NULL;
+  return caller ? caller_store((wasmtime_caller_t *)caller) : NULL;
 }
 
 /* ---- the typed fast path ---- */
 
+_Static_assert(offsetof(wt_typed_func_t, store_id_) ==
+                       offsetof(wasmtime_func_t, store_id) &&
+                   offsetof(wt_typed_func_t, raw_) ==
+                       offsetof(wasmtime_func_t, __private),
+               "wt_typed_func_t must begin like wasmtime_func_t");
 _Static_assert(sizeof(wt_raw_t) == sizeof(wasmtime_val_raw_t),
                "wt_raw_t must match wasmtime_val_raw_t");
 _Static_assert(_Alignof(wt_raw_t) <= _Alignof(wasmtime_val_raw_t),
@@ -573,40 +638,58 @@ wt_error_t *wt_func_typed(wt_store_t *store, const wt_func_t *func,
   return NULL;
 }
 
+/* The rare outcomes of a typed call, kept out of the hot path. */
+__attribute__((cold, noinline)) static wt_error_t *
+typed_misuse(wt_store_t *store, const wt_typed_func_t *func,
+             const wt_raw_t *vals) {
+  static const char fn[] = "wt_func_call_typed";
+  wt_error_t *err = wt__check_store(fn, store);
+  if (err)
+    return err;
+  if (!func || func->sig_ == NULL)
+    return wt__misuse(fn, "func is NULL or not made by wt_func_typed");
+  if (!vals)
+    return wt__misuse(fn, "vals is NULL");
+  return wt__misuse(fn, "func belongs to another store (or to a deleted "
+                        "one)");
+}
+
+__attribute__((cold, noinline)) static wt_error_t *
+typed_finish(wt_store_t *store, wasmtime_error_t *werr, wasm_trap_t *trap) {
+  wt_error_t *err = wt__call_result(store, WT_ERROR_TRAP, werr, trap);
+  if (store->depth == 0 && store->delete_pending)
+    wt__store_free_deferred(store);
+  return err;
+}
+
 wt_error_t *wt_func_call_typed(wt_store_t *store, const wt_typed_func_t *func,
                                wt_raw_t *vals) {
-  static const char fn[] = "wt_func_call_typed";
-  if (__builtin_expect(!wt__store_ok(store) || !func ||
-                           func->store_id_ != store->id || func->sig_ == NULL ||
+  if (__builtin_expect(!store || !func || store->magic != WT_MAGIC_STORE ||
+                           func->store_id_ != store->id || !func->sig_ ||
                            (!vals && func->n_ > 0),
-                       0)) {
-    wt_error_t *err = wt__check_store(fn, store);
-    if (err)
-      return err;
-    if (!func || func->sig_ == NULL)
-      return wt__misuse(fn, "func is NULL or not made by wt_func_typed");
-    if (!vals)
-      return wt__misuse(fn, "vals is NULL");
-    return wt__misuse(fn, "func belongs to another store (or to a deleted "
-                          "one)");
-  }
-  wasmtime_func_t f = {func->store_id_, func->raw_};
+                       0))
+    return typed_misuse(store, func, vals);
   wasm_trap_t *trap = NULL;
+  wt_store_t *prev = wt__current_store;
+  wt__current_store = store;
   store->depth++;
+  /* wt_typed_func_t begins with Wasmtime's {store_id, index}. */
   wasmtime_error_t *werr = wasmtime_func_call_unchecked(
-      store->ctx, &f, (wasmtime_val_raw_t *)vals, func->n_, &trap);
-  wt_error_t *err = NULL;
-  if (__builtin_expect(werr != NULL || trap != NULL, 0))
-    err = wt__call_result(store, WT_ERROR_TRAP, werr, trap);
-  wt__store_leave(store);
-  return err;
+      store->ctx, (const wasmtime_func_t *)func, (wasmtime_val_raw_t *)vals,
+      func->n_, &trap);
+  wt__current_store = prev;
+  if (__builtin_expect((--store->depth == 0 && store->delete_pending) ||
+                           werr != NULL || trap != NULL,
+                       0))
+    return typed_finish(store, werr, trap);
+  return NULL;
 }
 
 typedef struct raw_host_func {
   wt_func_raw_cb cb;
   void *env;
   void (*finalizer)(void *);
-  const wt__sig *sig;
+  size_t nparams, nresults;
 } raw_host_func;
 
 static void raw_host_func_free(void *p) {
@@ -620,11 +703,9 @@ static wasm_trap_t *raw_trampoline(void *env, wasmtime_caller_t *raw_caller,
                                    wasmtime_val_raw_t *raw, size_t n) {
   (void)n;
   raw_host_func *h = env;
-  wt_store_t *store =
-      wasmtime_context_get_data(wasmtime_caller_context(raw_caller));
-  wt_caller_t caller = {raw_caller, store};
-  wt_error_t *err = h->cb(h->env, &caller, (wt_raw_t *)raw, h->sig->nparams,
-                          h->sig->nresults);
+  wt_error_t *err = h->cb(h->env, (wt_caller_t *)raw_caller, (wt_raw_t *)raw,
+                          h->nparams, h->nresults);
+  wt_store_t *store = caller_store(raw_caller);
   if (__builtin_expect(!err && !store->delete_pending, 1))
     return NULL;
   if (!err)
@@ -664,7 +745,8 @@ wt_error_t *wt_linker_define_func_raw(wt_linker_t *linker, const char *module,
   h->cb = cb;
   h->env = env;
   h->finalizer = finalizer;
-  h->sig = sig;
+  h->nparams = sig->nparams;
+  h->nresults = sig->nresults;
   wasmtime_error_t *werr = wasmtime_linker_define_func_unchecked(
       linker->raw, module, strlen(module), name, strlen(name), sig->type,
       raw_trampoline, h, raw_host_func_free);

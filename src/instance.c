@@ -191,6 +191,8 @@ wt_error_t *wt_instance_new(wt_store_t *store, const wt_module_t *module,
     return wt__misuse(fn, "out or imports is NULL");
   if (module->engine != store->engine)
     return wt__misuse(fn, "module and store belong to different engines");
+  if (!wt__module_describe((wt_module_t *)module))
+    return wt__error(WT_ERROR_WASMTIME, "out of memory");
   if (nimports != module->nimports)
     return wt__misuse(fn, "the module has %zu imports, %zu were given",
                       module->nimports, nimports);
@@ -215,7 +217,7 @@ wt_error_t *wt_instance_new(wt_store_t *store, const wt_module_t *module,
   if (!err) {
     wasmtime_instance_t inst;
     wasm_trap_t *trap = NULL;
-    wt__store_enter(store);
+    wt_store_t *prev = wt__store_enter(store);
     wasmtime_error_t *werr = wasmtime_instance_new(store->ctx, module->raw,
                                                    raw, nimports, &inst, &trap);
     err = wt__call_result(store, WT_ERROR_LINK, werr, trap);
@@ -224,7 +226,7 @@ wt_error_t *wt_instance_new(wt_store_t *store, const wt_module_t *module,
       out->store_id_ = inst.store_id;
       out->raw_ = inst.__private;
     }
-    wt__store_leave(store);
+    wt__store_leave(store, prev);
   }
   if (raw != stack)
     free(raw);

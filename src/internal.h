@@ -31,6 +31,7 @@ enum {
   WT_MAGIC_LINKER = 0x77744c35u,
   WT_MAGIC_PRE = 0x77745036u,
   WT_MAGIC_SHARED = 0x77745337u,
+  WT_MAGIC_DYING = 0x77744438u,
   WT_MAGIC_DEAD = 0xdeadd00du,
 };
 
@@ -139,8 +140,9 @@ struct wt__name {
  * pointer; freed with the store). NULL when out of memory. */
 const char *wt__store_name(wt_store_t *store, const char *raw, size_t len);
 
+/* A store being deleted has WT_MAGIC_DYING until it is freed. */
 static inline bool wt__store_ok(const wt_store_t *s) {
-  return s && s->magic == WT_MAGIC_STORE && !s->delete_pending;
+  return s && s->magic == WT_MAGIC_STORE;
 }
 
 /* Records Wasmtime's id of the store the first time an item of it is seen. */
@@ -151,9 +153,31 @@ static inline void wt__store_saw(wt_store_t *s, uint64_t id) {
 
 /* Checks `store` is a live store; returns a misuse error naming `fn`. */
 wt_error_t *wt__check_store(const char *fn, const wt_store_t *store);
-/* Brackets a call into wasm: counts depth, finishes a deferred delete. */
-void wt__store_enter(wt_store_t *store);
-void wt__store_leave(wt_store_t *store);
+
+/*
+ * The store whose wasm this thread is running, innermost first. Every call
+ * into wasm goes through wt__store_enter/leave, so a host function finds its
+ * store here without asking Wasmtime.
+ */
+extern _Thread_local wt_store_t *wt__current_store
+    __attribute__((tls_model("initial-exec")));
+
+/* Frees a store whose deletion was deferred while wasm ran in it. */
+void wt__store_free_deferred(wt_store_t *store);
+
+/* Brackets a call into wasm: counts depth, sets the current store, and
+ * finishes a deferred delete. Returns the previous current store. */
+static inline wt_store_t *wt__store_enter(wt_store_t *store) {
+  wt_store_t *prev = wt__current_store;
+  wt__current_store = store;
+  store->depth++;
+  return prev;
+}
+static inline void wt__store_leave(wt_store_t *store, wt_store_t *prev) {
+  wt__current_store = prev;
+  if (--store->depth == 0 && __builtin_expect(store->delete_pending, 0))
+    wt__store_free_deferred(store);
+}
 /* Turns the outcome of a call into wasm into a wt error (or NULL). A host
  * function's own error, if one is in flight, takes precedence. */
 wt_error_t *wt__call_result(wt_store_t *store, wt_error_kind_t kind,
@@ -177,10 +201,17 @@ struct wt_module {
   wasmtime_module_t *raw;
   wt_engine_t *engine;
   char *name; /* from the name section, or NULL */
+  /* Imports and exports with wt's types, made on first use. */
+  pthread_mutex_t lock;
+  atomic_bool described;
   size_t nimports, nexports;
   wt_import_t *imports; /* strings owned here */
   wt_export_t *exports;
 };
+
+/* Makes the module's import and export lists if not done yet; false when
+ * out of memory. */
+bool wt__module_describe(wt_module_t *m);
 
 struct wt_instance_pre {
   uint32_t magic;
@@ -208,10 +239,7 @@ struct wt_shared_memory {
 wt_shared_memory_t *wt__shared_memory_adopt(wt_store_t *store,
                                             wasmtime_sharedmemory_t *raw);
 
-struct wt_caller {
-  wasmtime_caller_t *raw;
-  wt_store_t *store;
-};
+/* wt_caller_t is Wasmtime's wasmtime_caller_t under wt's name. */
 
 /* ---- values, externs and types (val.c, types.c) ---- */
 

@@ -88,13 +88,14 @@ static void module_free(wt_module_t *m) {
     free((char *)m->exports[i].name);
   free(m->imports);
   free(m->exports);
+  pthread_mutex_destroy(&m->lock);
   wasmtime_module_delete(m->raw);
   wt__engine_unref(m->engine);
   m->magic = WT_MAGIC_DEAD;
   free(m);
 }
 
-/* Records the module's imports and exports with wt's types, once. */
+/* Records the module's imports and exports with wt's types. */
 static bool describe(wt_module_t *m) {
   wasm_importtype_vec_t imps;
   wasm_exporttype_vec_t exps;
@@ -138,29 +139,45 @@ static wt_error_t *module_wrap(wt_engine_t *engine, wasmtime_module_t *raw,
   m->magic = WT_MAGIC_MODULE;
   m->raw = raw;
   m->engine = wt__engine_ref(engine);
-  if (!describe(m)) {
-    module_free(m);
-    return wt__error(WT_ERROR_WASMTIME, "out of memory");
-  }
+  pthread_mutex_init(&m->lock, NULL);
+  atomic_init(&m->described, false);
   *out = m;
   return NULL;
+}
+
+bool wt__module_describe(wt_module_t *m) {
+  if (atomic_load_explicit(&m->described, memory_order_acquire))
+    return true;
+  pthread_mutex_lock(&m->lock);
+  bool ok = true;
+  if (!atomic_load_explicit(&m->described, memory_order_relaxed)) {
+    ok = describe(m);
+    if (ok)
+      atomic_store_explicit(&m->described, true, memory_order_release);
+  }
+  pthread_mutex_unlock(&m->lock);
+  return ok;
 }
 
 static bool module_ok(const wt_module_t *m) {
   return m && m->magic == WT_MAGIC_MODULE;
 }
 
+static bool described(const wt_module_t *m) {
+  return module_ok(m) && wt__module_describe((wt_module_t *)m);
+}
+
 size_t wt_module_import_count(const wt_module_t *m) {
-  return module_ok(m) ? m->nimports : 0;
+  return described(m) ? m->nimports : 0;
 }
 const wt_import_t *wt_module_import(const wt_module_t *m, size_t i) {
-  return module_ok(m) && i < m->nimports ? &m->imports[i] : NULL;
+  return described(m) && i < m->nimports ? &m->imports[i] : NULL;
 }
 size_t wt_module_export_count(const wt_module_t *m) {
-  return module_ok(m) ? m->nexports : 0;
+  return described(m) ? m->nexports : 0;
 }
 const wt_export_t *wt_module_export(const wt_module_t *m, size_t i) {
-  return module_ok(m) && i < m->nexports ? &m->exports[i] : NULL;
+  return described(m) && i < m->nexports ? &m->exports[i] : NULL;
 }
 
 /* Reads a whole file into a malloc()ed buffer. */

@@ -92,15 +92,21 @@ static void store_free(wt_store_t *s) {
   free(s);
 }
 
+_Thread_local wt_store_t *wt__current_store
+    __attribute__((tls_model("initial-exec")));
+
 void wt_store_delete(wt_store_t *store) {
-  if (!store || store->magic != WT_MAGIC_STORE || store->delete_pending)
+  if (!store || store->magic != WT_MAGIC_STORE)
     return;
   if (store->depth > 0) {
     store->delete_pending = true;
+    store->magic = WT_MAGIC_DYING;
     return;
   }
   store_free(store);
 }
+
+void wt__store_free_deferred(wt_store_t *store) { store_free(store); }
 
 void *wt_store_data(const wt_store_t *store) {
   return wt__store_ok(store) ? store->data : NULL;
@@ -109,18 +115,11 @@ void *wt_store_data(const wt_store_t *store) {
 wt_error_t *wt__check_store(const char *fn, const wt_store_t *store) {
   if (!store)
     return wt__misuse(fn, "store is NULL");
+  if (store->magic == WT_MAGIC_DYING)
+    return wt__misuse(fn, "store is being deleted");
   if (store->magic != WT_MAGIC_STORE)
     return wt__misuse(fn, "store is not a live wt_store_t (deleted?)");
-  if (store->delete_pending)
-    return wt__misuse(fn, "store is being deleted");
   return NULL;
-}
-
-void wt__store_enter(wt_store_t *store) { store->depth++; }
-
-void wt__store_leave(wt_store_t *store) {
-  if (--store->depth == 0 && store->delete_pending)
-    store_free(store);
 }
 
 wt_error_t *wt__call_result(wt_store_t *store, wt_error_kind_t kind,
