@@ -62,7 +62,7 @@ void wt_config_delete(wt_config_t *c) {
   free(c->ops);
   free(c->rejected);
   c->magic = WT_MAGIC_DEAD;
-  free(c);
+  wt__retire(c);
 }
 
 const char *wt_config_rejected(const wt_config_t *c) {

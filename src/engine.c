@@ -192,6 +192,7 @@ wt_error_t *wt_engine_new(const wt_config_t *config, wt_engine_t **out) {
     return wt__error(WT_ERROR_WASMTIME, "out of memory");
   }
   e->magic = WT_MAGIC_ENGINE;
+  atomic_init(&e->user_deleted, false);
   atomic_init(&e->refs, 1);
   pthread_mutex_init(&e->lock, NULL);
   *out = e;
@@ -215,11 +216,14 @@ void wt__engine_unref(wt_engine_t *e) {
   wasm_engine_delete(e->raw);
   pthread_mutex_destroy(&e->lock);
   e->magic = WT_MAGIC_DEAD;
-  free(e);
+  wt__retire(e);
 }
 
 void wt_engine_delete(wt_engine_t *engine) {
-  if (wt__engine_ok(engine))
+  if (!wt__engine_ok(engine))
+    return;
+  bool was = false;
+  if (atomic_compare_exchange_strong(&engine->user_deleted, &was, true))
     wt__engine_unref(engine);
 }
 

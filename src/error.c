@@ -222,6 +222,20 @@ void wt_error_delete(wt_error_t *error) {
 
 /* ---- utilities ---- */
 
+#define WT_RETIRED 4096
+static pthread_mutex_t retired_lock = PTHREAD_MUTEX_INITIALIZER;
+static void *retired[WT_RETIRED];
+static size_t retired_next;
+
+void wt__retire(void *shell) {
+  pthread_mutex_lock(&retired_lock);
+  void *oldest = retired[retired_next];
+  retired[retired_next] = shell;
+  retired_next = (retired_next + 1) % WT_RETIRED;
+  pthread_mutex_unlock(&retired_lock);
+  free(oldest);
+}
+
 char *wt__strdup(const char *s) {
   size_t n = strlen(s);
   char *d = malloc(n + 1);

@@ -82,6 +82,7 @@ const wt__sig *wt__sig_parse(wt_engine_t *engine, const char *fn,
 
 struct wt_engine {
   uint32_t magic;
+  atomic_bool user_deleted; /* wt_engine_delete was called */
   atomic_int refs;
   wasm_engine_t *raw;
   pthread_mutex_t lock; /* guards sigs */
@@ -91,8 +92,10 @@ struct wt_engine {
 wt_engine_t *wt__engine_ref(wt_engine_t *engine);
 void wt__engine_unref(wt_engine_t *engine);
 
+/* An engine the caller may still use: live and not deleted by the caller
+ * (stores and modules may keep a deleted one alive internally). */
 static inline bool wt__engine_ok(const wt_engine_t *e) {
-  return e && e->magic == WT_MAGIC_ENGINE;
+  return e && e->magic == WT_MAGIC_ENGINE && !atomic_load(&e->user_deleted);
 }
 
 /* ---- config (config.c) ---- */
@@ -278,6 +281,14 @@ wt_error_t *wt__val_check(const char *fn, const char *what, size_t index,
 /* Checks that [offset, offset + len) lies in `size` bytes and buf is set. */
 wt_error_t *wt__bounds(const char *fn, size_t size, uint64_t offset,
                        const void *buf, size_t len);
+
+/*
+ * Frees the shell of a deleted object (already marked WT_MAGIC_DEAD) after a
+ * delay: the most recent shells are kept, so that a use after delete finds
+ * the dead magic number in memory that is still wt's, instead of reading
+ * freed memory, and is reported as misuse.
+ */
+void wt__retire(void *shell);
 
 /* Utilities. */
 char *wt__strdup(const char *s);

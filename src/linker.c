@@ -42,7 +42,7 @@ void wt_linker_delete(wt_linker_t *linker) {
   wasmtime_linker_delete(linker->raw);
   wt__engine_unref(linker->engine);
   linker->magic = WT_MAGIC_DEAD;
-  free(linker);
+  wt__retire(linker);
 }
 
 wt_error_t *wt_linker_instantiate(const wt_linker_t *linker, wt_store_t *store,
@@ -319,5 +319,5 @@ void wt_instance_pre_delete(wt_instance_pre_t *pre) {
   wasmtime_instance_pre_delete(pre->raw);
   wt__engine_unref(pre->engine);
   pre->magic = WT_MAGIC_DEAD;
-  free(pre);
+  wt__retire(pre);
 }

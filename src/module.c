@@ -92,7 +92,7 @@ static void module_free(wt_module_t *m) {
   wasmtime_module_delete(m->raw);
   wt__engine_unref(m->engine);
   m->magic = WT_MAGIC_DEAD;
-  free(m);
+  wt__retire(m);
 }
 
 /* Records the module's imports and exports with wt's types. */

@@ -62,7 +62,7 @@ void wt_shared_memory_delete(wt_shared_memory_t *m) {
   wasmtime_sharedmemory_delete(m->raw);
   wt__engine_unref(m->engine);
   m->magic = WT_MAGIC_DEAD;
-  free(m);
+  wt__retire(m);
 }
 
 static wt_error_t *check(const char *fn, const wt_shared_memory_t *m) {

@@ -72,7 +72,7 @@ static void store_free(wt_store_t *s) {
     wasmtime_sharedmemory_delete(m->raw);
     wt__engine_unref(m->engine);
     m->magic = WT_MAGIC_DEAD;
-    free(m);
+    wt__retire(m);
   }
   for (size_t i = 0; i < s->cap_names; i++)
     free(s->names[i].copy);
@@ -89,7 +89,7 @@ static void store_free(wt_store_t *s) {
     s->finalizer(s->data);
   wt__engine_unref(s->engine);
   s->magic = WT_MAGIC_DEAD;
-  free(s);
+  wt__retire(s);
 }
 
 _Thread_local wt_store_t *wt__current_store
