@@ -1125,6 +1125,87 @@ WT_API void wt_ref_release(wt_store_t *store, wt_val_t *val);
 /** Runs a garbage collection in the store. */
 WT_API wt_error_t *wt_store_gc(wt_store_t *store);
 
+/* ------------------------------------------------------------------------ */
+/* WASI (preview 1)                                                          */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A WASI configuration: what a program sees of the world. Like wt_config_t
+ * it is a set of recorded settings, read (not kept) by wt_store_set_wasi(),
+ * so one may serve many stores. Setters return false for a rejected setting
+ * (NULL or non-UTF-8 strings, a preopen that is not a directory), which
+ * wt_store_set_wasi() then reports. By default a program gets no arguments,
+ * no environment, empty stdin, discarded stdout and stderr, and no files.
+ */
+typedef struct wt_wasi wt_wasi_t;
+
+typedef enum wt_wasi_stream {
+  WT_WASI_STDOUT = 1,
+  WT_WASI_STDERR = 2,
+} wt_wasi_stream_t;
+
+/** A new, empty WASI configuration. Free with wt_wasi_delete(). */
+WT_API wt_wasi_t *wt_wasi_new(void);
+WT_API void wt_wasi_delete(wt_wasi_t *wasi);
+/** Sets the arguments (argv[0] is, by convention, the program's name). */
+WT_API bool wt_wasi_args(wt_wasi_t *wasi, size_t argc,
+                         const char *const *argv);
+/** Adds one environment variable. */
+WT_API bool wt_wasi_env(wt_wasi_t *wasi, const char *name, const char *value);
+/** Passes the host process's environment through (before any wt_wasi_env). */
+WT_API bool wt_wasi_inherit_env(wt_wasi_t *wasi);
+/** The program's stdin reads these bytes (copied). */
+WT_API bool wt_wasi_stdin_bytes(wt_wasi_t *wasi, const void *bytes,
+                                size_t len);
+/** The program's stdin reads this file (opened by wt_store_set_wasi). */
+WT_API bool wt_wasi_stdin_file(wt_wasi_t *wasi, const char *path);
+/** The program's stdin, stdout and stderr are the host's. */
+WT_API bool wt_wasi_inherit_stdio(wt_wasi_t *wasi);
+/** The stream goes to the host's own stdout or stderr. */
+WT_API bool wt_wasi_output_inherit(wt_wasi_t *wasi, wt_wasi_stream_t stream);
+/** The stream is written to this file (created or truncated by
+ * wt_store_set_wasi). */
+WT_API bool wt_wasi_output_file(wt_wasi_t *wasi, wt_wasi_stream_t stream,
+                                const char *path);
+/** The stream is captured in memory; read it with wt_store_wasi_output(). */
+WT_API bool wt_wasi_output_capture(wt_wasi_t *wasi, wt_wasi_stream_t stream);
+/**
+ * Lets the program see the host directory `host_dir` as `guest_dir`, read
+ * only or, when `writable`, read and write. Paths outside the preopened
+ * directories cannot be reached.
+ */
+WT_API bool wt_wasi_preopen(wt_wasi_t *wasi, const char *host_dir,
+                            const char *guest_dir, bool writable);
+/** The first rejected setting's message, or NULL. Owned by the config. */
+WT_API const char *wt_wasi_rejected(const wt_wasi_t *wasi);
+
+/**
+ * Gives the store a WASI context built from `wasi` (borrowed). Replaces any
+ * earlier one, and empties captured output.
+ * Fails: WT_ERROR_MISUSE for a rejected setting; WT_ERROR_IO when a file
+ * cannot be opened.
+ */
+WT_API wt_error_t *wt_store_set_wasi(wt_store_t *store, const wt_wasi_t *wasi);
+/**
+ * Bytes the program wrote to a captured stream so far. The pointer is owned
+ * by the store and valid until the next call into wasm or wt_store_set_wasi.
+ * NULL with *len 0 when the stream is not captured.
+ */
+WT_API const uint8_t *wt_store_wasi_output(wt_store_t *store,
+                                           wt_wasi_stream_t stream,
+                                           size_t *len);
+/** Defines the WASI preview 1 functions ("wasi_snapshot_preview1"). */
+WT_API wt_error_t *wt_linker_define_wasi(wt_linker_t *linker);
+/**
+ * Runs a WASI command: instantiates `module` through `linker` in `store`
+ * (which needs wt_store_set_wasi) and calls its `_start`. Returning from
+ * `_start` or calling proc_exit(0) is success (NULL). proc_exit(n) with n != 0
+ * gives a WT_ERROR_EXIT error carrying n (wt_error_exit_status); a trap gives
+ * WT_ERROR_TRAP.
+ */
+WT_API wt_error_t *wt_wasi_run(const wt_linker_t *linker, wt_store_t *store,
+                               const wt_module_t *module);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

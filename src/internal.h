@@ -128,9 +128,16 @@ struct wt_store {
   uint64_t fuel_base;  /* fuel consumed before the last wt_store_set_fuel */
   uint64_t fuel_level; /* fuel given by the last wt_store_set_fuel */
   struct wt_shared_memory *shared; /* shared memories the store owns */
+  struct wt__capture *capture[3];  /* captured WASI stdout [1], stderr [2] */
+  bool has_wasi;                   /* a WASI context was set */
   /* NUL-terminated copies of export names, keyed by Wasmtime's pointer. */
   struct wt__name *names;
   size_t nnames, cap_names;
+};
+
+struct wt__capture {
+  uint8_t *data;
+  size_t len, cap;
 };
 
 struct wt__name {
@@ -221,6 +228,7 @@ struct wt_instance_pre {
   wasmtime_instance_pre_t *raw;
   wt_engine_t *engine;
   uint64_t store_id; /* as the linker's */
+  bool has_wasi;     /* as the linker's */
 };
 
 struct wt_linker {
@@ -228,7 +236,13 @@ struct wt_linker {
   wasmtime_linker_t *raw;
   wt_engine_t *engine;
   uint64_t store_id; /* the store whose items it holds, 0 for none */
+  bool has_wasi;     /* wt_linker_define_wasi was called */
 };
+
+/* WASI functions abort the process when their store has no WASI context:
+ * before a linker with WASI is used with a store, the store gets an empty
+ * one unless it has its own. */
+wt_error_t *wt__wasi_ensure(wt_store_t *store);
 
 struct wt_shared_memory {
   uint32_t magic;

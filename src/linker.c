@@ -13,10 +13,10 @@ static wt_error_t *check_linker(const char *fn, const wt_linker_t *l) {
 /* A linker holding items of one store cannot be used with another: Wasmtime
  * would abort. */
 static wt_error_t *check_store_items(const char *fn, const wt_linker_t *l,
-                                     const wt_store_t *store) {
+                                     wt_store_t *store) {
   if (l->store_id != 0 && l->store_id != store->id)
     return wt__misuse(fn, "the linker holds items of another store");
-  return NULL;
+  return l->has_wasi ? wt__wasi_ensure(store) : NULL;
 }
 
 wt_error_t *wt_linker_new(wt_engine_t *engine, wt_linker_t **out) {
@@ -279,6 +279,7 @@ wt_error_t *wt_linker_instantiate_pre(const wt_linker_t *linker,
   pre->magic = WT_MAGIC_PRE;
   pre->engine = wt__engine_ref(linker->engine);
   pre->store_id = linker->store_id;
+  pre->has_wasi = linker->has_wasi;
   *out = pre;
   return NULL;
 }
@@ -298,6 +299,8 @@ wt_error_t *wt_instance_pre_instantiate(const wt_instance_pre_t *pre,
   if (pre->store_id != 0 && pre->store_id != store->id)
     return wt__misuse(fn, "the linker it came from holds items of another "
                           "store");
+  if (pre->has_wasi && (err = wt__wasi_ensure(store)) != NULL)
+    return err;
   wasmtime_instance_t inst;
   wasm_trap_t *trap = NULL;
   wt_store_t *prev = wt__store_enter(store);

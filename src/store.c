@@ -67,6 +67,17 @@ const char *wt__store_name(wt_store_t *s, const char *raw, size_t len) {
 }
 
 static void store_free(wt_store_t *s) {
+  for (uint32_t i = 0; i < s->nrefs; i++)
+    if (s->ref_gens[i] & 1)
+      wasmtime_val_unroot(&s->refs[i]);
+  wasmtime_store_delete(s->raw); /* before the captures WASI writes to */
+  s->raw = NULL;
+  for (int i = 0; i < 3; i++) {
+    if (s->capture[i]) {
+      free(s->capture[i]->data);
+      free(s->capture[i]);
+    }
+  }
   for (wt_shared_memory_t *m = s->shared, *next; m; m = next) {
     next = m->next;
     wasmtime_sharedmemory_delete(m->raw);
@@ -77,13 +88,9 @@ static void store_free(wt_store_t *s) {
   for (size_t i = 0; i < s->cap_names; i++)
     free(s->names[i].copy);
   free(s->names);
-  for (uint32_t i = 0; i < s->nrefs; i++)
-    if (s->ref_gens[i] & 1)
-      wasmtime_val_unroot(&s->refs[i]);
   free(s->refs);
   free(s->ref_gens);
   free(s->ref_free);
-  wasmtime_store_delete(s->raw);
   wt_error_delete(s->host_error);
   if (s->finalizer)
     s->finalizer(s->data);
