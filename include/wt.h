@@ -570,6 +570,17 @@ WT_API wt_error_t *wt_store_set_epoch_deadline(wt_store_t *store,
                                                uint64_t ticks);
 
 /**
+ * Stops wasm in this store `ms` milliseconds from now: a call still running
+ * then traps with WT_TRAP_INTERRUPT (within a few milliseconds). Needs
+ * wt_config_epoch_interruption; the engine then runs a ticker thread that
+ * advances its epoch every millisecond (started on first use, stopped when
+ * the engine is freed). The timeout applies to everything the store runs
+ * from now on, until set again; a store stays usable after an interrupt.
+ * Fails: WT_ERROR_CONFIG when epoch interruption is off.
+ */
+WT_API wt_error_t *wt_store_set_timeout(wt_store_t *store, uint64_t ms);
+
+/**
  * Fuel consumed in this store so far: everything given with
  * wt_store_set_fuel() minus what is left. Fails as wt_store_set_fuel().
  */

@@ -468,3 +468,12 @@ char *wt__config_key(const wt_config_t *c, size_t *len) {
   return k;
 }
 
+
+bool wt__config_epochs(const wt_config_t *c) {
+  bool on = false;
+  for (size_t i = 0; i < c->nops; i++)
+    if (c->ops[i].kind == OP_SET &&
+        c->ops[i].fn.b == wasmtime_config_epoch_interruption_set)
+      on = c->ops[i].value != 0;
+  return on;
+}

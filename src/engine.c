@@ -192,11 +192,37 @@ wt_error_t *wt_engine_new(const wt_config_t *config, wt_engine_t **out) {
     return wt__error(WT_ERROR_WASMTIME, "out of memory");
   }
   e->magic = WT_MAGIC_ENGINE;
+  e->epochs = config && wt__config_epochs(config);
+  atomic_init(&e->stop_ticking, false);
   atomic_init(&e->user_deleted, false);
   atomic_init(&e->refs, 1);
   pthread_mutex_init(&e->lock, NULL);
   *out = e;
   return NULL;
+}
+
+static void *tick(void *p) {
+  wt_engine_t *e = p;
+  struct timespec ms = {0, 1000000};
+  while (!atomic_load(&e->stop_ticking)) {
+    nanosleep(&ms, NULL);
+    wasmtime_engine_increment_epoch(e->raw);
+  }
+  return NULL;
+}
+
+wt_error_t *wt__engine_start_ticker(wt_engine_t *e) {
+  pthread_mutex_lock(&e->lock);
+  int rc = 0;
+  if (!e->ticking) {
+    atomic_store(&e->stop_ticking, false);
+    rc = pthread_create(&e->ticker, NULL, tick, e);
+    e->ticking = rc == 0;
+  }
+  pthread_mutex_unlock(&e->lock);
+  return rc ? wt__error(WT_ERROR_WASMTIME, "cannot start the epoch ticker: %s",
+                        strerror(rc))
+            : NULL;
 }
 
 wt_engine_t *wt__engine_ref(wt_engine_t *e) {
@@ -207,6 +233,10 @@ wt_engine_t *wt__engine_ref(wt_engine_t *e) {
 void wt__engine_unref(wt_engine_t *e) {
   if (atomic_fetch_sub(&e->refs, 1) != 1)
     return;
+  if (e->ticking) {
+    atomic_store(&e->stop_ticking, true);
+    pthread_join(e->ticker, NULL);
+  }
   for (wt__sig *s = e->sigs, *next; s; s = next) {
     next = s->next;
     wasm_functype_delete(s->type);

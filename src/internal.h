@@ -85,9 +85,16 @@ struct wt_engine {
   atomic_bool user_deleted; /* wt_engine_delete was called */
   atomic_int refs;
   wasm_engine_t *raw;
-  pthread_mutex_t lock; /* guards sigs */
+  pthread_mutex_t lock; /* guards sigs and the ticker */
   wt__sig *sigs;
+  bool epochs;          /* epoch interruption is configured */
+  bool ticking;         /* the ticker thread runs */
+  atomic_bool stop_ticking;
+  pthread_t ticker;
 };
+
+/* Starts the engine's millisecond epoch ticker if it is not running. */
+wt_error_t *wt__engine_start_ticker(wt_engine_t *engine);
 
 wt_engine_t *wt__engine_ref(wt_engine_t *engine);
 void wt__engine_unref(wt_engine_t *engine);
@@ -104,6 +111,8 @@ static inline bool wt__engine_ok(const wt_engine_t *e) {
 wasm_config_t *wt__config_build(const wt_config_t *config);
 /* A key that identifies the recorded settings (for caching validation). */
 char *wt__config_key(const wt_config_t *config, size_t *len); /* malloc()ed */
+/* Whether the config turns epoch interruption on (its last setting). */
+bool wt__config_epochs(const wt_config_t *config);
 
 /* ---- store (store.c) ---- */
 

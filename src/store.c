@@ -371,3 +371,18 @@ wt_error_t *wt_store_gc(wt_store_t *store) {
   wasmtime_error_t *werr = wasmtime_context_gc(store->ctx);
   return werr ? wt__from_wasmtime(WT_ERROR_WASMTIME, werr) : NULL;
 }
+
+wt_error_t *wt_store_set_timeout(wt_store_t *store, uint64_t ms) {
+  static const char fn[] = "wt_store_set_timeout";
+  wt_error_t *err = wt__check_store(fn, store);
+  if (err)
+    return err;
+  if (!store->engine->epochs)
+    return wt__error(WT_ERROR_CONFIG, "%s: the engine's config does not turn "
+                                      "on wt_config_epoch_interruption", fn);
+  if ((err = wt__engine_start_ticker(store->engine)) != NULL)
+    return err;
+  /* A tick is a millisecond; one more tick covers the partial one. */
+  wasmtime_context_set_epoch_deadline(store->ctx, ms + 1);
+  return NULL;
+}
