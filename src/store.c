@@ -4,6 +4,49 @@
 
 #include "internal.h"
 
+/*
+ * Deleted stores wait in a ring before their memory is used again, as other
+ * objects wait in wt__retire's: a use after delete then meets WT_MAGIC_DEAD.
+ * Once the ring is full, a new store takes the oldest shell instead of
+ * calling malloc, and the one deleted takes its place: stores are made and
+ * freed often (one per request), and this keeps that path cheap.
+ */
+#define WT_STORE_RING 1024
+static pthread_mutex_t ring_lock = PTHREAD_MUTEX_INITIALIZER;
+static wt_store_t *ring[WT_STORE_RING];
+static size_t ring_head, ring_count;
+
+static wt_store_t *shell_get(void) {
+  wt_store_t *s = NULL;
+  pthread_mutex_lock(&ring_lock);
+  if (ring_count == WT_STORE_RING) {
+    s = ring[ring_head];
+    ring[ring_head] = NULL;
+    ring_head = (ring_head + 1) % WT_STORE_RING;
+    ring_count--;
+  }
+  pthread_mutex_unlock(&ring_lock);
+  if (s) {
+    memset(s, 0, sizeof *s);
+    return s;
+  }
+  return calloc(1, sizeof *s);
+}
+
+static void shell_put(wt_store_t *s) {
+  wt_store_t *evicted = NULL;
+  pthread_mutex_lock(&ring_lock);
+  if (ring_count == WT_STORE_RING) {
+    evicted = ring[ring_head];
+    ring_head = (ring_head + 1) % WT_STORE_RING;
+    ring_count--;
+  }
+  ring[(ring_head + ring_count) % WT_STORE_RING] = s;
+  ring_count++;
+  pthread_mutex_unlock(&ring_lock);
+  free(evicted);
+}
+
 wt_error_t *wt_store_new(wt_engine_t *engine, void *data,
                          void (*finalizer)(void *), wt_store_t **out) {
   static const char fn[] = "wt_store_new";
@@ -11,7 +54,7 @@ wt_error_t *wt_store_new(wt_engine_t *engine, void *data,
     return wt__misuse(fn, "engine is NULL or deleted");
   if (!out)
     return wt__misuse(fn, "out is NULL");
-  wt_store_t *s = calloc(1, sizeof *s);
+  wt_store_t *s = shell_get();
   if (!s)
     return wt__error(WT_ERROR_WASMTIME, "out of memory");
   /* Wasmtime's store data is the wt store, so a host function can find it
@@ -96,7 +139,7 @@ static void store_free(wt_store_t *s) {
     s->finalizer(s->data);
   wt__engine_unref(s->engine);
   s->magic = WT_MAGIC_DEAD;
-  wt__retire(s);
+  shell_put(s);
 }
 
 _Thread_local wt_store_t *wt__current_store
