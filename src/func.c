@@ -285,7 +285,7 @@ static wt_error_t *checked_call(wt_store_t *store, const wt_func_t *func,
     wasmtime_func_t f = {func->store_id_, func->raw_};
     wasm_trap_t *trap = NULL;
     wasmtime_val_t *res = vals + sig->nparams;
-    wt_store_t *prev = wt__store_enter(store);
+    wt__store_enter(store);
     wasmtime_error_t *werr = wasmtime_func_call(
         store->ctx, &f, vals, sig->nparams, res, sig->nresults, &trap);
     err = wt__call_result(store, WT_ERROR_TRAP, werr, trap);
@@ -295,7 +295,7 @@ static wt_error_t *checked_call(wt_store_t *store, const wt_func_t *func,
       else if (werr == NULL && trap == NULL)
         wasmtime_val_unroot(&res[i]);
     }
-    wt__store_leave(store, prev);
+    wt__store_leave(store);
   }
   free(vals);
   return err;
@@ -337,13 +337,13 @@ wt_error_t *wt_func_call(wt_store_t *store, const wt_func_t *func,
     wt__val_to_raw(&args[i], &raw[i], store);
   wasmtime_func_t f = {func->store_id_, func->raw_};
   wasm_trap_t *trap = NULL;
-  wt_store_t *prev = wt__store_enter(store);
+  wt__store_enter(store);
   wasmtime_error_t *werr =
       wasmtime_func_call_unchecked(store->ctx, &f, raw, n, &trap);
   err = wt__call_result(store, WT_ERROR_TRAP, werr, trap);
   for (size_t i = 0; !err && i < nresults; i++)
     err = wt__val_from_raw(store, sig->kinds[nargs + i], &raw[i], &results[i]);
-  wt__store_leave(store, prev);
+  wt__store_leave(store);
   if (raw != stack)
     free(raw);
   return err;
@@ -365,12 +365,9 @@ static void host_func_free(void *p) {
   free(h);
 }
 
-/* The store of a host call: the current store, which wt set on the way into
- * wasm (asking Wasmtime is the fallback). */
+/* The wt store of a host call: Wasmtime's store data. Asked only where it
+ * is needed, so the fast paths never pay for it. */
 static inline wt_store_t *caller_store(wasmtime_caller_t *caller) {
-  wt_store_t *s = wt__current_store;
-  if (__builtin_expect(s != NULL, 1))
-    return s;
   return wasmtime_context_get_data(wasmtime_caller_context(caller));
 }
 
@@ -393,7 +390,6 @@ static wasm_trap_t *numeric_trampoline(void *env,
   (void)n;
   host_func *h = env;
   const wt__sig *sig = h->sig;
-  wt_store_t *store = caller_store(raw_caller);
   size_t np = sig->nparams, nr = sig->nresults;
   const wt_valkind_t *kinds = sig->kinds;
   wt_val_t vals[WT_STACK_VALS];
@@ -409,14 +405,17 @@ static wasm_trap_t *numeric_trampoline(void *env,
   wt_error_t *err =
       h->cb(h->env, (wt_caller_t *)raw_caller, vals, np, results, nr);
   if (__builtin_expect(err != NULL, 0))
-    return host_trap(store, err);
+    return host_trap(caller_store(raw_caller), err);
   for (size_t i = 0; i < nr; i++) {
-    if (__builtin_expect(results[i].kind != kinds[np + i], 0))
+    if (__builtin_expect(results[i].kind != kinds[np + i], 0)) {
+      wt_store_t *store = caller_store(raw_caller);
       return host_trap(store, wt__val_check("host function", "result", i,
                                             &results[i], kinds[np + i],
                                             store));
+    }
     memcpy(&raw[i], &results[i].of, sizeof raw[i]);
   }
+  wt_store_t *store = caller_store(raw_caller);
   if (__builtin_expect(store->delete_pending, 0))
     return host_trap(store, wt__misuse("host function",
                                        "the store was deleted during a call"));
@@ -670,14 +669,11 @@ wt_error_t *wt_func_call_typed(wt_store_t *store, const wt_typed_func_t *func,
                        0))
     return typed_misuse(store, func, vals);
   wasm_trap_t *trap = NULL;
-  wt_store_t *prev = wt__current_store;
-  wt__current_store = store;
   store->depth++;
   /* wt_typed_func_t begins with Wasmtime's {store_id, index}. */
   wasmtime_error_t *werr = wasmtime_func_call_unchecked(
       store->ctx, (const wasmtime_func_t *)func, (wasmtime_val_raw_t *)vals,
       func->n_, &trap);
-  wt__current_store = prev;
   if (__builtin_expect((--store->depth == 0 && store->delete_pending) ||
                            werr != NULL || trap != NULL,
                        0))

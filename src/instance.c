@@ -217,7 +217,7 @@ wt_error_t *wt_instance_new(wt_store_t *store, const wt_module_t *module,
   if (!err) {
     wasmtime_instance_t inst;
     wasm_trap_t *trap = NULL;
-    wt_store_t *prev = wt__store_enter(store);
+    wt__store_enter(store);
     wasmtime_error_t *werr = wasmtime_instance_new(store->ctx, module->raw,
                                                    raw, nimports, &inst, &trap);
     err = wt__call_result(store, WT_ERROR_LINK, werr, trap);
@@ -226,7 +226,7 @@ wt_error_t *wt_instance_new(wt_store_t *store, const wt_module_t *module,
       out->store_id_ = inst.store_id;
       out->raw_ = inst.__private;
     }
-    wt__store_leave(store, prev);
+    wt__store_leave(store);
   }
   if (raw != stack)
     free(raw);

@@ -173,27 +173,12 @@ static inline void wt__store_saw(wt_store_t *s, uint64_t id) {
 /* Checks `store` is a live store; returns a misuse error naming `fn`. */
 wt_error_t *wt__check_store(const char *fn, const wt_store_t *store);
 
-/*
- * The store whose wasm this thread is running, innermost first. Every call
- * into wasm goes through wt__store_enter/leave, so a host function finds its
- * store here without asking Wasmtime.
- */
-extern _Thread_local wt_store_t *wt__current_store
-    __attribute__((tls_model("initial-exec")));
-
 /* Frees a store whose deletion was deferred while wasm ran in it. */
 void wt__store_free_deferred(wt_store_t *store);
 
-/* Brackets a call into wasm: counts depth, sets the current store, and
- * finishes a deferred delete. Returns the previous current store. */
-static inline wt_store_t *wt__store_enter(wt_store_t *store) {
-  wt_store_t *prev = wt__current_store;
-  wt__current_store = store;
-  store->depth++;
-  return prev;
-}
-static inline void wt__store_leave(wt_store_t *store, wt_store_t *prev) {
-  wt__current_store = prev;
+/* Brackets a call into wasm: counts depth and finishes a deferred delete. */
+static inline void wt__store_enter(wt_store_t *store) { store->depth++; }
+static inline void wt__store_leave(wt_store_t *store) {
   if (--store->depth == 0 && __builtin_expect(store->delete_pending, 0))
     wt__store_free_deferred(store);
 }

@@ -65,7 +65,7 @@ wt_error_t *wt_linker_instantiate(const wt_linker_t *linker, wt_store_t *store,
     return err;
   wasmtime_instance_t inst;
   wasm_trap_t *trap = NULL;
-  wt_store_t *prev = wt__store_enter(store);
+  wt__store_enter(store);
   wasmtime_error_t *werr =
       wasmtime_linker_instantiate(linker->raw, store->ctx, module->raw, &inst,
                                   &trap);
@@ -75,7 +75,7 @@ wt_error_t *wt_linker_instantiate(const wt_linker_t *linker, wt_store_t *store,
     out->store_id_ = inst.store_id;
     out->raw_ = inst.__private;
   }
-  wt__store_leave(store, prev);
+  wt__store_leave(store);
   return err;
 }
 
@@ -169,13 +169,13 @@ wt_error_t *wt_linker_define_module(wt_linker_t *linker, wt_store_t *store,
     err = check_store_items(fn, linker, store);
   if (err)
     return err;
-  wt_store_t *prev = wt__store_enter(store);
+  wt__store_enter(store);
   wasmtime_error_t *werr = wasmtime_linker_module(
       linker->raw, store->ctx, name, strlen(name), module->raw);
   err = wt__call_result(store, WT_ERROR_LINK, werr, NULL);
   if (!err && store->id != 0)
     linker->store_id = store->id;
-  wt__store_leave(store, prev);
+  wt__store_leave(store);
   return err;
 }
 
@@ -303,7 +303,7 @@ wt_error_t *wt_instance_pre_instantiate(const wt_instance_pre_t *pre,
     return err;
   wasmtime_instance_t inst;
   wasm_trap_t *trap = NULL;
-  wt_store_t *prev = wt__store_enter(store);
+  wt__store_enter(store);
   wasmtime_error_t *werr =
       wasmtime_instance_pre_instantiate(pre->raw, store->ctx, &inst, &trap);
   err = wt__call_result(store, WT_ERROR_LINK, werr, trap);
@@ -312,7 +312,7 @@ wt_error_t *wt_instance_pre_instantiate(const wt_instance_pre_t *pre,
     out->store_id_ = inst.store_id;
     out->raw_ = inst.__private;
   }
-  wt__store_leave(store, prev);
+  wt__store_leave(store);
   return err;
 }
 

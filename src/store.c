@@ -142,9 +142,6 @@ static void store_free(wt_store_t *s) {
   shell_put(s);
 }
 
-_Thread_local wt_store_t *wt__current_store
-    __attribute__((tls_model("initial-exec")));
-
 void wt_store_delete(wt_store_t *store) {
   if (!store || store->magic != WT_MAGIC_STORE)
     return;
