@@ -19,6 +19,18 @@ static wt_error_t *check_store_items(const char *fn, const wt_linker_t *l,
   return l->has_wasi ? wt__wasi_ensure(store) : NULL;
 }
 
+/* The checks every use of a linker with a store makes: both live, one
+ * engine, and the linker's store items (if any) of this store. */
+static wt_error_t *check_use(const char *fn, const wt_linker_t *l,
+                             wt_store_t *store) {
+  wt_error_t *err = check_linker(fn, l);
+  if (!err)
+    err = wt__check_store(fn, store);
+  if (!err && l->engine != store->engine)
+    err = wt__misuse(fn, "linker and store belong to different engines");
+  return err ? err : check_store_items(fn, l, store);
+}
+
 wt_error_t *wt_linker_new(wt_engine_t *engine, wt_linker_t **out) {
   static const char fn[] = "wt_linker_new";
   if (!wt__engine_ok(engine))
@@ -49,20 +61,16 @@ wt_error_t *wt_linker_instantiate(const wt_linker_t *linker, wt_store_t *store,
                                   const wt_module_t *module,
                                   wt_instance_t *out) {
   static const char fn[] = "wt_linker_instantiate";
-  if (!linker || linker->magic != WT_MAGIC_LINKER)
-    return wt__misuse(fn, "linker is NULL or deleted");
-  wt_error_t *err = wt__check_store(fn, store);
+  wt_error_t *err = check_use(fn, linker, (wt_store_t *)store);
   if (err)
     return err;
   if (!module || module->magic != WT_MAGIC_MODULE)
     return wt__misuse(fn, "module is NULL or deleted");
   if (!out)
     return wt__misuse(fn, "out is NULL");
-  if (linker->engine != store->engine || module->engine != store->engine)
+  if (module->engine != store->engine)
     return wt__misuse(fn, "linker, store and module belong to different "
                           "engines");
-  if ((err = check_store_items(fn, linker, store)) != NULL)
-    return err;
   wasmtime_instance_t inst;
   wasm_trap_t *trap = NULL;
   wt__store_enter(store);
@@ -79,8 +87,6 @@ wt_error_t *wt_linker_instantiate(const wt_linker_t *linker, wt_store_t *store,
   return err;
 }
 
-
-
 /* Checks that `s` is a UTF-8 name. */
 static wt_error_t *check_name(const char *fn, const char *what, const char *s) {
   if (!s)
@@ -94,22 +100,16 @@ wt_error_t *wt_linker_define(wt_linker_t *linker, wt_store_t *store,
                              const char *module, const char *name,
                              const wt_extern_t *item) {
   static const char fn[] = "wt_linker_define";
-  wt_error_t *err = check_linker(fn, linker);
-  if (!err)
-    err = wt__check_store(fn, store);
+  wt_error_t *err = check_use(fn, linker, store);
   if (!err)
     err = check_name(fn, "module", module);
   if (!err)
     err = check_name(fn, "name", name);
   if (!err && !item)
     err = wt__misuse(fn, "item is NULL");
-  if (!err && linker->engine != store->engine)
-    err = wt__misuse(fn, "linker and store belong to different engines");
   wasmtime_extern_t raw;
   if (!err)
     err = wt__extern_to_wasmtime(fn, store, item, &raw);
-  if (!err)
-    err = check_store_items(fn, linker, store);
   if (err)
     return err;
   wasmtime_error_t *werr =
@@ -125,9 +125,7 @@ wt_error_t *wt_linker_define_instance(wt_linker_t *linker, wt_store_t *store,
                                       const char *name,
                                       const wt_instance_t *instance) {
   static const char fn[] = "wt_linker_define_instance";
-  wt_error_t *err = check_linker(fn, linker);
-  if (!err)
-    err = wt__check_store(fn, store);
+  wt_error_t *err = check_use(fn, linker, store);
   if (!err)
     err = check_name(fn, "name", name);
   if (!err && !instance)
@@ -135,10 +133,6 @@ wt_error_t *wt_linker_define_instance(wt_linker_t *linker, wt_store_t *store,
   if (!err && (instance->store_id_ == 0 || instance->store_id_ != store->id))
     err = wt__misuse(fn, "instance belongs to another store (or to a "
                          "deleted one)");
-  if (!err && linker->engine != store->engine)
-    err = wt__misuse(fn, "linker and store belong to different engines");
-  if (!err)
-    err = check_store_items(fn, linker, store);
   if (err)
     return err;
   wasmtime_instance_t inst = {instance->store_id_, instance->raw_};
@@ -154,19 +148,13 @@ wt_error_t *wt_linker_define_module(wt_linker_t *linker, wt_store_t *store,
                                     const char *name,
                                     const wt_module_t *module) {
   static const char fn[] = "wt_linker_define_module";
-  wt_error_t *err = check_linker(fn, linker);
-  if (!err)
-    err = wt__check_store(fn, store);
+  wt_error_t *err = check_use(fn, linker, store);
   if (!err)
     err = check_name(fn, "name", name);
   if (!err && (!module || module->magic != WT_MAGIC_MODULE))
     err = wt__misuse(fn, "module is NULL or deleted");
-  if (!err && (linker->engine != store->engine ||
-               module->engine != store->engine))
-    err = wt__misuse(fn, "linker, store and module belong to different "
-                         "engines");
-  if (!err)
-    err = check_store_items(fn, linker, store);
+  if (!err && module->engine != store->engine)
+    err = wt__misuse(fn, "module and store belong to different engines");
   if (err)
     return err;
   wt__store_enter(store);
@@ -205,19 +193,13 @@ wt_error_t *wt_linker_get(const wt_linker_t *linker, wt_store_t *store,
                           const char *module, const char *name,
                           wt_extern_t *out) {
   static const char fn[] = "wt_linker_get";
-  wt_error_t *err = check_linker(fn, linker);
-  if (!err)
-    err = wt__check_store(fn, store);
+  wt_error_t *err = check_use(fn, linker, store);
   if (!err)
     err = check_name(fn, "module", module);
   if (!err)
     err = check_name(fn, "name", name);
   if (!err && !out)
     err = wt__misuse(fn, "out is NULL");
-  if (!err && linker->engine != store->engine)
-    err = wt__misuse(fn, "linker and store belong to different engines");
-  if (!err)
-    err = check_store_items(fn, linker, store);
   if (err)
     return err;
   wasmtime_extern_t item;
@@ -231,17 +213,11 @@ wt_error_t *wt_linker_get(const wt_linker_t *linker, wt_store_t *store,
 wt_error_t *wt_linker_get_default(const wt_linker_t *linker, wt_store_t *store,
                                   const char *name, wt_func_t *out) {
   static const char fn[] = "wt_linker_get_default";
-  wt_error_t *err = check_linker(fn, linker);
-  if (!err)
-    err = wt__check_store(fn, store);
+  wt_error_t *err = check_use(fn, linker, store);
   if (!err)
     err = check_name(fn, "name", name);
   if (!err && !out)
     err = wt__misuse(fn, "out is NULL");
-  if (!err && linker->engine != store->engine)
-    err = wt__misuse(fn, "linker and store belong to different engines");
-  if (!err)
-    err = check_store_items(fn, linker, store);
   if (err)
     return err;
   wasmtime_func_t f;
