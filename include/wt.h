@@ -421,6 +421,14 @@ typedef uint8_t wt_externkind_t;
 #define WT_EXTERN_TABLE 2
 #define WT_EXTERN_MEMORY 3
 #define WT_EXTERN_SHARED_MEMORY 4
+#define WT_EXTERN_TAG 5
+
+/** An exception tag in a store (exceptions proposal). Owned by the store;
+ * copy it freely. Tags compare by identity: see wt_tag_eq(). */
+typedef struct wt_tag {
+  uint64_t store_id_;
+  uint32_t raw1_, raw2_;
+} wt_tag_t;
 
 /*
  * A shared linear memory (threads proposal). Unlike other items it belongs
@@ -440,6 +448,7 @@ typedef struct wt_extern {
     wt_table_t table;
     wt_memory_t memory;
     wt_shared_memory_t *shared_memory;
+    wt_tag_t tag;
   } of;
 } wt_extern_t;
 
@@ -508,6 +517,7 @@ typedef struct wt_externtype {
     wt_globaltype_t global;
     wt_tabletype_t table;
     wt_memorytype_t memory;
+    const wt_functype_t *tag; /* a tag's payload, as a type with no results */
   } of;
 } wt_externtype_t;
 
@@ -1043,6 +1053,25 @@ WT_API wt_error_t *wt_memory_new(wt_store_t *store,
 WT_API wt_error_t *wt_global_new(wt_store_t *store,
                                  const wt_globaltype_t *type,
                                  const wt_val_t *init, wt_global_t *out);
+
+/* ------------------------------------------------------------------------ */
+/* Tags (exceptions proposal)                                                */
+/* ------------------------------------------------------------------------ */
+
+/** A new tag in `store` whose exceptions carry values of `type`'s
+ * parameters (`type` must have no results). */
+WT_API wt_error_t *wt_tag_new(wt_store_t *store, const wt_functype_t *type,
+                              wt_tag_t *out);
+/** The tag's type, or NULL for a foreign or invalid handle. */
+WT_API const wt_functype_t *wt_tag_type(wt_store_t *store,
+                                        const wt_tag_t *tag);
+/** Whether two tags of `store` are the same tag (identity, not type). */
+WT_API bool wt_tag_eq(wt_store_t *store, const wt_tag_t *a,
+                      const wt_tag_t *b);
+/** The exported tag `name`. Fails as wt_instance_memory. */
+WT_API wt_error_t *wt_instance_tag(wt_store_t *store,
+                                   const wt_instance_t *instance,
+                                   const char *name, wt_tag_t *out);
 
 /* ------------------------------------------------------------------------ */
 /* Shared memory                                                             */

@@ -252,3 +252,20 @@ wt_error_t *wt_instance_shared_memory(wt_store_t *store,
     *out = ext.of.shared_memory;
   return err;
 }
+
+wt_error_t *wt_instance_tag(wt_store_t *store, const wt_instance_t *instance,
+                            const char *name, wt_tag_t *out) {
+  static const char fn[] = "wt_instance_tag";
+  if (!out)
+    return wt__misuse(fn, "out is NULL");
+  wasmtime_extern_t item;
+  wt_error_t *err = get_export(fn, store, instance, name, WASMTIME_EXTERN_TAG,
+                               "tag", &item);
+  if (err)
+    return err;
+  wt_extern_t ext;
+  err = wt__extern_from_wasmtime(store, &item, &ext);
+  if (!err)
+    *out = ext.of.tag;
+  return err;
+}

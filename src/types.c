@@ -116,8 +116,13 @@ bool wt__externtype_from(wt_engine_t *engine, const wasm_externtype_t *t,
     out->kind = WT_EXTERN_MEMORY;
     return wt__memorytype_from(wasm_externtype_as_memorytype_const(t),
                                &out->of.memory);
+  case WASM_EXTERN_TAG:
+    out->kind = WT_EXTERN_TAG;
+    out->of.tag = wt__sig_of(
+        engine, wasm_tagtype_functype(wasm_externtype_as_tagtype_const(t)));
+    return out->of.tag != NULL;
   }
-  out->kind = 0xff; /* a tag: not represented yet */
+  out->kind = 0xff;
   return false;
 }
 
@@ -162,6 +167,11 @@ size_t wt_externtype_text(const wt_externtype_t *t, char *buf, size_t cap) {
         n += snprintf(tmp + n, sizeof tmp - (size_t)n, " (pagesize %llu)",
                       1ull << m->page_size_log2);
       snprintf(tmp + n, sizeof tmp - (size_t)n, ")");
+      break;
+    }
+    case WT_EXTERN_TAG: {
+      const char *f = t->of.tag ? t->of.tag->text : "(func)";
+      snprintf(tmp, sizeof tmp, "(tag%s", f + 5); /* "(func ..." -> "(tag ..." */
       break;
     }
     default:

@@ -39,6 +39,8 @@ const char *wt_externkind_name(wt_externkind_t kind) {
     return "memory";
   case WT_EXTERN_SHARED_MEMORY:
     return "shared memory";
+  case WT_EXTERN_TAG:
+    return "tag";
   }
   return "?";
 }
@@ -285,6 +287,12 @@ wt_error_t *wt__extern_to_wasmtime(const char *fn, const wt_store_t *store,
     out->of.memory.__private1 = item->of.memory.raw1_;
     out->of.memory.__private2 = item->of.memory.raw2_;
     break;
+  case WT_EXTERN_TAG:
+    id = item->of.tag.store_id_;
+    out->of.tag.store_id = id;
+    out->of.tag.__private1 = item->of.tag.raw1_;
+    out->of.tag.__private2 = item->of.tag.raw2_;
+    break;
   case WT_EXTERN_SHARED_MEMORY: {
     const wt_shared_memory_t *m = item->of.shared_memory;
     if (!m || m->magic != WT_MAGIC_SHARED)
@@ -332,6 +340,12 @@ wt_error_t *wt__extern_from_wasmtime(wt_store_t *store,
     out->of.memory.raw1_ = item->of.memory.__private1;
     out->of.memory.raw2_ = item->of.memory.__private2;
     return NULL;
+  case WASMTIME_EXTERN_TAG:
+    wt__store_saw(store, item->of.tag.store_id);
+    out->of.tag.store_id_ = item->of.tag.store_id;
+    out->of.tag.raw1_ = item->of.tag.__private1;
+    out->of.tag.raw2_ = item->of.tag.__private2;
+    return NULL;
   case WASMTIME_EXTERN_SHAREDMEMORY:
     out->of.shared_memory =
         wt__shared_memory_adopt(store, item->of.sharedmemory);
@@ -341,8 +355,6 @@ wt_error_t *wt__extern_from_wasmtime(wt_store_t *store,
   }
   wasmtime_extern_delete(item);
   out->kind = 0xff;
-  return wt__error(WT_ERROR_WASMTIME,
-                   "extern kind %d (a tag) is not supported "
-                   "by this version of wt",
+  return wt__error(WT_ERROR_WASMTIME, "unknown extern kind %d",
                    (int)item->kind);
 }
