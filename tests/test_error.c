@@ -134,3 +134,35 @@ Test(error, host_raised_trap_code_reaches_caller) {
   wt_linker_delete(linker);
   wt_engine_delete(engine);
 }
+
+Test(error, frames_without_a_name_section_have_no_names) {
+  wt_engine_t *engine = engine_from(NULL);
+  /* A binary without a name section: (func (export "f") unreachable) */
+  static const uint8_t wasm[] = {
+      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, /* header */
+      0x01, 0x04, 0x01, 0x60, 0x00, 0x00,             /* type () -> () */
+      0x03, 0x02, 0x01, 0x00,                         /* func 0: type 0 */
+      0x07, 0x05, 0x01, 0x01, 'f', 0x00, 0x00,        /* export "f" */
+      0x0a, 0x05, 0x01, 0x03, 0x00, 0x00, 0x0b};      /* body: unreachable */
+  wt_module_t *m = NULL;
+  OK(wt_module_new(engine, wasm, sizeof wasm, &m));
+  wt_linker_t *l;
+  OK(wt_linker_new(engine, &l));
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_instance_t inst;
+  OK(wt_linker_instantiate(l, store, m, &inst));
+  wt_error_t *err = EXPECT_KIND(
+      wt_instance_call(store, &inst, "f", NULL, 0, NULL, 0), WT_ERROR_TRAP);
+  cr_assert_eq(wt_error_frame_count(err), 1);
+  const wt_frame_t *f = wt_error_frame(err, 0);
+  cr_assert_eq(f->func_index, 0);
+  cr_assert_null(f->func_name);
+  cr_assert_null(f->module_name);
+  cr_assert_eq(f->module_offset, 30, "offset %zu", f->module_offset); /* the unreachable */
+  wt_error_delete(err);
+  wt_store_delete(store);
+  wt_linker_delete(l);
+  wt_module_delete(m);
+  wt_engine_delete(engine);
+}

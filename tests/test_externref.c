@@ -230,3 +230,21 @@ Test(externref, i31_anyref_round_trip) {
   wt_store_delete(store);
   wt_engine_delete(engine);
 }
+
+Test(externref, null_data_is_not_a_null_reference) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  wt_instance_t inst = instantiate(engine, ref_wat, &store);
+  wt_val_t ref, r;
+  OK(wt_externref_new(store, NULL, NULL, &ref)); /* carries a NULL pointer */
+  OK(wt_instance_call(store, &inst, "is_null", &ref, 1, &r, 1));
+  cr_assert_eq(r.of.i32, 0, "a reference to NULL data is not ref.null");
+  void *data = (void *)1;
+  OK(wt_externref_data(store, &ref, &data));
+  cr_assert_null(data);
+  wt_val_t zero = {.kind = WT_EXTERNREF, .of.ref = {0, 0, 0}};
+  OK(wt_instance_call(store, &inst, "is_null", &zero, 1, &r, 1));
+  cr_assert_eq(r.of.i32, 1);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}

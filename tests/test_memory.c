@@ -264,3 +264,28 @@ Test(memory, shared_memory_needs_the_config) {
                "must be shared");
   wt_engine_delete(engine);
 }
+
+Test(memory, limits_beyond_32_bits) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_memory_t mem;
+  /* A 32-bit memory cannot have 2^32 pages or more: refused, not truncated. */
+  wt_memorytype_t big = {.min = 1ull << 32, .page_size_log2 = 16};
+  wt_error_delete(EXPECT_KIND(wt_memory_new(store, &big, &mem),
+                              WT_ERROR_MISUSE));
+  wt_memorytype_t bigmax = {.min = 1, .has_max = true, .max = 1ull << 32,
+                            .page_size_log2 = 16};
+  wt_error_delete(EXPECT_KIND(wt_memory_new(store, &bigmax, &mem),
+                              WT_ERROR_MISUSE));
+  /* A 64-bit memory keeps a maximum past 2^32 pages exactly. */
+  wt_memorytype_t m64 = {.min = 1, .has_max = true, .max = (1ull << 40) + 3,
+                         .is64 = true, .page_size_log2 = 16};
+  OK(wt_memory_new(store, &m64, &mem));
+  wt_memorytype_t back;
+  OK(wt_memory_type(store, &mem, &back));
+  cr_assert(back.is64);
+  cr_assert_eq(back.max, (1ull << 40) + 3);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}

@@ -258,3 +258,61 @@ Test(store, limits_and_gc_misuse) {
   wt_store_delete(store);
   wt_engine_delete(engine);
 }
+
+Test(store, zero_fuel_is_legal_and_fuel_round_trips) {
+  wt_engine_t *engine = fuel_engine();
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  uint64_t amounts[] = {1, 2, 0, UINT64_MAX / 2};
+  for (size_t i = 0; i < 4; i++) {
+    uint64_t got = 99;
+    OK(wt_store_set_fuel(store, amounts[i]));
+    OK(wt_store_get_fuel(store, &got));
+    cr_assert_eq(got, amounts[i]);
+  }
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+Test(store, limits_can_be_raised_later_on_the_same_store) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_limits_t limits = WT_LIMITS_NONE;
+  limits.memory_size = 0;
+  OK(wt_store_limits(store, &limits));
+  wt_memorytype_t mt = {.min = 1, .page_size_log2 = 16};
+  wt_memory_t mem;
+  wt_error_t *err = wt_memory_new(store, &mt, &mem);
+  cr_assert_not_null(err, "a 1-page memory fit a 0-byte limit");
+  wt_error_delete(err);
+  limits.memory_size = 1 << 20;
+  OK(wt_store_limits(store, &limits));
+  OK(wt_memory_new(store, &mt, &mem));
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+Test(store, timeout_stops_an_endless_start_function) {
+  wt_config_t *c = wt_config_new();
+  cr_assert(wt_config_epoch_interruption(c, true));
+  wt_engine_t *engine = engine_from(c);
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  OK(wt_store_set_timeout(store, 30));
+  wt_linker_t *l;
+  OK(wt_linker_new(engine, &l));
+  wt_module_t *m =
+      compile(engine, "(module (func $s (loop $l (br $l))) (start $s))");
+  wt_instance_t inst;
+  wt_error_t *err =
+      EXPECT_KIND(wt_linker_instantiate(l, store, m, &inst), WT_ERROR_TRAP);
+  wt_trap_code_t code;
+  cr_assert(wt_error_trap_code(err, &code));
+  cr_assert_eq(code, WT_TRAP_INTERRUPT);
+  wt_error_delete(err);
+  wt_module_delete(m);
+  wt_linker_delete(l);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
