@@ -887,6 +887,10 @@ WT_API wt_error_t *wt_linker_allow_shadowing(wt_linker_t *linker, bool allow);
  * traps when called (functions only; other kinds stay undefined). */
 WT_API wt_error_t *wt_linker_define_unknown_imports_as_traps(
     wt_linker_t *linker, const wt_module_t *module);
+/** Defines every import of `module` the linker lacks as a default: functions
+ * return zeros, globals, memories and tables are made empty, in `store`. */
+WT_API wt_error_t *wt_linker_define_unknown_imports_as_default_values(
+    wt_linker_t *linker, wt_store_t *store, const wt_module_t *module);
 /** The definition `module`.`name`, as an item of `store`.
  * Fails: WT_ERROR_NOT_FOUND when there is none. */
 WT_API wt_error_t *wt_linker_get(const wt_linker_t *linker, wt_store_t *store,

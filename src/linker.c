@@ -189,6 +189,24 @@ wt_error_t *wt_linker_define_unknown_imports_as_traps(
   return werr ? wt__from_wasmtime(WT_ERROR_LINK, werr) : NULL;
 }
 
+wt_error_t *wt_linker_define_unknown_imports_as_default_values(
+    wt_linker_t *linker, wt_store_t *store, const wt_module_t *module) {
+  static const char fn[] = "wt_linker_define_unknown_imports_as_default_values";
+  wt_error_t *err = check_use(fn, linker, store);
+  if (err)
+    return err;
+  if (!module || module->magic != WT_MAGIC_MODULE)
+    return wt__misuse(fn, "module is NULL or deleted");
+  if (module->engine != store->engine)
+    return wt__misuse(fn, "module and store belong to different engines");
+  wasmtime_error_t *werr = wasmtime_linker_define_unknown_imports_as_default_values(
+      linker->raw, store->ctx, module->raw);
+  if (werr)
+    return wt__from_wasmtime(WT_ERROR_LINK, werr);
+  linker->store_id = store->id ? store->id : linker->store_id;
+  return NULL;
+}
+
 wt_error_t *wt_linker_get(const wt_linker_t *linker, wt_store_t *store,
                           const char *module, const char *name,
                           wt_extern_t *out) {

@@ -215,3 +215,34 @@ Test(linker, define_functype_and_misuse) {
   wt_engine_delete(engine);
   wt_engine_delete(other);
 }
+
+Test(linker, unknown_imports_as_default_values) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_linker_t *linker;
+  OK(wt_linker_new(engine, &linker));
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_module_t *m = compile(
+      engine, "(module (import \"a\" \"f\" (func $f (result i64)))"
+              " (import \"a\" \"g\" (global $g f64))"
+              " (import \"a\" \"m\" (memory 1))"
+              " (import \"a\" \"t\" (table 2 funcref))"
+              " (func (export \"run\") (result i64) (call $f))"
+              " (func (export \"g\") (result f64) (global.get $g))"
+              " (func (export \"size\") (result i32) (memory.size)))");
+  OK(wt_linker_define_unknown_imports_as_default_values(linker, store, m));
+  wt_instance_t inst;
+  OK(wt_linker_instantiate(linker, store, m, &inst));
+  wt_val_t r;
+  OK(wt_instance_call(store, &inst, "run", NULL, 0, &r, 1));
+  cr_assert_eq(r.kind, WT_I64);
+  cr_assert_eq(r.of.i64, 0);
+  OK(wt_instance_call(store, &inst, "g", NULL, 0, &r, 1));
+  cr_assert_float_eq(r.of.f64, 0.0, 0);
+  OK(wt_instance_call(store, &inst, "size", NULL, 0, &r, 1));
+  cr_assert_eq(r.of.i32, 1);
+  wt_module_delete(m);
+  wt_store_delete(store);
+  wt_linker_delete(linker);
+  wt_engine_delete(engine);
+}
