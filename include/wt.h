@@ -561,6 +561,10 @@ WT_API wt_error_t *wt_store_new(wt_engine_t *engine, void *data,
 WT_API void wt_store_delete(wt_store_t *store);
 /** The data given to wt_store_new(), or NULL for a NULL or deleted store. */
 WT_API void *wt_store_data(const wt_store_t *store);
+/** Replaces the store's data; the previous data's finalizer, if any, runs
+ * now. Callable from host functions. */
+WT_API wt_error_t *wt_store_set_data(wt_store_t *store, void *data,
+                                     void (*finalizer)(void *));
 
 /**
  * Sets the store's fuel (requires wt_config_consume_fuel). Wasm traps with

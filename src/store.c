@@ -159,6 +159,20 @@ void *wt_store_data(const wt_store_t *store) {
   return wt__store_ok(store) ? store->data : NULL;
 }
 
+wt_error_t *wt_store_set_data(wt_store_t *store, void *data,
+                              void (*finalizer)(void *)) {
+  wt_error_t *err = wt__check_store("wt_store_set_data", store);
+  if (err)
+    return err;
+  void *old = store->data;
+  void (*old_finalizer)(void *) = store->finalizer;
+  store->data = data;
+  store->finalizer = finalizer;
+  if (old_finalizer)
+    old_finalizer(old);
+  return NULL;
+}
+
 wt_error_t *wt__check_store(const char *fn, const wt_store_t *store) {
   if (!store)
     return wt__misuse(fn, "store is NULL");

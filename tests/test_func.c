@@ -1,5 +1,6 @@
 /* Host functions in a store, the caller, re-entrancy, multi-value, and the
  * checked path for typed references. */
+#include <stdio.h>
 #include <string.h>
 
 #include "helpers.h"
@@ -460,6 +461,157 @@ Test(func, raw_host_function_refuses_reference_signatures) {
   EXPECT_ERROR(wt_linker_define_func_raw(linker, "h", "f", "i32", NULL, NULL,
                                          NULL),
                WT_ERROR_MISUSE, "callback");
+  wt_linker_delete(linker);
+  wt_engine_delete(engine);
+}
+
+static wt_error_t *reverse19(void *env, wt_caller_t *caller,
+                             const wt_val_t *args, size_t nargs,
+                             wt_val_t *results, size_t nresults) {
+  cr_assert_eq(nargs, 19);
+  cr_assert_eq(nresults, 19);
+  for (size_t i = 0; i < 19; i++)
+    results[i] = args[18 - i];
+  return NULL;
+}
+
+Test(func, nineteen_values_each_way_in_order) {
+  /* More values than wt keeps on the stack: the generic path allocates. */
+  char sig[256] = "", wat[4096];
+  for (int i = 0; i < 19; i++)
+    strcat(sig, i % 2 ? "i64 " : "i32 ");
+  strcat(sig, "->");
+  for (int i = 0; i < 19; i++)
+    strcat(sig, (18 - i) % 2 ? " i64" : " i32");
+  char types[128] = "", rtypes[128] = "", gets[512] = "";
+  for (int i = 0; i < 19; i++) {
+    strcat(types, i % 2 ? " i64" : " i32");
+    strcat(rtypes, (18 - i) % 2 ? " i64" : " i32");
+    char g[24];
+    snprintf(g, sizeof g, " (local.get %d)", i);
+    strcat(gets, g);
+  }
+  snprintf(wat, sizeof wat,
+           "(module (import \"h\" \"r\" (func $r (param%s) (result%s)))"
+           " (func (export \"run\") (param%s) (result%s) (call $r%s)))",
+           types, rtypes, types, rtypes, gets);
+  wt_engine_t *engine = engine_from(NULL);
+  wt_linker_t *linker;
+  OK(wt_linker_new(engine, &linker));
+  OK(wt_linker_define_func(linker, "h", "r", sig, reverse19, NULL, NULL));
+  wt_module_t *m = compile(engine, wat);
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_instance_t inst;
+  OK(wt_linker_instantiate(linker, store, m, &inst));
+  wt_val_t args[19], res[19];
+  for (int i = 0; i < 19; i++)
+    args[i] = i % 2 ? i64v(1000 + i) : i32v(i);
+  OK(wt_instance_call(store, &inst, "run", args, 19, res, 19));
+  for (int i = 0; i < 19; i++) {
+    int src = 18 - i;
+    if (src % 2) {
+      cr_assert_eq(res[i].kind, WT_I64);
+      cr_assert_eq(res[i].of.i64, 1000 + src);
+    } else {
+      cr_assert_eq(res[i].kind, WT_I32);
+      cr_assert_eq(res[i].of.i32, src);
+    }
+  }
+  wt_module_delete(m);
+  wt_store_delete(store);
+  wt_linker_delete(linker);
+  wt_engine_delete(engine);
+}
+
+static wt_error_t *give_foreign(void *env, wt_caller_t *caller,
+                                const wt_val_t *args, size_t nargs,
+                                wt_val_t *results, size_t nresults) {
+  results[0].of.funcref = *(wt_func_t *)env;
+  return NULL;
+}
+
+Test(func, host_returning_a_funcref_of_another_store_is_refused) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *other;
+  wt_instance_t oinst = instantiate(
+      engine, "(module (func (export \"f\")))", &other);
+  wt_func_t foreign;
+  OK(wt_instance_func(other, &oinst, "f", &foreign));
+  wt_linker_t *linker;
+  OK(wt_linker_new(engine, &linker));
+  OK(wt_linker_define_func(linker, "h", "g", "-> funcref", give_foreign,
+                           &foreign, NULL));
+  wt_module_t *m = compile(
+      engine, "(module (import \"h\" \"g\" (func $g (result funcref)))"
+              " (func (export \"run\") (result funcref) (call $g)))");
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_instance_t inst;
+  OK(wt_linker_instantiate(linker, store, m, &inst));
+  wt_val_t r;
+  EXPECT_ERROR(wt_instance_call(store, &inst, "run", NULL, 0, &r, 1),
+               WT_ERROR_MISUSE, "another store");
+  wt_module_delete(m);
+  wt_store_delete(store);
+  wt_store_delete(other);
+  wt_linker_delete(linker);
+  wt_engine_delete(engine);
+}
+
+static wt_error_t *refuel(void *env, wt_caller_t *caller, const wt_val_t *args,
+                          size_t nargs, wt_val_t *results, size_t nresults) {
+  wt_store_t *store = wt_caller_store(caller);
+  uint64_t left;
+  wt_error_t *err = wt_store_get_fuel(store, &left);
+  if (err)
+    return err;
+  *(uint64_t *)env = left;
+  return wt_store_set_fuel(store, 1000000);
+}
+
+static int data_drops;
+static void drop_data(void *d) { data_drops += *(int *)d; }
+
+static wt_error_t *swap_data(void *env, wt_caller_t *caller,
+                             const wt_val_t *args, size_t nargs,
+                             wt_val_t *results, size_t nresults) {
+  return wt_store_set_data(wt_caller_store(caller), env, drop_data);
+}
+
+Test(func, host_changes_fuel_and_store_data_during_a_call) {
+  wt_config_t *c = wt_config_new();
+  cr_assert(wt_config_consume_fuel(c, true));
+  wt_engine_t *engine = engine_from(c);
+  wt_linker_t *linker;
+  OK(wt_linker_new(engine, &linker));
+  uint64_t seen = 0;
+  static int second = 2;
+  OK(wt_linker_define_func(linker, "h", "refuel", "", refuel, &seen, NULL));
+  OK(wt_linker_define_func(linker, "h", "swap", "", swap_data, &second, NULL));
+  wt_module_t *m = compile(
+      engine, "(module (import \"h\" \"refuel\" (func $r))"
+              " (import \"h\" \"swap\" (func $s))"
+              " (func (export \"run\") (local i32)"
+              "   (call $r) (call $s)"
+              "   (loop $l (local.set 0 (i32.add (local.get 0) (i32.const 1)))"
+              "     (br_if $l (i32.lt_u (local.get 0) (i32.const 10000))))))");
+  static int first = 1;
+  data_drops = 0;
+  wt_store_t *store;
+  OK(wt_store_new(engine, &first, drop_data, &store));
+  OK(wt_store_set_fuel(store, 100));
+  wt_instance_t inst;
+  OK(wt_linker_instantiate(linker, store, m, &inst));
+  /* 100 units would not last 10000 iterations: the host refuels midway. */
+  OK(wt_instance_call(store, &inst, "run", NULL, 0, NULL, 0));
+  cr_assert_gt(seen, 0);
+  cr_assert_lt(seen, 100);
+  cr_assert_eq(wt_store_data(store), &second);
+  cr_assert_eq(data_drops, 1, "the replaced data was finalized");
+  wt_store_delete(store);
+  cr_assert_eq(data_drops, 3, "the last data was finalized at delete");
+  wt_module_delete(m);
   wt_linker_delete(linker);
   wt_engine_delete(engine);
 }

@@ -329,3 +329,19 @@ Test(wasi, rejected_settings) {
   wt_store_delete(s);
   wt_engine_delete(engine);
 }
+
+Test(wasi, exit_status_outside_the_valid_range_is_a_trap) {
+  /* WASI reserves exit statuses of 126 and above; Wasmtime treats such an
+   * exit as a failure inside proc_exit, so it is a trap without a status. */
+  prog p = load("exit");
+  wt_wasi_t *w = wt_wasi_new();
+  const char *argv[] = {"exit", "200"};
+  cr_assert(wt_wasi_args(w, 2, argv));
+  wt_error_t *err = EXPECT_KIND(run(&p, w), WT_ERROR_TRAP);
+  int status = -1;
+  cr_assert_not(wt_error_exit_status(err, &status));
+  cr_assert(strstr(wt_error_message(err), "proc_exit") != NULL, "%s",
+            wt_error_message(err));
+  wt_error_delete(err);
+  unload(&p);
+}
