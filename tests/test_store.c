@@ -316,3 +316,27 @@ Test(store, timeout_stops_an_endless_start_function) {
   wt_store_delete(store);
   wt_engine_delete(engine);
 }
+
+Test(store, table_count_limit_refuses_instantiation) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_limits_t limits = WT_LIMITS_NONE;
+  limits.tables = 1;
+  OK(wt_store_limits(store, &limits));
+  wt_linker_t *l;
+  OK(wt_linker_new(engine, &l));
+  wt_module_t *one = compile(engine, "(module (table 1 funcref))");
+  wt_module_t *two =
+      compile(engine, "(module (table 1 funcref) (table 1 funcref))");
+  wt_instance_t inst;
+  wt_error_t *err = wt_linker_instantiate(l, store, two, &inst);
+  cr_assert_not_null(err, "two tables fit a limit of one");
+  wt_error_delete(err);
+  OK(wt_linker_instantiate(l, store, one, &inst));
+  wt_module_delete(one);
+  wt_module_delete(two);
+  wt_linker_delete(l);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
