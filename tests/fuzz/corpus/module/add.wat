@@ -1,0 +1,1 @@
+(module (func (export "f") (param i32 i64) (result i32) (local.get 0)))

@@ -1,0 +1,1 @@
+(module (import "a" "b" (func (param f64))) (global (export "x") (mut i32) (i32.const 0)) (func (export "h") (loop (br 0))))

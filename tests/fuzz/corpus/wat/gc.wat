@@ -1,0 +1,1 @@
+(module (type $t (struct (field i32))) (func (export "s") (result (ref $t)) (struct.new $t (i32.const 1))))
