@@ -148,7 +148,8 @@ WT_API wt_error_t *wt_error_new(const char *message);
 /**
  * A new error of kind WT_ERROR_TRAP with trap `code` and Wasmtime's message
  * for it. A host function returns it to trap with that code; the outer call
- * returns this same error. Returns NULL only when out of memory.
+ * returns this same error. A code Wasmtime does not define gives a
+ * WT_ERROR_MISUSE error instead. Returns NULL only when out of memory.
  */
 WT_API wt_error_t *wt_trap_new(wt_trap_code_t code);
 /** Frees the error. NULL is a no-op. */

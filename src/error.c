@@ -203,6 +203,10 @@ wt_error_t *wt_error_new(const char *message) {
 }
 
 wt_error_t *wt_trap_new(wt_trap_code_t code) {
+  /* Wasmtime aborts on a code it does not know. */
+  if ((unsigned)code > WT_TRAP_UNCAUGHT_EXCEPTION)
+    return wt__misuse("wt_trap_new", "%u is not a trap code (0..%d)",
+                      (unsigned)code, WT_TRAP_UNCAUGHT_EXCEPTION);
   /* Let Wasmtime say what the code means, as it would for wasm's own trap. */
   wasm_trap_t *t = wasmtime_trap_new_code((wasmtime_trap_code_t)code);
   return wt__from_trap(t);

@@ -196,3 +196,114 @@ Test(misuse, value_of_unknown_kind) {
   wt_store_delete(store);
   wt_engine_delete(engine);
 }
+
+Test(misuse, error_constructors) {
+  EXPECT_ERROR(wt_trap_new((wt_trap_code_t)200), WT_ERROR_MISUSE,
+               "wt_trap_new: 200 is not a trap code");
+  wt_error_t *e = wt_error_new(NULL); /* not misuse: an empty message */
+  cr_assert_eq(wt_error_kind(e), WT_ERROR_HOST);
+  wt_error_delete(e);
+}
+
+Test(misuse, module_files_and_bytes) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_module_t *m = compile(engine, add_wat);
+  EXPECT_ERROR(wt_module_deserialize(NULL, (const uint8_t *)"x", 1, &m),
+               WT_ERROR_MISUSE, "wt_module_deserialize: engine");
+  EXPECT_ERROR(wt_module_deserialize(engine, NULL, 1, &m), WT_ERROR_MISUSE,
+               "wt_module_deserialize: bytes or out is NULL");
+  EXPECT_ERROR(wt_module_serialize_file(m, NULL), WT_ERROR_MISUSE,
+               "wt_module_serialize_file: path is NULL");
+  EXPECT_ERROR(wt_module_serialize_file(NULL, "/tmp/x"), WT_ERROR_MISUSE,
+               "wt_module_serialize: module");
+  EXPECT_ERROR(wt_module_deserialize_file(NULL, "/tmp/x", &m),
+               WT_ERROR_MISUSE, "wt_module_deserialize_file: engine");
+  EXPECT_ERROR(wt_module_deserialize_file(engine, NULL, &m), WT_ERROR_MISUSE,
+               "wt_module_deserialize_file: path is NULL");
+  wt_module_delete(m);
+  wt_engine_delete(engine);
+}
+
+Test(misuse, linker_module_defaults_and_pre) {
+  wt_engine_t *engine = engine_from(NULL), *other = engine_from(NULL);
+  wt_linker_t *l;
+  OK(wt_linker_new(engine, &l));
+  wt_store_t *s;
+  OK(wt_store_new(engine, NULL, NULL, &s));
+  wt_module_t *foreign = compile(other, add_wat);
+  EXPECT_ERROR(wt_linker_define_module(l, s, "a", NULL), WT_ERROR_MISUSE,
+               "wt_linker_define_module: module is NULL or deleted");
+  EXPECT_ERROR(wt_linker_define_module(l, s, "a", foreign), WT_ERROR_MISUSE,
+               "different engines");
+  EXPECT_ERROR(wt_linker_define_module(NULL, s, "a", foreign),
+               WT_ERROR_MISUSE, "wt_linker_define_module: linker");
+  EXPECT_ERROR(wt_linker_define_unknown_imports_as_traps(l, NULL),
+               WT_ERROR_MISUSE,
+               "wt_linker_define_unknown_imports_as_traps: module");
+  EXPECT_ERROR(wt_linker_define_unknown_imports_as_traps(l, foreign),
+               WT_ERROR_MISUSE, "different engines");
+  EXPECT_ERROR(
+      wt_linker_define_unknown_imports_as_default_values(l, NULL, foreign),
+      WT_ERROR_MISUSE,
+      "wt_linker_define_unknown_imports_as_default_values: store is NULL");
+  EXPECT_ERROR(
+      wt_linker_define_unknown_imports_as_default_values(l, s, foreign),
+      WT_ERROR_MISUSE, "different engines");
+  wt_func_t f;
+  EXPECT_ERROR(wt_linker_get_default(l, s, NULL, &f), WT_ERROR_MISUSE,
+               "wt_linker_get_default: name is NULL");
+  EXPECT_ERROR(wt_linker_get_default(l, NULL, "a", &f), WT_ERROR_MISUSE,
+               "wt_linker_get_default: store is NULL");
+  wt_instance_pre_t *pre;
+  EXPECT_ERROR(wt_linker_instantiate_pre(l, foreign, &pre), WT_ERROR_MISUSE,
+               "wt_linker_instantiate_pre: linker and module belong to "
+               "different engines");
+  EXPECT_ERROR(wt_linker_instantiate_pre(NULL, foreign, &pre),
+               WT_ERROR_MISUSE, "wt_linker_instantiate_pre: linker");
+  EXPECT_ERROR(wt_linker_define_wasi(NULL), WT_ERROR_MISUSE,
+               "wt_linker_define_wasi: linker is NULL or deleted");
+  EXPECT_ERROR(wt_wasi_run(NULL, s, foreign), WT_ERROR_MISUSE,
+               "wt_linker_instantiate: linker is NULL or deleted");
+  wt_module_delete(foreign);
+  wt_store_delete(s);
+  wt_linker_delete(l);
+  wt_engine_delete(engine);
+  wt_engine_delete(other);
+}
+
+Test(misuse, shared_memories) {
+  wt_config_t *c = wt_config_new();
+  wt_config_wasm_threads(c, true);
+  wt_config_wasm_shared_memory(c, true);
+  wt_engine_t *engine = engine_from(c);
+  wt_memorytype_t mt = {.min = 1, .has_max = true, .max = 2, .shared = true,
+                        .page_size_log2 = 16};
+  wt_shared_memory_t *m;
+  OK(wt_shared_memory_new(engine, &mt, &m));
+  wt_shared_memory_delete(m);
+  wt_memorytype_t t;
+  uint64_t pages;
+  uint8_t b = 0;
+  /* m was deleted: its shell is still wt's, so each call can tell. */
+  EXPECT_ERROR(wt_shared_memory_type(m, &t), WT_ERROR_MISUSE,
+               "wt_shared_memory_type: shared memory is NULL or deleted");
+  EXPECT_ERROR(wt_shared_memory_pages(NULL, &pages), WT_ERROR_MISUSE,
+               "wt_shared_memory_pages: shared memory is NULL");
+  EXPECT_ERROR(wt_shared_memory_grow(m, 1, NULL), WT_ERROR_MISUSE,
+               "wt_shared_memory_grow: shared memory is NULL or deleted");
+  EXPECT_ERROR(wt_shared_memory_write(m, 0, &b, 1), WT_ERROR_MISUSE,
+               "wt_shared_memory_write: shared memory is NULL or deleted");
+  EXPECT_ERROR(wt_shared_memory_read(m, 0, &b, 1), WT_ERROR_MISUSE,
+               "wt_shared_memory_read: shared memory is NULL or deleted");
+  wt_store_t *store;
+  wt_instance_t inst = instantiate(engine, add_wat, &store);
+  wt_shared_memory_t *sm;
+  EXPECT_ERROR(wt_instance_shared_memory(store, &inst, "m", &sm),
+               WT_ERROR_MISUSE,
+               "wt_instance_shared_memory: export \"m\" is not a shared "
+               "memory");
+  EXPECT_ERROR(wt_instance_shared_memory(NULL, &inst, "m", &sm),
+               WT_ERROR_MISUSE, "wt_instance_shared_memory: store is NULL");
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}

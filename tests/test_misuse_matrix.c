@@ -1,0 +1,353 @@
+/*
+ * The misuse matrix: every function that takes a store and a store handle,
+ * called with a NULL store, a deleted store, and a store the handle does not
+ * belong to. Each case is its own Criterion test, in its own process, so a
+ * crash fails one case. docs/misuse.md is generated from the PROBES table
+ * below and the other tests' misuse assertions by scripts/misuse_table.py.
+ */
+#include <string.h>
+
+#include "helpers.h"
+
+typedef struct fixture {
+  wt_engine_t *engine;
+  wt_store_t *home;  /* where every handle below comes from */
+  wt_store_t *other; /* a live store of the same engine */
+  wt_store_t *dead;  /* a deleted store (its shell is still wt's) */
+  wt_instance_t inst;
+  wt_func_t func;
+  wt_typed_func_t typed;
+  wt_memory_t mem;
+  wt_table_t table;
+  wt_global_t global;
+  wt_tag_t tag;
+  wt_val_t ref;
+  const wt_functype_t *type;
+} fixture;
+
+static const char *fixture_wat =
+    "(module (func (export \"f\") (param i32) (result i32) (local.get 0))"
+    " (memory (export \"m\") 1) (table (export \"t\") 1 funcref)"
+    " (global (export \"g\") (mut i32) (i32.const 0))"
+    " (tag (export \"e\")))";
+
+static wt_error_t *nop(void *env, wt_caller_t *caller, const wt_val_t *args,
+                       size_t nargs, wt_val_t *results, size_t nresults) {
+  return NULL;
+}
+
+static void setup(fixture *f) {
+  wt_config_t *c = wt_config_new();
+  wt_config_wasm_exceptions(c, true);
+  wt_config_epoch_interruption(c, true);
+  f->engine = engine_from(c);
+  f->inst = instantiate(f->engine, fixture_wat, &f->home);
+  OK(wt_store_new(f->engine, NULL, NULL, &f->other));
+  OK(wt_store_new(f->engine, NULL, NULL, &f->dead));
+  wt_store_delete(f->dead);
+  OK(wt_instance_func(f->home, &f->inst, "f", &f->func));
+  OK(wt_func_typed(f->home, &f->func, "i32 -> i32", &f->typed));
+  OK(wt_instance_memory(f->home, &f->inst, "m", &f->mem));
+  OK(wt_instance_table(f->home, &f->inst, "t", &f->table));
+  OK(wt_instance_global(f->home, &f->inst, "g", &f->global));
+  OK(wt_instance_tag(f->home, &f->inst, "e", &f->tag));
+  OK(wt_externref_new(f->home, NULL, NULL, &f->ref));
+  OK(wt_functype_parse(f->engine, "i32 -> i32", &f->type));
+}
+
+/* Each probe makes one call with `s` in the store's place and the fixture's
+ * handles (all from f->home) everywhere else. */
+#define PROBE(name) static wt_error_t *name(fixture *f, wt_store_t *s)
+
+PROBE(p_func_call) {
+  wt_val_t a = i32v(1), r;
+  return wt_func_call(s, &f->func, &a, 1, &r, 1);
+}
+PROBE(p_func_typed) {
+  wt_typed_func_t t;
+  return wt_func_typed(s, &f->func, "i32 -> i32", &t);
+}
+PROBE(p_func_call_typed) {
+  wt_raw_t v[1] = {{.i32 = 1}};
+  return wt_func_call_typed(s, &f->typed, v);
+}
+PROBE(p_func_new) {
+  wt_func_t out;
+  return wt_func_new(s, f->type, nop, NULL, NULL, &out);
+}
+PROBE(p_instance_func) {
+  wt_func_t out;
+  return wt_instance_func(s, &f->inst, "f", &out);
+}
+PROBE(p_instance_call) {
+  wt_val_t a = i32v(1), r;
+  return wt_instance_call(s, &f->inst, "f", &a, 1, &r, 1);
+}
+PROBE(p_instance_export) {
+  wt_extern_t out;
+  return wt_instance_export(s, &f->inst, "m", &out);
+}
+PROBE(p_instance_export_nth) {
+  wt_extern_t out;
+  return wt_instance_export_nth(s, &f->inst, 0, NULL, &out);
+}
+PROBE(p_instance_memory) {
+  wt_memory_t out;
+  return wt_instance_memory(s, &f->inst, "m", &out);
+}
+PROBE(p_instance_table) {
+  wt_table_t out;
+  return wt_instance_table(s, &f->inst, "t", &out);
+}
+PROBE(p_instance_global) {
+  wt_global_t out;
+  return wt_instance_global(s, &f->inst, "g", &out);
+}
+PROBE(p_instance_tag) {
+  wt_tag_t out;
+  return wt_instance_tag(s, &f->inst, "e", &out);
+}
+PROBE(p_memory_pages) {
+  uint64_t n;
+  return wt_memory_pages(s, &f->mem, &n);
+}
+PROBE(p_memory_grow) { return wt_memory_grow(s, &f->mem, 1, NULL); }
+PROBE(p_memory_read) {
+  uint8_t b;
+  return wt_memory_read(s, &f->mem, 0, &b, 1);
+}
+PROBE(p_memory_write) {
+  uint8_t b = 1;
+  return wt_memory_write(s, &f->mem, 0, &b, 1);
+}
+PROBE(p_memory_type) {
+  wt_memorytype_t t;
+  return wt_memory_type(s, &f->mem, &t);
+}
+PROBE(p_memory_new) {
+  wt_memorytype_t t = {.min = 1, .page_size_log2 = 16};
+  wt_memory_t out;
+  return wt_memory_new(s, &t, &out);
+}
+PROBE(p_table_size) {
+  uint64_t n;
+  return wt_table_size(s, &f->table, &n);
+}
+PROBE(p_table_get) {
+  wt_val_t v;
+  return wt_table_get(s, &f->table, 0, &v);
+}
+PROBE(p_table_set) {
+  wt_val_t v = {.kind = WT_FUNCREF};
+  return wt_table_set(s, &f->table, 0, &v);
+}
+PROBE(p_table_grow) {
+  wt_val_t v = {.kind = WT_FUNCREF};
+  return wt_table_grow(s, &f->table, 1, &v, NULL);
+}
+PROBE(p_table_type) {
+  wt_tabletype_t t;
+  return wt_table_type(s, &f->table, &t);
+}
+PROBE(p_table_new) {
+  wt_tabletype_t t = {.elem = WT_FUNCREF, .min = 1};
+  wt_val_t v = {.kind = WT_FUNCREF};
+  wt_table_t out;
+  return wt_table_new(s, &t, &v, &out);
+}
+PROBE(p_global_get) {
+  wt_val_t v;
+  return wt_global_get(s, &f->global, &v);
+}
+PROBE(p_global_set) {
+  wt_val_t v = i32v(1);
+  return wt_global_set(s, &f->global, &v);
+}
+PROBE(p_global_type) { return wt_global_type(s, &f->global, NULL, NULL); }
+PROBE(p_global_new) {
+  wt_globaltype_t t = {.kind = WT_I32};
+  wt_val_t v = i32v(1);
+  wt_global_t out;
+  return wt_global_new(s, &t, &v, &out);
+}
+PROBE(p_tag_new) {
+  const wt_functype_t *t;
+  wt_error_t *err = wt_functype_parse(f->engine, "i32", &t);
+  wt_tag_t out;
+  return err ? err : wt_tag_new(s, t, &out);
+}
+PROBE(p_externref_new) {
+  wt_val_t v;
+  return wt_externref_new(s, NULL, NULL, &v);
+}
+PROBE(p_externref_data) {
+  void *d;
+  return wt_externref_data(s, &f->ref, &d);
+}
+PROBE(p_anyref_i31) {
+  wt_val_t v;
+  return wt_anyref_i31(s, 1, &v);
+}
+PROBE(p_store_set_fuel) { return wt_store_set_fuel(s, 1); }
+PROBE(p_store_get_fuel) {
+  uint64_t n;
+  return wt_store_get_fuel(s, &n);
+}
+PROBE(p_store_fuel_consumed) {
+  uint64_t n;
+  return wt_store_fuel_consumed(s, &n);
+}
+PROBE(p_store_set_epoch_deadline) { return wt_store_set_epoch_deadline(s, 1); }
+PROBE(p_store_set_timeout) { return wt_store_set_timeout(s, 1000); }
+PROBE(p_store_limits) {
+  wt_limits_t l = WT_LIMITS_NONE;
+  return wt_store_limits(s, &l);
+}
+PROBE(p_store_gc) { return wt_store_gc(s); }
+PROBE(p_store_set_data) { return wt_store_set_data(s, NULL, NULL); }
+PROBE(p_store_set_wasi) {
+  wt_wasi_t *w = wt_wasi_new();
+  wt_error_t *err = wt_store_set_wasi(s, w);
+  wt_wasi_delete(w);
+  return err;
+}
+PROBE(p_linker_instantiate) {
+  wt_linker_t *l;
+  wt_module_t *m;
+  wt_instance_t out;
+  wt_error_t *err = wt_linker_new(f->engine, &l);
+  if (!err)
+    err = wt_module_new_wat(f->engine, "(module)", &m);
+  if (!err) {
+    err = wt_linker_instantiate(l, s, m, &out);
+    wt_module_delete(m);
+  }
+  wt_linker_delete(l);
+  return err;
+}
+PROBE(p_linker_define) {
+  wt_linker_t *l;
+  wt_extern_t item = {.kind = WT_EXTERN_MEMORY, .of.memory = f->mem};
+  wt_error_t *err = wt_linker_new(f->engine, &l);
+  if (!err)
+    err = wt_linker_define(l, s, "a", "m", &item);
+  wt_linker_delete(l);
+  return err;
+}
+PROBE(p_linker_define_instance) {
+  wt_linker_t *l;
+  wt_error_t *err = wt_linker_new(f->engine, &l);
+  if (!err)
+    err = wt_linker_define_instance(l, s, "a", &f->inst);
+  wt_linker_delete(l);
+  return err;
+}
+PROBE(p_instance_new) {
+  wt_module_t *m;
+  wt_instance_t out;
+  wt_error_t *err = wt_module_new_wat(f->engine, "(module)", &m);
+  if (!err) {
+    err = wt_instance_new(s, m, NULL, 0, &out);
+    wt_module_delete(m);
+  }
+  return err;
+}
+
+/* PROBES: function, probe, whether a foreign handle applies. */
+#define WT_MISUSE_ROWS(X)                                                      \
+  X(wt_func_call, p_func_call, true)                                         \
+  X(wt_func_typed, p_func_typed, true)                                       \
+  X(wt_func_call_typed, p_func_call_typed, true)                             \
+  X(wt_func_new, p_func_new, false)                                          \
+  X(wt_instance_func, p_instance_func, true)                                 \
+  X(wt_instance_call, p_instance_call, true)                                 \
+  X(wt_instance_export, p_instance_export, true)                             \
+  X(wt_instance_export_nth, p_instance_export_nth, true)                     \
+  X(wt_instance_memory, p_instance_memory, true)                             \
+  X(wt_instance_table, p_instance_table, true)                               \
+  X(wt_instance_global, p_instance_global, true)                             \
+  X(wt_instance_tag, p_instance_tag, true)                                   \
+  X(wt_instance_new, p_instance_new, false)                                  \
+  X(wt_memory_pages, p_memory_pages, true)                                   \
+  X(wt_memory_grow, p_memory_grow, true)                                     \
+  X(wt_memory_read, p_memory_read, true)                                     \
+  X(wt_memory_write, p_memory_write, true)                                   \
+  X(wt_memory_type, p_memory_type, true)                                     \
+  X(wt_memory_new, p_memory_new, false)                                      \
+  X(wt_table_size, p_table_size, true)                                       \
+  X(wt_table_get, p_table_get, true)                                         \
+  X(wt_table_set, p_table_set, true)                                         \
+  X(wt_table_grow, p_table_grow, true)                                       \
+  X(wt_table_type, p_table_type, true)                                       \
+  X(wt_table_new, p_table_new, false)                                        \
+  X(wt_global_get, p_global_get, true)                                       \
+  X(wt_global_set, p_global_set, true)                                       \
+  X(wt_global_type, p_global_type, true)                                     \
+  X(wt_global_new, p_global_new, false)                                      \
+  X(wt_tag_new, p_tag_new, false)                                            \
+  X(wt_externref_new, p_externref_new, false)                                \
+  X(wt_externref_data, p_externref_data, true)                               \
+  X(wt_anyref_i31, p_anyref_i31, false)                                      \
+  X(wt_store_set_fuel, p_store_set_fuel, false)                              \
+  X(wt_store_get_fuel, p_store_get_fuel, false)                              \
+  X(wt_store_fuel_consumed, p_store_fuel_consumed, false)                    \
+  X(wt_store_set_epoch_deadline, p_store_set_epoch_deadline, false)          \
+  X(wt_store_set_timeout, p_store_set_timeout, false)                        \
+  X(wt_store_limits, p_store_limits, false)                                  \
+  X(wt_store_gc, p_store_gc, false)                                          \
+  X(wt_store_set_data, p_store_set_data, false)                              \
+  X(wt_store_set_wasi, p_store_set_wasi, false)                              \
+  X(wt_linker_instantiate, p_linker_instantiate, false)                      \
+  X(wt_linker_define, p_linker_define, true)                                 \
+  X(wt_linker_define_instance, p_linker_define_instance, true)
+/* END PROBES */
+
+static void check_misuse(wt_error_t *err, const char *function,
+                         const char *needle) {
+  cr_assert_not_null(err, "%s succeeded", function);
+  cr_assert_eq(wt_error_kind(err), WT_ERROR_MISUSE, "%s: %s (%s)", function,
+               wt_error_kind_name(wt_error_kind(err)), wt_error_message(err));
+  cr_assert(strstr(wt_error_message(err), "wt_") == wt_error_message(err),
+            "%s: message does not start with a function name: %s", function,
+            wt_error_message(err));
+  cr_assert(strstr(wt_error_message(err), needle) != NULL,
+            "%s: \"%s\" lacks \"%s\"", function, wt_error_message(err),
+            needle);
+  wt_error_delete(err);
+}
+
+/* Not misuse: success, or a failure of another kind (fuel off, say). */
+static void check_not_misuse(wt_error_t *err, const char *function) {
+  cr_assert(err == NULL || wt_error_kind(err) != WT_ERROR_MISUSE, "%s: %s",
+            function, wt_error_message(err));
+  wt_error_delete(err);
+}
+
+/* Four tests per row, each in its own process: NULL store, deleted store,
+ * another store (misuse only for rows that take a handle), and the home
+ * store as the control. */
+#define WT_MISUSE_TESTS(fn, probe, handle)                                     \
+  Test(misuse_matrix, fn##_null_store) {                                       \
+    fixture f;                                                                 \
+    setup(&f);                                                                 \
+    check_misuse(probe(&f, NULL), #fn, "store is NULL");                       \
+  }                                                                            \
+  Test(misuse_matrix, fn##_deleted_store) {                                    \
+    fixture f;                                                                 \
+    setup(&f);                                                                 \
+    check_misuse(probe(&f, f.dead), #fn, "deleted");                           \
+  }                                                                            \
+  Test(misuse_matrix, fn##_other_store) {                                      \
+    fixture f;                                                                 \
+    setup(&f);                                                                 \
+    if (handle)                                                                \
+      check_misuse(probe(&f, f.other), #fn, "another store");                  \
+    else                                                                       \
+      check_not_misuse(probe(&f, f.other), #fn);                               \
+  }                                                                            \
+  Test(misuse_matrix, fn##_home_store) {                                       \
+    fixture f;                                                                 \
+    setup(&f);                                                                 \
+    check_not_misuse(probe(&f, f.home), #fn);                                  \
+  }
+WT_MISUSE_ROWS(WT_MISUSE_TESTS)
