@@ -30,6 +30,13 @@ QUIET = {
 }
 
 
+# Error-returning functions that cannot be misused, and why.
+NO_MISUSE = {
+    "wt_error_new": "none possible: NULL gives an empty message "
+                    "(`error/host_error_keeps_message`)",
+}
+
+
 def public_functions():
     header = open(os.path.join(ROOT, "include", "wt.h")).read()
     out = collections.OrderedDict()
@@ -114,6 +121,9 @@ def render():
             for what, needle, test in entries:
                 lines.append("| `%s` | %s | %s | `%s` |" %
                              (fn, what, needle.replace("|", "\\|"), test))
+        elif fn in NO_MISUSE:
+            quiet += 1
+            lines.append("| `%s` | %s | | |" % (fn, NO_MISUSE[fn]))
         else:
             answer = quiet_answer(funcs[fn])
             if answer:
