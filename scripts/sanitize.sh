@@ -12,3 +12,13 @@ ASAN_OPTIONS=handle_segv=0:handle_sigbus=0:handle_sigfpe=0:allow_user_segv_handl
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export ASAN_OPTIONS UBSAN_OPTIONS
 ctest --test-dir build-asan --output-on-failure -j "$(nproc)"
+
+# ThreadSanitizer on the concurrency stress test. Criterion cannot run under
+# TSan, so the stress test is a plain program. Wasmtime is linked as a shared
+# library so that TSan can leave its uninstrumented code alone.
+cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DWT_BUILD_BENCH=OFF \
+  -DWT_BUILD_EXAMPLES=OFF -DWT_SANITIZE=thread -DWT_WASMTIME_SHARED=ON \
+  >/dev/null
+cmake --build build-tsan -j "$(nproc)" --target stress_threads
+TSAN_OPTIONS="halt_on_error=1 ignore_noninstrumented_modules=1" \
+  ./build-tsan/tests/stress_threads 8 10
