@@ -125,6 +125,7 @@ struct wt_store {
   void *data;
   void (*finalizer)(void *);
   int depth;           /* calls into wasm under way */
+  pthread_t owner;     /* the thread running them, while depth > 0 */
   bool delete_pending; /* wt_store_delete() was called while depth > 0 */
   wt_error_t *host_error; /* error a host function returned, in flight */
   /* GC references held for the caller: slot i holds a rooted value while
@@ -177,7 +178,10 @@ wt_error_t *wt__check_store(const char *fn, const wt_store_t *store);
 void wt__store_free_deferred(wt_store_t *store);
 
 /* Brackets a call into wasm: counts depth and finishes a deferred delete. */
-static inline void wt__store_enter(wt_store_t *store) { store->depth++; }
+static inline void wt__store_enter(wt_store_t *store) {
+  if (store->depth++ == 0)
+    store->owner = pthread_self();
+}
 static inline void wt__store_leave(wt_store_t *store) {
   if (--store->depth == 0 && __builtin_expect(store->delete_pending, 0))
     wt__store_free_deferred(store);

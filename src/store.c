@@ -180,6 +180,11 @@ wt_error_t *wt__check_store(const char *fn, const wt_store_t *store) {
     return wt__misuse(fn, "store is being deleted");
   if (store->magic != WT_MAGIC_STORE)
     return wt__misuse(fn, "store is not a live wt_store_t (deleted?)");
+  /* A store is Wasmtime's to use from one thread at a time. This catches a
+   * second thread arriving while the first runs wasm (not a race between
+   * two threads that enter at the same instant). */
+  if (store->depth > 0 && !pthread_equal(store->owner, pthread_self()))
+    return wt__misuse(fn, "the store is running wasm on another thread");
   return NULL;
 }
 

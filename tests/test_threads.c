@@ -1,6 +1,9 @@
 /* Threads: one engine and module shared by many threads, each with its own
  * store; a shared memory used by two threads with atomics. */
 #include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "helpers.h"
 
@@ -162,5 +165,48 @@ Test(threads, shared_memory_atomics_from_two_threads) {
   cr_assert_eq(total, 200000, "lost updates: %u", total);
   wt_shared_memory_delete(mem);
   wt_module_delete(module);
+  wt_engine_delete(engine);
+}
+
+typedef struct {
+  wt_store_t *store;
+  wt_instance_t inst;
+  atomic_int state; /* 1: the spinning call has started */
+} shared_store;
+
+static void *spin_in_store(void *p) {
+  shared_store *s = p;
+  atomic_store(&s->state, 1);
+  wt_error_t *err = wt_instance_call(s->store, &s->inst, "spin", NULL, 0,
+                                     NULL, 0);
+  wt_error_delete(err); /* interrupted by its timeout */
+  return NULL;
+}
+
+Test(threads, a_second_thread_in_a_running_store_is_misuse) {
+  wt_config_t *c = wt_config_new();
+  cr_assert(wt_config_epoch_interruption(c, true));
+  wt_engine_t *engine = engine_from(c);
+  shared_store s;
+  s.inst = instantiate(engine,
+                       "(module (func (export \"spin\") (loop $l (br $l)))"
+                       " (func (export \"one\") (result i32) (i32.const 1)))",
+                       &s.store);
+  atomic_init(&s.state, 0);
+  OK(wt_store_set_timeout(s.store, 1000));
+  pthread_t t;
+  cr_assert_eq(pthread_create(&t, NULL, spin_in_store, &s), 0);
+  while (atomic_load(&s.state) == 0)
+    ;
+  usleep(100000); /* the other thread is now inside wasm */
+  wt_val_t r;
+  EXPECT_ERROR(wt_instance_call(s.store, &s.inst, "one", NULL, 0, &r, 1),
+               WT_ERROR_MISUSE, "running wasm on another thread");
+  pthread_join(t, NULL);
+  /* Once it is done, this thread may use the store (with a new deadline:
+   * the old one has passed). */
+  OK(wt_store_set_timeout(s.store, 1000));
+  OK(wt_instance_call(s.store, &s.inst, "one", NULL, 0, &r, 1));
+  wt_store_delete(s.store);
   wt_engine_delete(engine);
 }
