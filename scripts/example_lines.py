@@ -15,7 +15,8 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NAMES = ["hello", "gcd", "memory", "multi", "linking", "externref",
          "serialize", "threads", "fuel", "interrupt"]
-WAT = {"linking": ["linking1.wat", "linking2.wat"]}
+WAT = {"linking": ["linking1.wat", "linking2.wat"],
+       "serialize": ["hello.wat"]}
 
 
 def count(text):
