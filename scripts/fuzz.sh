@@ -5,6 +5,7 @@
 # the input that caused it is left in build-fuzz/findings/.
 #   FUZZ_SECONDS=600 sh scripts/fuzz.sh          # longer
 #   FUZZ_TARGETS="module" sh scripts/fuzz.sh      # one target
+#   FUZZ_FLAGS="-max_len=512" sh scripts/fuzz.sh  # more libFuzzer flags
 set -eu
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
@@ -27,7 +28,7 @@ for t in $targets; do
   echo "fuzz: $t for ${seconds}s"
   if ! "build-fuzz/tests/fuzz/fuzz_$t" -max_total_time="$seconds" \
       -handle_segv=0 -handle_bus=0 -handle_fpe=0 -timeout=20 \
-      -rss_limit_mb=4096 -print_final_stats=1 \
+      -rss_limit_mb=4096 -print_final_stats=1 ${FUZZ_FLAGS:-} \
       -artifact_prefix="build-fuzz/findings/$t-" \
       "$work" "tests/fuzz/corpus/$t" 2> "build-fuzz/fuzz-$t.log"; then
     status=1
