@@ -289,3 +289,34 @@ Test(memory, limits_beyond_32_bits) {
   wt_store_delete(store);
   wt_engine_delete(engine);
 }
+
+Test(memory, shared_memory_types_checked) {
+  wt_config_t *c = wt_config_new();
+  cr_assert(wt_config_wasm_threads(c, true));
+  cr_assert(wt_config_wasm_shared_memory(c, true));
+  cr_assert(wt_config_wasm_memory64(c, true));
+  wt_engine_t *engine = engine_from(c);
+  wt_shared_memory_t *m = NULL;
+  /* A shared memory needs a maximum. */
+  wt_memorytype_t nomax = {.min = 1, .shared = true, .page_size_log2 = 16};
+  EXPECT_ERROR(wt_shared_memory_new(engine, &nomax, &m), WT_ERROR_MISUSE,
+               "have a maximum");
+  /* A 32-bit one cannot go past 65536 pages. */
+  wt_memorytype_t big = {.min = 1, .has_max = true, .max = 70000,
+                         .shared = true, .page_size_log2 = 16};
+  wt_error_t *err = wt_shared_memory_new(engine, &big, &m);
+  cr_assert_not_null(err, "a 32-bit memory of 70000 pages was accepted");
+  wt_error_delete(err);
+  /* A 64-bit one with both limits set works, and says so. */
+  wt_memorytype_t m64 = {.min = 1, .has_max = true, .max = 2, .is64 = true,
+                         .shared = true, .page_size_log2 = 16};
+  OK(wt_shared_memory_new(engine, &m64, &m));
+  wt_memorytype_t t;
+  OK(wt_shared_memory_type(m, &t));
+  cr_assert(t.is64);
+  cr_assert(t.shared);
+  cr_assert_eq(t.max, 2);
+  wt_shared_memory_delete(m);
+  cr_assert_null(m = NULL);
+  wt_engine_delete(engine);
+}

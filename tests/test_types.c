@@ -161,3 +161,15 @@ Test(types, kind_names) {
   cr_assert_str_eq(wt_externkind_name(WT_EXTERN_TABLE), "table");
   cr_assert_str_eq(wt_externkind_name(9), "?");
 }
+
+Test(types, empty_import_names_are_kept) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_module_t *m = compile(engine, "(module (import \"\" \"\" (func))"
+                                   " (import \"\" \"x\" (global i32)))");
+  cr_assert_str_eq(wt_module_import(m, 0)->module, "");
+  cr_assert_str_eq(wt_module_import(m, 0)->name, "");
+  cr_assert_str_eq(wt_module_import(m, 1)->module, "");
+  cr_assert_str_eq(wt_module_import(m, 1)->name, "x");
+  wt_module_delete(m);
+  wt_engine_delete(engine);
+}
