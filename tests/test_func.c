@@ -615,3 +615,71 @@ Test(func, host_changes_fuel_and_store_data_during_a_call) {
   wt_linker_delete(linker);
   wt_engine_delete(engine);
 }
+
+static wt_error_t *call_callers_export(void *env, wt_caller_t *caller,
+                                       const wt_val_t *args, size_t nargs,
+                                       wt_val_t *results, size_t nresults) {
+  wt_extern_t f;
+  wt_error_t *err = wt_caller_export(caller, "inc", &f);
+  if (err)
+    return err;
+  if (f.kind != WT_EXTERN_FUNC)
+    return wt_error_new("inc is not a function");
+  wt_val_t arg = args[0];
+  return wt_func_call(wt_caller_store(caller), &f.of.func, &arg, 1, results, 1);
+}
+
+Test(func, host_calls_a_function_the_caller_exports) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_linker_t *linker;
+  OK(wt_linker_new(engine, &linker));
+  OK(wt_linker_define_func(linker, "h", "via", "i32 -> i32",
+                           call_callers_export, NULL, NULL));
+  wt_module_t *m = compile(
+      engine, "(module (import \"h\" \"via\" (func $via (param i32) (result i32)))"
+              " (func (export \"inc\") (param i32) (result i32)"
+              "   (i32.add (local.get 0) (i32.const 1)))"
+              " (func (export \"run\") (param i32) (result i32)"
+              "   (call $via (local.get 0))))");
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_instance_t inst;
+  OK(wt_linker_instantiate(linker, store, m, &inst));
+  wt_val_t a = i32v(41), r;
+  OK(wt_instance_call(store, &inst, "run", &a, 1, &r, 1));
+  cr_assert_eq(r.of.i32, 42);
+  wt_module_delete(m);
+  wt_store_delete(store);
+  wt_linker_delete(linker);
+  wt_engine_delete(engine);
+}
+
+static wt_error_t *fail_first(void *env, wt_caller_t *caller,
+                              const wt_val_t *args, size_t nargs,
+                              wt_val_t *results, size_t nresults) {
+  ++*(int *)env;
+  return args[0].of.i32 == 0 ? wt_error_new("first call fails") : NULL;
+}
+
+Test(func, wasm_does_not_resume_after_a_host_error) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_linker_t *linker;
+  OK(wt_linker_new(engine, &linker));
+  int calls = 0;
+  OK(wt_linker_define_func(linker, "h", "f", "i32", fail_first, &calls, NULL));
+  wt_module_t *m = compile(
+      engine, "(module (import \"h\" \"f\" (func $f (param i32)))"
+              " (func (export \"run\") (call $f (i32.const 0))"
+              "   (call $f (i32.const 1))))");
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_instance_t inst;
+  OK(wt_linker_instantiate(linker, store, m, &inst));
+  EXPECT_ERROR(wt_instance_call(store, &inst, "run", NULL, 0, NULL, 0),
+               WT_ERROR_HOST, "first call fails");
+  cr_assert_eq(calls, 1, "wasm went on after the host failed");
+  wt_module_delete(m);
+  wt_store_delete(store);
+  wt_linker_delete(linker);
+  wt_engine_delete(engine);
+}

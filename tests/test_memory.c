@@ -320,3 +320,35 @@ Test(memory, shared_memory_types_checked) {
   cr_assert_null(m = NULL);
   wt_engine_delete(engine);
 }
+
+Test(memory, several_memories_exported_and_imported) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_memorytype_t t1 = {.min = 1, .has_max = true, .max = 3,
+                        .page_size_log2 = 16};
+  wt_memorytype_t t2 = {.min = 2, .has_max = true, .max = 4,
+                        .page_size_log2 = 16};
+  wt_extern_t imports[2] = {{.kind = WT_EXTERN_MEMORY},
+                            {.kind = WT_EXTERN_MEMORY}};
+  OK(wt_memory_new(store, &t1, &imports[0].of.memory));
+  OK(wt_memory_new(store, &t2, &imports[1].of.memory));
+  uint8_t b = 77;
+  OK(wt_memory_write(store, &imports[1].of.memory, 100, &b, 1));
+  wt_module_t *m = compile(
+      engine, "(module (import \"a\" \"m0\" (memory 1 3))"
+              " (import \"a\" \"m1\" (memory 2 4))"
+              " (memory (export \"own\") 2 5)"
+              " (func (export \"load1\") (param i32) (result i32)"
+              "   (i32.load8_u 1 (local.get 0))))");
+  cr_assert_eq(wt_module_export(m, 0)->type.of.memory.max, 5);
+  cr_assert_eq(wt_module_import(m, 1)->type.of.memory.min, 2);
+  wt_instance_t inst;
+  OK(wt_instance_new(store, m, imports, 2, &inst));
+  wt_val_t a = i32v(100), r;
+  OK(wt_instance_call(store, &inst, "load1", &a, 1, &r, 1));
+  cr_assert_eq(r.of.i32, 77, "memory index 1 is the second import");
+  wt_module_delete(m);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
