@@ -1199,6 +1199,9 @@ WT_API void wt_wasi_delete(wt_wasi_t *wasi);
 /** Sets the arguments (argv[0] is, by convention, the program's name). */
 WT_API bool wt_wasi_args(wt_wasi_t *wasi, size_t argc,
                          const char *const *argv);
+/** Passes the host process's own arguments through (instead of
+ * wt_wasi_args). */
+WT_API bool wt_wasi_inherit_args(wt_wasi_t *wasi);
 /** Adds one environment variable. */
 WT_API bool wt_wasi_env(wt_wasi_t *wasi, const char *name, const char *value);
 /** Passes the host process's environment through (before any wt_wasi_env). */

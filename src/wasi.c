@@ -19,6 +19,7 @@ struct wt_wasi {
   char **argv;
   size_t argc;
   bool inherit_env;
+  bool inherit_args;
   char **env_names, **env_values;
   size_t nenv;
   enum { IN_EMPTY, IN_BYTES, IN_FILE, IN_INHERIT } in_mode;
@@ -143,6 +144,13 @@ bool wt_wasi_env(wt_wasi_t *w, const char *name, const char *value) {
   w->env_names[w->nenv] = n;
   w->env_values[w->nenv] = v;
   w->nenv++;
+  return true;
+}
+
+bool wt_wasi_inherit_args(wt_wasi_t *w) {
+  if (!wasi_ok(w))
+    return false;
+  w->inherit_args = true;
   return true;
 }
 
@@ -298,8 +306,10 @@ wt_error_t *wt_store_set_wasi(wt_store_t *store, const wt_wasi_t *w) {
   wasi_config_t *c = wasi_config_new();
   if (!c)
     return wt__error(WT_ERROR_WASMTIME, "out of memory");
-  if (w->argc &&
-      !wasi_config_set_argv(c, w->argc, (const char **)w->argv))
+  if (w->inherit_args)
+    wasi_config_inherit_argv(c);
+  else if (w->argc &&
+           !wasi_config_set_argv(c, w->argc, (const char **)w->argv))
     err = wt__misuse(fn, "arguments are not valid");
   if (w->inherit_env)
     wasi_config_inherit_env(c);

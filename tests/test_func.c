@@ -683,3 +683,36 @@ Test(func, wasm_does_not_resume_after_a_host_error) {
   wt_linker_delete(linker);
   wt_engine_delete(engine);
 }
+
+static wt_error_t *keep_funcref(void *env, wt_caller_t *caller,
+                                const wt_val_t *args, size_t nargs,
+                                wt_val_t *results, size_t nresults) {
+  *(wt_func_t *)env = args[0].of.funcref;
+  return NULL;
+}
+
+Test(func, funcref_received_by_a_host_stays_valid_after_the_call) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_linker_t *linker;
+  OK(wt_linker_new(engine, &linker));
+  wt_func_t kept;
+  memset(&kept, 0, sizeof kept);
+  OK(wt_linker_define_func(linker, "h", "keep", "funcref", keep_funcref, &kept,
+                           NULL));
+  wt_module_t *m = compile(
+      engine, "(module (import \"h\" \"keep\" (func $k (param funcref)))"
+              " (func $seven (result i32) (i32.const 7)) (elem declare func $seven)"
+              " (func (export \"run\") (call $k (ref.func $seven))))");
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_instance_t inst;
+  OK(wt_linker_instantiate(linker, store, m, &inst));
+  OK(wt_instance_call(store, &inst, "run", NULL, 0, NULL, 0));
+  wt_val_t r;
+  OK(wt_func_call(store, &kept, NULL, 0, &r, 1));
+  cr_assert_eq(r.of.i32, 7);
+  wt_module_delete(m);
+  wt_store_delete(store);
+  wt_linker_delete(linker);
+  wt_engine_delete(engine);
+}

@@ -246,3 +246,73 @@ Test(linker, unknown_imports_as_default_values) {
   wt_linker_delete(linker);
   wt_engine_delete(engine);
 }
+
+Test(linker, global_and_table_import_mismatches_are_link_errors) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_globaltype_t const_i32 = {.kind = WT_I32}, mut_i32 = {WT_I32, true},
+                  const_i64 = {.kind = WT_I64};
+  wt_val_t zero32 = i32v(0), zero64 = i64v(0), nullf = {.kind = WT_FUNCREF};
+  wt_extern_t g_const = {.kind = WT_EXTERN_GLOBAL},
+              g_mut = {.kind = WT_EXTERN_GLOBAL},
+              g_i64 = {.kind = WT_EXTERN_GLOBAL};
+  OK(wt_global_new(store, &const_i32, &zero32, &g_const.of.global));
+  OK(wt_global_new(store, &mut_i32, &zero32, &g_mut.of.global));
+  OK(wt_global_new(store, &const_i64, &zero64, &g_i64.of.global));
+  wt_module_t *wants_mut = compile(engine, "(module (import \"a\" \"g\" "
+                                           "(global (mut i32))))");
+  wt_module_t *wants_const = compile(engine, "(module (import \"a\" \"g\" "
+                                             "(global i32)))");
+  wt_instance_t inst;
+  /* Mutability must match both ways, and the value type. */
+  wt_error_delete(EXPECT_KIND(wt_instance_new(store, wants_mut, &g_const, 1,
+                                              &inst), WT_ERROR_LINK));
+  wt_error_delete(EXPECT_KIND(wt_instance_new(store, wants_const, &g_mut, 1,
+                                              &inst), WT_ERROR_LINK));
+  wt_error_delete(EXPECT_KIND(wt_instance_new(store, wants_const, &g_i64, 1,
+                                              &inst), WT_ERROR_LINK));
+  OK(wt_instance_new(store, wants_const, &g_const, 1, &inst));
+  /* Tables: element type and limits. */
+  wt_tabletype_t small = {.elem = WT_FUNCREF, .min = 1};
+  wt_tabletype_t ext = {.elem = WT_EXTERNREF, .min = 5};
+  wt_val_t nulle = {.kind = WT_EXTERNREF};
+  wt_extern_t t_small = {.kind = WT_EXTERN_TABLE},
+              t_ext = {.kind = WT_EXTERN_TABLE};
+  OK(wt_table_new(store, &small, &nullf, &t_small.of.table));
+  OK(wt_table_new(store, &ext, &nulle, &t_ext.of.table));
+  wt_module_t *wants_table =
+      compile(engine, "(module (import \"a\" \"t\" (table 5 funcref)))");
+  wt_error_delete(EXPECT_KIND(wt_instance_new(store, wants_table, &t_small, 1,
+                                              &inst), WT_ERROR_LINK));
+  wt_error_delete(EXPECT_KIND(wt_instance_new(store, wants_table, &t_ext, 1,
+                                              &inst), WT_ERROR_LINK));
+  wt_module_delete(wants_mut);
+  wt_module_delete(wants_const);
+  wt_module_delete(wants_table);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+static wt_error_t *refuse(void *env, wt_caller_t *caller, const wt_val_t *args,
+                          size_t nargs, wt_val_t *results, size_t nresults) {
+  return wt_error_new("not during start");
+}
+
+Test(linker, host_error_in_a_start_function_reaches_instantiate) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_linker_t *linker;
+  OK(wt_linker_new(engine, &linker));
+  OK(wt_linker_define_func(linker, "h", "f", "", refuse, NULL, NULL));
+  wt_module_t *m = compile(engine, "(module (import \"h\" \"f\" (func $f))"
+                                   " (func $s (call $f)) (start $s))");
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_instance_t inst;
+  EXPECT_ERROR(wt_linker_instantiate(linker, store, m, &inst), WT_ERROR_HOST,
+               "not during start");
+  wt_module_delete(m);
+  wt_store_delete(store);
+  wt_linker_delete(linker);
+  wt_engine_delete(engine);
+}

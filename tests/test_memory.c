@@ -352,3 +352,28 @@ Test(memory, several_memories_exported_and_imported) {
   wt_store_delete(store);
   wt_engine_delete(engine);
 }
+
+Test(memory, four_gib_memories_are_addressable_to_the_last_byte) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_memorytype_t full = {.min = 65536, .page_size_log2 = 16};
+  wt_memory_t m;
+  OK(wt_memory_new(store, &full, &m));
+  uint8_t b = 9, back = 0;
+  uint64_t last = (1ull << 32) - 1;
+  OK(wt_memory_write(store, &m, last, &b, 1));
+  OK(wt_memory_read(store, &m, last, &back, 1));
+  cr_assert_eq(back, 9);
+  EXPECT_ERROR(wt_memory_read(store, &m, last, &back, 2), WT_ERROR_MISUSE,
+               "out of bounds");
+  /* A 64-bit memory may pass 65536 pages. */
+  wt_memorytype_t big64 = {.min = 65537, .is64 = true, .page_size_log2 = 16};
+  OK(wt_memory_new(store, &big64, &m));
+  uint64_t pages;
+  OK(wt_memory_pages(store, &m, &pages));
+  cr_assert_eq(pages, 65537);
+  OK(wt_memory_write(store, &m, (65537ull << 16) - 1, &b, 1));
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}

@@ -345,3 +345,22 @@ Test(wasi, exit_status_outside_the_valid_range_is_a_trap) {
   wt_error_delete(err);
   unload(&p);
 }
+
+Test(wasi, inherited_arguments_are_the_host_programs) {
+  prog p = load("args_env");
+  wt_wasi_t *w = wt_wasi_new();
+  cr_assert(wt_wasi_inherit_args(w));
+  OK(run(&p, w));
+  char *out = output(&p, WT_WASI_STDOUT);
+  /* This process's own argv[0] (from /proc) reaches the guest. */
+  char self[256] = {0};
+  FILE *f = fopen("/proc/self/cmdline", "r");
+  cr_assert_not_null(f);
+  cr_assert(fread(self, 1, sizeof self - 1, f) > 0);
+  fclose(f);
+  char want[300];
+  snprintf(want, sizeof want, "arg 0: %s\n", self);
+  cr_assert(strncmp(out, want, strlen(want)) == 0, "%s vs %s", out, want);
+  free(out);
+  unload(&p);
+}
