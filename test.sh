@@ -1,7 +1,12 @@
 #!/bin/sh
 # Quick start, step 2: build everything (as build.sh) and run the whole test
-# suite; ends with ctest's summary.
+# suite, then print the spec test totals (docs/spec-tests.md).
 set -eu
 cd "$(dirname "$0")"
 sh ./build.sh
-ctest --test-dir build --output-on-failure -j "$(nproc)"
+status=0
+ctest --test-dir build --output-on-failure -j "$(nproc)" || status=$?
+if [ -d build/tests/spec/results ]; then
+  build/tests/spec/spec_runner --summary build/tests/spec/results || true
+fi
+exit "$status"
