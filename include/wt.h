@@ -596,8 +596,10 @@ WT_API wt_error_t *wt_store_set_epoch_deadline(wt_store_t *store,
 WT_API wt_error_t *wt_store_set_timeout(wt_store_t *store, uint64_t ms);
 
 /**
- * Fuel consumed in this store so far: everything given with
- * wt_store_set_fuel() minus what is left. Fails as wt_store_set_fuel().
+ * Fuel consumed in this store so far: the fuel wasm has burned. Each
+ * wt_store_set_fuel() replaces the amount; what wasm burned of the amount it
+ * replaces is kept, so fuel a host function takes away by setting a lower
+ * amount is not counted as consumed. Fails as wt_store_set_fuel().
  */
 WT_API wt_error_t *wt_store_fuel_consumed(const wt_store_t *store,
                                           uint64_t *consumed);
@@ -622,15 +624,18 @@ typedef struct wt_limits {
   int64_t memory_size;    /* bytes per linear memory */
   int64_t table_elements; /* elements per table */
   int64_t instances;      /* instances in the store */
-  int64_t tables;         /* tables in the store */
-  int64_t memories;       /* linear memories in the store */
+  int64_t tables;         /* tables of instances in the store */
+  int64_t memories;       /* linear memories of instances in the store */
 } wt_limits_t;
 /** An initializer for wt_limits_t with no limits. */
 #define WT_LIMITS_NONE {-1, -1, -1, -1, -1}
 /**
  * Sets the store's limits. Growth past a limit fails (memory.grow returns
- * -1, wt_memory_grow errors) and instantiation past a count fails with an
- * error; nothing is allocated first.
+ * -1, wt_memory_grow errors) and instantiation past a count fails with a
+ * WT_ERROR_WASMTIME error ("resource limit exceeded: ..."), never a link
+ * error; nothing is allocated first. The counts are checked when an
+ * instance is made: memories and tables made by wt_memory_new() and
+ * wt_table_new() are not counted (their sizes are limited).
  */
 WT_API wt_error_t *wt_store_limits(wt_store_t *store,
                                    const wt_limits_t *limits);
@@ -685,22 +690,30 @@ WT_API wt_error_t *wt_module_validate(wt_engine_t *engine,
 /** As wt_module_serialize(), into the file at `path` (WT_ERROR_IO). */
 WT_API wt_error_t *wt_module_serialize_file(const wt_module_t *module,
                                             const char *path);
-/** As wt_module_deserialize(), from the file at `path`. */
+/** As wt_module_deserialize(), from the file at `path`. The file is read
+ * whole: it may be changed or removed once this returns. */
 WT_API wt_error_t *wt_module_deserialize_file(wt_engine_t *engine,
                                               const char *path,
                                               wt_module_t **out);
 
-/** One import of a module. Strings and type are owned by the module. */
+/**
+ * One import of a module. Strings and type are owned by the module. Wasm
+ * names are byte strings that may hold NUL bytes: the strings are
+ * NUL-terminated copies and the lengths give their full size in bytes.
+ */
 typedef struct wt_import {
   const char *module;
   const char *name;
   wt_externtype_t type;
+  size_t module_len;
+  size_t name_len;
 } wt_import_t;
 
-/** One export of a module. Owned by the module. */
+/** One export of a module. Owned by the module; `name` as for wt_import_t. */
 typedef struct wt_export {
   const char *name;
   wt_externtype_t type;
+  size_t name_len;
 } wt_export_t;
 
 /**
@@ -723,7 +736,14 @@ WT_API const wt_export_t *wt_module_export(const wt_module_t *module,
 /* Host functions and calls                                                  */
 /* ------------------------------------------------------------------------ */
 
-/* The context of a host function call. Valid only during that call. */
+/*
+ * The context of a host function call, lent to the callback for that call
+ * only. It is Wasmtime's own caller record, on the stack of the running
+ * call: wt cannot tell a kept pointer from a live one, so using it after the
+ * callback returns is undefined (the one misuse wt does not detect). Keep
+ * wt_caller_store()'s store, or the items wt_caller_export() gives, instead:
+ * those stay valid.
+ */
 typedef struct wt_caller wt_caller_t;
 
 /* Definitions by (module, name), used to satisfy a module's imports
@@ -932,8 +952,19 @@ WT_API wt_error_t *wt_instance_export(wt_store_t *store,
                                       const wt_instance_t *instance,
                                       const char *name, wt_extern_t *out);
 /**
+ * As wt_instance_export(), for a name of `len` bytes that may hold NUL bytes
+ * (a wasm export name is any UTF-8 string, "\0" included).
+ * Fails: WT_ERROR_NOT_FOUND when there is no such export; WT_ERROR_MISUSE
+ * for a NULL `name` with a nonzero `len`.
+ */
+WT_API wt_error_t *wt_instance_export_n(wt_store_t *store,
+                                        const wt_instance_t *instance,
+                                        const char *name, size_t len,
+                                        wt_extern_t *out);
+/**
  * Export number `index` in the module's order, with its name (borrowed from
- * the store, valid while it lives) in *name if not NULL.
+ * the store, valid while it lives) in *name if not NULL. A name holding NUL
+ * bytes has its full length in the module's wt_export_t (name_len).
  * Fails: WT_ERROR_NOT_FOUND when index is past the last export.
  */
 WT_API wt_error_t *wt_instance_export_nth(wt_store_t *store,
@@ -1253,7 +1284,9 @@ WT_API wt_error_t *wt_linker_define_wasi(wt_linker_t *linker);
  * (which needs wt_store_set_wasi) and calls its `_start`. Returning from
  * `_start` or calling proc_exit(0) is success (NULL). proc_exit(n) with n != 0
  * gives a WT_ERROR_EXIT error carrying n (wt_error_exit_status); a trap gives
- * WT_ERROR_TRAP.
+ * WT_ERROR_TRAP. Other calls (wt_func_call, wt_instance_call) report every
+ * proc_exit, proc_exit(0) included, as WT_ERROR_EXIT with its status: the
+ * call did not return. The instance stays callable afterwards.
  */
 WT_API wt_error_t *wt_wasi_run(const wt_linker_t *linker, wt_store_t *store,
                                const wt_module_t *module);

@@ -193,6 +193,7 @@ wt_error_t *wt_engine_new(const wt_config_t *config, wt_engine_t **out) {
   }
   e->magic = WT_MAGIC_ENGINE;
   e->epochs = config && wt__config_epochs(config);
+  e->custom_pages = config && wt__config_custom_pages(config);
   atomic_init(&e->stop_ticking, false);
   atomic_init(&e->user_deleted, false);
   atomic_init(&e->refs, 1);

@@ -323,8 +323,13 @@ wt_error_t *wt_func_call(wt_store_t *store, const wt_func_t *func,
     return wt__misuse(fn, "args or results is NULL");
   for (size_t i = 0; i < nargs; i++)
     if ((err = wt__val_check(fn, "argument", i, &args[i], sig->kinds[i],
-                             store)) != NULL)
-      return err;
+                             store)) != NULL) {
+      /* Name the signature, as for a wrong count. */
+      wt_error_t *e = wt__error(WT_ERROR_MISUSE, "%s, for %s",
+                                wt_error_message(err), sig->text);
+      wt_error_delete(err);
+      return e;
+    }
   if (!sig->plain)
     return checked_call(store, func, sig, args, results);
 

@@ -94,6 +94,9 @@ wt_error_t *wt_global_new(wt_store_t *store, const wt_globaltype_t *type,
     return err;
   if (!type || !init || !out)
     return wt__misuse(fn, "type, init or out is NULL");
+  if (type->kind > WT_EXNREF)
+    return wt__misuse(fn, "type kind %u is not a value kind",
+                      (unsigned)type->kind);
   if (type->kind > WT_EXTERNREF)
     return wt__misuse(fn, "globals of %s are not supported by this version "
                           "of wt", wt_valkind_name(type->kind));

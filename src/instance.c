@@ -113,9 +113,11 @@ wt_error_t *wt_instance_table(wt_store_t *store, const wt_instance_t *instance,
   return err;
 }
 
-wt_error_t *wt_instance_export(wt_store_t *store, const wt_instance_t *instance,
-                               const char *name, wt_extern_t *out) {
-  static const char fn[] = "wt_instance_export";
+/* Looks up an export by its bytes; `fn` names the public function. */
+static wt_error_t *export_bytes(const char *fn, wt_store_t *store,
+                                const wt_instance_t *instance,
+                                const char *name, size_t len,
+                                wt_extern_t *out) {
   wt_error_t *err = check_instance(fn, store, instance);
   if (err)
     return err;
@@ -123,11 +125,27 @@ wt_error_t *wt_instance_export(wt_store_t *store, const wt_instance_t *instance,
     return wt__misuse(fn, "name or out is NULL");
   wasmtime_instance_t inst = {instance->store_id_, instance->raw_};
   wasmtime_extern_t item;
-  if (!wasmtime_instance_export_get(store->ctx, &inst, name, strlen(name),
-                                    &item))
-    return wt__error(WT_ERROR_NOT_FOUND, "%s: no export named \"%s\"", fn,
-                     name);
+  if (!wasmtime_instance_export_get(store->ctx, &inst, name, len, &item))
+    return wt__error(WT_ERROR_NOT_FOUND, "%s: no export named \"%.*s\"", fn,
+                     (int)(len > 200 ? 200 : len), name);
   return wt__extern_from_wasmtime(store, &item, out);
+}
+
+wt_error_t *wt_instance_export(wt_store_t *store, const wt_instance_t *instance,
+                               const char *name, wt_extern_t *out) {
+  return export_bytes("wt_instance_export", store, instance, name,
+                      name ? strlen(name) : 0, out);
+}
+
+wt_error_t *wt_instance_export_n(wt_store_t *store,
+                                 const wt_instance_t *instance,
+                                 const char *name, size_t len,
+                                 wt_extern_t *out) {
+  static const char empty[] = "";
+  if (!name && len == 0)
+    name = empty;
+  return export_bytes("wt_instance_export_n", store, instance, name, len,
+                      out);
 }
 
 wt_error_t *wt_instance_export_nth(wt_store_t *store,
@@ -206,7 +224,10 @@ wt_error_t *wt_instance_new(wt_store_t *store, const wt_module_t *module,
     bool shared_ok = imports[i].kind == WT_EXTERN_SHARED_MEMORY &&
                      imp->type.kind == WT_EXTERN_MEMORY &&
                      imp->type.of.memory.shared;
-    if (imports[i].kind != imp->type.kind && !shared_ok)
+    if (imports[i].kind > WT_EXTERN_TAG)
+      err = wt__misuse(fn, "import %zu (%s.%s): unknown extern kind %u", i,
+                       imp->module, imp->name, (unsigned)imports[i].kind);
+    else if (imports[i].kind != imp->type.kind && !shared_ok)
       err = wt__misuse(fn, "import %zu (%s.%s) needs a %s, got a %s", i,
                        imp->module, imp->name,
                        wt_externkind_name(imp->type.kind),

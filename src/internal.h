@@ -35,6 +35,13 @@ enum {
   WT_MAGIC_DEAD = 0xdeadd00du,
 };
 
+/* ---- memories (memory.c) ---- */
+
+/* Refuses a page size other than 64 KiB unless the engine enables custom
+ * page sizes: a zero-filled wt_memorytype_t must not give 1-byte pages. */
+wt_error_t *wt__check_page_size(const char *fn, const wt_engine_t *engine,
+                                const wt_memorytype_t *type);
+
 /* ---- errors (error.c) ---- */
 
 wt_error_t *wt__error(wt_error_kind_t kind, const char *fmt, ...)
@@ -43,6 +50,10 @@ wt_error_t *wt__error(wt_error_kind_t kind, const char *fmt, ...)
 wt_error_t *wt__misuse(const char *fn, const char *fmt, ...) WT_PRINTF(2, 3);
 /* Takes ownership of `err`. An exit status makes it WT_ERROR_EXIT. */
 wt_error_t *wt__from_wasmtime(wt_error_kind_t kind, wasmtime_error_t *err);
+/* Takes ownership of `err`: a misuse error "<fn>: <what>: <Wasmtime's
+ * message>", for arguments Wasmtime refuses. */
+wt_error_t *wt__misuse_from_wasmtime(const char *fn, const char *what,
+                                     wasmtime_error_t *err);
 /* Takes ownership of `trap`. */
 wt_error_t *wt__from_trap(wasm_trap_t *trap);
 /* The error's message that a trap made from it carries. */
@@ -88,6 +99,7 @@ struct wt_engine {
   pthread_mutex_t lock; /* guards sigs and the ticker */
   wt__sig *sigs;
   bool epochs;          /* epoch interruption is configured */
+  bool custom_pages;    /* custom page sizes are enabled */
   bool ticking;         /* the ticker thread runs */
   atomic_bool stop_ticking;
   pthread_t ticker;
@@ -113,6 +125,7 @@ wasm_config_t *wt__config_build(const wt_config_t *config);
 char *wt__config_key(const wt_config_t *config, size_t *len); /* malloc()ed */
 /* Whether the config turns epoch interruption on (its last setting). */
 bool wt__config_epochs(const wt_config_t *config);
+bool wt__config_custom_pages(const wt_config_t *config);
 
 /* ---- store (store.c) ---- */
 

@@ -122,6 +122,17 @@ wt_error_t *wt_memory_type(wt_store_t *store, const wt_memory_t *mem,
   return NULL;
 }
 
+wt_error_t *wt__check_page_size(const char *fn, const wt_engine_t *engine,
+                                const wt_memorytype_t *type) {
+  if (type->page_size_log2 == 16 || engine->custom_pages)
+    return NULL;
+  return wt__misuse(fn,
+                    "page_size_log2 %u needs an engine with custom page "
+                    "sizes (wt_config_wasm_custom_page_sizes); 64 KiB pages "
+                    "are page_size_log2 16",
+                    (unsigned)type->page_size_log2);
+}
+
 wt_error_t *wt_memory_new(wt_store_t *store, const wt_memorytype_t *type,
                           wt_memory_t *out) {
   static const char fn[] = "wt_memory_new";
@@ -133,12 +144,14 @@ wt_error_t *wt_memory_new(wt_store_t *store, const wt_memorytype_t *type,
   if (type->shared)
     return wt__misuse(fn, "shared memories are not supported by this "
                           "version of wt");
+  if ((err = wt__check_page_size(fn, store->engine, type)))
+    return err;
   wasm_memorytype_t *ty = NULL;
   wasmtime_error_t *werr =
       wasmtime_memorytype_new(type->min, type->has_max, type->max, type->is64,
                               false, type->page_size_log2, &ty);
   if (werr)
-    return wt__from_wasmtime(WT_ERROR_MISUSE, werr);
+    return wt__misuse_from_wasmtime(fn, "invalid memory type", werr);
   wasmtime_memory_t m;
   werr = wasmtime_memory_new(store->ctx, ty, &m);
   wasm_memorytype_delete(ty);

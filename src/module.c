@@ -109,6 +109,8 @@ static bool describe(wt_module_t *m) {
     wt_import_t *w = &m->imports[i];
     w->module = name_dup(wasm_importtype_module(imps.data[i]));
     w->name = name_dup(wasm_importtype_name(imps.data[i]));
+    w->module_len = wasm_importtype_module(imps.data[i])->size;
+    w->name_len = wasm_importtype_name(imps.data[i])->size;
     m->nimports = i + 1;
     ok = w->module && w->name;
     if (!wt__externtype_from(m->engine, wasm_importtype_type(imps.data[i]),
@@ -118,6 +120,7 @@ static bool describe(wt_module_t *m) {
   for (size_t i = 0; ok && i < exps.size; i++) {
     wt_export_t *w = &m->exports[i];
     w->name = name_dup(wasm_exporttype_name(exps.data[i]));
+    w->name_len = wasm_exporttype_name(exps.data[i])->size;
     m->nexports = i + 1;
     ok = w->name != NULL;
     if (!wt__externtype_from(m->engine, wasm_exporttype_type(exps.data[i]),
@@ -235,6 +238,8 @@ wt_error_t *wt_module_new_file(wt_engine_t *engine, const char *path,
 wt_error_t *wt_module_serialize_file(const wt_module_t *module,
                                      const char *path) {
   static const char fn[] = "wt_module_serialize_file";
+  if (!module || module->magic != WT_MAGIC_MODULE)
+    return wt__misuse(fn, "module is NULL or deleted");
   if (!path)
     return wt__misuse(fn, "path is NULL");
   uint8_t *bytes;
@@ -280,6 +285,12 @@ static wt_error_t *to_binary(const uint8_t *bytes, size_t len,
   wasm->data = NULL;
   *code = bytes;
   *code_len = len;
+  /* Empty input goes to the binary reader, which reports the missing
+   * header ("unexpected end-of-file") rather than an empty text module. */
+  if (len == 0) {
+    *code = magic;
+    return NULL;
+  }
   if (len >= 4 && memcmp(bytes, magic, 4) == 0)
     return NULL;
   wasmtime_error_t *err = wasmtime_wat2wasm((const char *)bytes, len, wasm);

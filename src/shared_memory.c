@@ -38,12 +38,15 @@ wt_error_t *wt_shared_memory_new(wt_engine_t *engine,
     return wt__misuse(fn, "type or out is NULL");
   if (!type->shared || !type->has_max)
     return wt__misuse(fn, "the type must be shared and have a maximum");
+  wt_error_t *err = wt__check_page_size(fn, engine, type);
+  if (err)
+    return err;
   wasm_memorytype_t *ty = NULL;
   wasmtime_error_t *werr =
       wasmtime_memorytype_new(type->min, true, type->max, type->is64, true,
                               type->page_size_log2, &ty);
   if (werr)
-    return wt__from_wasmtime(WT_ERROR_MISUSE, werr);
+    return wt__misuse_from_wasmtime(fn, "invalid memory type", werr);
   wasmtime_sharedmemory_t *raw = NULL;
   werr = wasmtime_sharedmemory_new(engine->raw, ty, &raw);
   wasm_memorytype_delete(ty);

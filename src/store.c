@@ -188,6 +188,26 @@ wt_error_t *wt__check_store(const char *fn, const wt_store_t *store) {
   return NULL;
 }
 
+/* Whether Wasmtime refused an instantiation because of a store limit
+ * (wt_store_limits): that is not a link error. Wasmtime words these as
+ * "resource limit exceeded: <count> too high" and "<memory|table> minimum
+ * size of N ... exceeds <memory|table> limits". */
+static bool is_limit_error(const wasmtime_error_t *err) {
+  wasm_byte_vec_t msg;
+  wasmtime_error_message(err, &msg);
+  static const char *const marks[] = {"resource limit exceeded",
+                                      "exceeds memory limits",
+                                      "exceeds table limits"};
+  bool limit = false;
+  for (size_t i = 0; !limit && i < sizeof marks / sizeof marks[0]; i++) {
+    size_t n = strlen(marks[i]);
+    for (size_t at = 0; !limit && at + n <= msg.size; at++)
+      limit = memcmp(msg.data + at, marks[i], n) == 0;
+  }
+  wasm_byte_vec_delete(&msg);
+  return limit;
+}
+
 wt_error_t *wt__call_result(wt_store_t *store, wt_error_kind_t kind,
                             wasmtime_error_t *err, wasm_trap_t *trap) {
   if (!err && !trap)
@@ -199,6 +219,8 @@ wt_error_t *wt__call_result(wt_store_t *store, wt_error_kind_t kind,
     wasmtime_error_wasm_trace(err, &frames);
     if (frames.size > 0)
       kind = WT_ERROR_TRAP;
+    else if (is_limit_error(err))
+      kind = WT_ERROR_WASMTIME;
     wasm_frame_vec_delete(&frames);
   }
   if (store->host_error) {

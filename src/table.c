@@ -46,6 +46,9 @@ wt_error_t *wt_table_new(wt_store_t *store, const wt_tabletype_t *type,
     return err;
   if (!type || !init || !out)
     return wt__misuse(fn, "type, init or out is NULL");
+  if (type->elem > WT_EXNREF)
+    return wt__misuse(fn, "element kind %u is not a value kind",
+                      (unsigned)type->elem);
   if (init->kind != type->elem)
     return wt__misuse(fn, "init is %s, the table holds %s",
                       wt_valkind_name(init->kind),

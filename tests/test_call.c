@@ -1,4 +1,5 @@
 /* The hello slice: store, module, linker, host functions, instances, calls. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -364,5 +365,135 @@ Test(call, module_from_binary_and_wat_bytes) {
   EXPECT_ERROR(wt_module_new(NULL, empty, sizeof empty, &m), WT_ERROR_MISUSE,
                "engine");
   EXPECT_ERROR(wt_module_new_wat(engine, NULL, &m), WT_ERROR_MISUSE, "wat");
+  wt_engine_delete(engine);
+}
+
+static wt_error_t *count_calls(void *env, wt_caller_t *caller,
+                               const wt_val_t *args, size_t nargs,
+                               wt_val_t *results, size_t nresults) {
+  ++*(int *)env;
+  return NULL;
+}
+
+Test(call, extra_arguments_are_misuse_naming_signature) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  wt_instance_t inst = instantiate(
+      engine,
+      "(module (func (export \"add\") (param i32 i32) (result i32)"
+      "   (i32.add (local.get 0) (local.get 1)))"
+      " (func (export \"none\")))",
+      &store);
+  wt_func_t add, none;
+  OK(wt_instance_func(store, &inst, "add", &add));
+  OK(wt_instance_func(store, &inst, "none", &none));
+  wt_val_t args[3] = {i32v(1), i32v(2), i32v(3)}, res;
+  EXPECT_ERROR(wt_func_call(store, &add, args, 3, &res, 1), WT_ERROR_MISUSE,
+               "wt_func_call: got 3 arguments");
+  EXPECT_ERROR(wt_func_call(store, &add, args, 3, &res, 1), WT_ERROR_MISUSE,
+               "(func (param i32 i32) (result i32))");
+  EXPECT_ERROR(wt_instance_call(store, &inst, "add", args, 3, &res, 1),
+               WT_ERROR_MISUSE, "(func (param i32 i32) (result i32))");
+  /* One argument for a function that takes none. */
+  EXPECT_ERROR(wt_func_call(store, &none, args, 1, NULL, 0), WT_ERROR_MISUSE,
+               "for (func)");
+  /* A host function is not run when given too many. */
+  const wt_functype_t *ft;
+  OK(wt_functype_parse(engine, "i32", &ft));
+  int calls = 0;
+  wt_func_t host;
+  OK(wt_func_new(store, ft, count_calls, &calls, NULL, &host));
+  EXPECT_ERROR(wt_func_call(store, &host, args, 2, NULL, 0), WT_ERROR_MISUSE,
+               "(func (param i32))");
+  cr_assert_eq(calls, 0);
+  OK(wt_func_call(store, &host, args, 1, NULL, 0));
+  cr_assert_eq(calls, 1);
+  OK(wt_func_call(store, &add, args, 2, &res, 1));
+  cr_assert_eq(res.of.i32, 3);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+/* One exported function per parameter kind, each returning 1. */
+static const char *param_kinds_wat =
+    "(module"
+    " (func (export \"i32\") (param i32) (result i32) (i32.const 1))"
+    " (func (export \"i64\") (param i64) (result i32) (i32.const 1))"
+    " (func (export \"f32\") (param f32) (result i32) (i32.const 1))"
+    " (func (export \"f64\") (param f64) (result i32) (i32.const 1))"
+    " (func (export \"v128\") (param v128) (result i32) (i32.const 1))"
+    " (func (export \"funcref\") (param funcref) (result i32) (i32.const 1))"
+    " (func (export \"externref\") (param externref) (result i32)"
+    "   (i32.const 1))"
+    " (func (export \"pair\") (param i32 f32) (result i32) (i32.const 1)))";
+
+Test(call, every_wrong_value_kind_is_misuse_naming_the_argument) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  wt_instance_t inst = instantiate(engine, param_kinds_wat, &store);
+  /* A value of each kind; the funcref and externref are real (not null). */
+  wt_val_t vals[WT_EXNREF + 1];
+  memset(vals, 0, sizeof vals);
+  for (wt_valkind_t k = 0; k <= WT_EXNREF; k++)
+    vals[k].kind = k;
+  vals[WT_I32].of.i32 = 1;
+  vals[WT_I64].of.i64 = 1;
+  vals[WT_F32].of.f32 = 1;
+  vals[WT_F64].of.f64 = 1;
+  OK(wt_instance_func(store, &inst, "pair", &vals[WT_FUNCREF].of.funcref));
+  static int payload;
+  OK(wt_externref_new(store, &payload, NULL, &vals[WT_EXTERNREF]));
+
+  wt_func_t f;
+  wt_val_t res;
+  OK(wt_instance_func(store, &inst, "i32", &f));
+  EXPECT_ERROR(wt_func_call(store, &f, &vals[WT_FUNCREF], 1, &res, 1),
+               WT_ERROR_MISUSE, "wt_func_call: argument 0 is funcref");
+  EXPECT_ERROR(wt_func_call(store, &f, &vals[WT_EXTERNREF], 1, &res, 1),
+               WT_ERROR_MISUSE, "argument 0 is externref, expected i32");
+  OK(wt_instance_func(store, &inst, "f32", &f));
+  EXPECT_ERROR(wt_func_call(store, &f, &vals[WT_FUNCREF], 1, &res, 1),
+               WT_ERROR_MISUSE, "argument 0 is funcref, expected f32");
+  EXPECT_ERROR(wt_func_call(store, &f, &vals[WT_I32], 1, &res, 1),
+               WT_ERROR_MISUSE, "argument 0 is i32, expected f32");
+  OK(wt_instance_func(store, &inst, "i64", &f));
+  EXPECT_ERROR(wt_func_call(store, &f, &vals[WT_I32], 1, &res, 1),
+               WT_ERROR_MISUSE, "argument 0 is i32, expected i64");
+
+  /* Every parameter kind against every value kind. */
+  for (wt_valkind_t p = WT_I32; p <= WT_EXTERNREF; p++) {
+    OK(wt_instance_func(store, &inst, wt_valkind_name(p), &f));
+    for (wt_valkind_t v = 0; v <= WT_EXNREF; v++) {
+      wt_error_t *err = wt_func_call(store, &f, &vals[v], 1, &res, 1);
+      if (v == p) {
+        cr_assert_null(err, "%s for %s: %s", wt_valkind_name(v),
+                       wt_valkind_name(p), wt_error_message(err));
+        cr_assert_eq(res.of.i32, 1);
+        continue;
+      }
+      char want[128];
+      snprintf(want, sizeof want,
+               "wt_func_call: argument 0 is %s, expected %s, for (func (param "
+               "%s) (result i32))",
+               wt_valkind_name(v), wt_valkind_name(p), wt_valkind_name(p));
+      cr_assert_not_null(err, "%s accepted for %s", wt_valkind_name(v),
+                         wt_valkind_name(p));
+      cr_assert_eq(wt_error_kind(err), WT_ERROR_MISUSE, "%s",
+                   wt_error_message(err));
+      cr_assert(strstr(wt_error_message(err), want), "\"%s\" lacks \"%s\"",
+                wt_error_message(err), want);
+      wt_error_delete(err);
+    }
+  }
+  /* A wrong kind after a right one names its own position. */
+  OK(wt_instance_func(store, &inst, "pair", &f));
+  wt_val_t two[2] = {vals[WT_I32], vals[WT_EXTERNREF]};
+  EXPECT_ERROR(wt_func_call(store, &f, two, 2, &res, 1), WT_ERROR_MISUSE,
+               "argument 1 is externref, expected f32, for "
+               "(func (param i32 f32) (result i32))");
+  two[1] = vals[WT_F32];
+  OK(wt_func_call(store, &f, two, 2, &res, 1));
+  cr_assert_eq(res.of.i32, 1);
+  wt_store_delete(store);
   wt_engine_delete(engine);
 }

@@ -612,3 +612,93 @@ Test(config, fresh_config_has_nothing_rejected) {
   cr_assert_null(wt_config_rejected(c));
   wt_config_delete(c);
 }
+
+/* Polls for up to five seconds until a file exists somewhere under `dir`
+ * (the cache is written by a background worker). */
+static bool files_appear_under(const char *dir) {
+  char cmd[256];
+  snprintf(cmd, sizeof cmd, "test -n \"$(find %s -type f 2>/dev/null)\"", dir);
+  for (int i = 0; i < 50; i++) {
+    if (system(cmd) == 0)
+      return true;
+    usleep(100000);
+  }
+  return false;
+}
+
+Test(config, default_cache_settings_accepted_and_used) {
+  /* Wasmtime's default cache lives in $XDG_CACHE_HOME/wasmtime; point that
+   * at a fresh directory to see the default settings take effect. */
+  char dir[] = "/tmp/wt-xdg-cache-XXXXXX";
+  cr_assert_not_null(mkdtemp(dir));
+  cr_assert_eq(setenv("XDG_CACHE_HOME", dir, 1), 0);
+  wt_config_t *c = wt_config_new();
+  cr_assert(wt_config_cache(c, NULL), "%s", wt_config_rejected(c));
+  cr_assert_null(wt_config_rejected(c));
+  wt_engine_t *engine = engine_from(c);
+  wt_module_delete(compile(engine, "(module (func (export \"y\")))"));
+  wt_engine_delete(engine);
+  char cachedir[128];
+  snprintf(cachedir, sizeof cachedir, "%s/wasmtime", dir);
+  cr_assert(files_appear_under(cachedir), "nothing written under %s",
+            cachedir);
+  char cmd[256];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  cr_assert_eq(system(cmd), 0);
+}
+
+Test(config, jitdump_profiler_writes_dump_file) {
+  /* Wasmtime writes the dump to ./jit-<pid>.dump: run in a scratch
+   * directory. */
+  char dir[] = "/tmp/wt-jitdump-XXXXXX";
+  cr_assert_not_null(mkdtemp(dir));
+  char cwd[512];
+  cr_assert_not_null(getcwd(cwd, sizeof cwd));
+  cr_assert_eq(chdir(dir), 0);
+  wt_config_t *c = wt_config_new();
+  cr_assert(wt_config_profiler(c, WT_PROFILER_JITDUMP));
+  check_runs(c);
+  char path[128];
+  snprintf(path, sizeof path, "%s/jit-%d.dump", dir, (int)getpid());
+  struct stat st;
+  cr_assert_eq(stat(path, &st), 0, "%s not written", path);
+  cr_assert_gt(st.st_size, 0);
+  cr_assert_eq(chdir(cwd), 0);
+  char cmd[256];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  cr_assert_eq(system(cmd), 0);
+}
+
+Test(config, vtune_profiler_accepted_or_config_error) {
+  wt_config_t *c = wt_config_new();
+  cr_assert(wt_config_profiler(c, WT_PROFILER_VTUNE));
+  cr_assert_null(wt_config_rejected(c));
+  wt_engine_t *e = NULL;
+  wt_error_t *err = wt_engine_new(c, &e);
+  /* VTune support depends on how Wasmtime was built; either way the
+   * outcome is reported, never an abort. */
+  if (err) {
+    cr_assert_eq(wt_error_kind(err), WT_ERROR_CONFIG, "%s",
+                 wt_error_message(err));
+    cr_assert_null(e);
+    wt_error_delete(err);
+  } else {
+    wt_engine_delete(e);
+    check_runs(c); /* and code compiles and runs with it */
+    c = NULL;
+  }
+  wt_config_delete(c);
+}
+
+Test(config, deleting_twice_is_ignored) {
+  wt_config_t *c = wt_config_new();
+  cr_assert(wt_config_consume_fuel(c, true));
+  wt_config_delete(c);
+  wt_config_delete(c); /* a second delete is ignored */
+  cr_assert_not(wt_config_epoch_interruption(c, true));
+  wt_engine_t *e = NULL;
+  EXPECT_ERROR(wt_engine_new(c, &e), WT_ERROR_MISUSE, "config");
+  cr_assert_null(e);
+  /* Configs made afterwards are unaffected. */
+  check_runs(wt_config_new());
+}

@@ -186,3 +186,26 @@ Test(engine, version_strings) {
   cr_assert_str_eq(wt_version(), WT_VERSION_STRING);
   cr_assert_str_eq(wt_wasmtime_version(), WT_WASMTIME_VERSION);
 }
+
+Test(engine, increment_epoch_on_a_deleted_engine_is_ignored) {
+  wt_config_t *c = wt_config_new();
+  cr_assert(wt_config_epoch_interruption(c, true));
+  wt_engine_t *engine = engine_from(c);
+  wt_store_t *store;
+  wt_instance_t inst = instantiate(
+      engine, "(module (func (export \"f\") (result i32) (i32.const 7)))",
+      &store);
+  OK(wt_store_set_epoch_deadline(store, 1));
+  /* The store keeps the engine alive, but the caller's handle is gone: the
+   * increment must not reach the engine, so the deadline is not reached. */
+  wt_engine_delete(engine);
+  wt_engine_increment_epoch(engine);
+  wt_engine_increment_epoch(engine);
+  wt_val_t res;
+  OK(wt_instance_call(store, &inst, "f", NULL, 0, &res, 1));
+  cr_assert_eq(res.of.i32, 7);
+  wt_store_delete(store);
+  /* Now the engine is freed altogether; the handle is still refused. */
+  wt_engine_increment_epoch(engine);
+  cr_assert_not(wt_engine_is_pulley(engine));
+}

@@ -166,3 +166,73 @@ Test(error, frames_without_a_name_section_have_no_names) {
   wt_module_delete(m);
   wt_engine_delete(engine);
 }
+
+/* Returns a new host error, remembering it in *env. */
+static wt_error_t *fail_and_remember(void *env, wt_caller_t *caller,
+                                     const wt_val_t *args, size_t nargs,
+                                     wt_val_t *results, size_t nresults) {
+  wt_error_t **made = env;
+  *made = wt_error_new("the disk is on fire");
+  return *made;
+}
+
+Test(error, host_error_object_comes_back_and_later_errors_are_fresh) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_linker_t *linker;
+  OK(wt_linker_new(engine, &linker));
+  OK(wt_linker_define_wasi(linker));
+  wt_error_t *made = NULL;
+  OK(wt_linker_define_func(linker, "h", "fail", "", fail_and_remember, &made,
+                           NULL));
+  wt_module_t *m = compile(
+      engine,
+      "(module (import \"h\" \"fail\" (func $fail))"
+      " (import \"wasi_snapshot_preview1\" \"proc_exit\""
+      "   (func $exit (param i32)))"
+      " (memory (export \"memory\") 1)" /* WASI calls need it */
+      " (func (export \"fail\") (call $fail))"
+      " (func (export \"exit\") (call $exit (i32.const 3)))"
+      " (func (export \"trap\") unreachable))");
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_instance_t inst;
+  OK(wt_linker_instantiate(linker, store, m, &inst));
+
+  wt_error_t *err = wt_instance_call(store, &inst, "fail", NULL, 0, NULL, 0);
+  cr_assert_not_null(made);
+  cr_assert_eq(err, made, "the call returned another error than the host's");
+  cr_assert_eq(wt_error_kind(err), WT_ERROR_HOST);
+  cr_assert_str_eq(wt_error_message(err), "the disk is on fire");
+  wt_error_delete(err);
+
+  /* Errors that follow in the same store carry nothing of it. */
+  err = EXPECT_KIND(wt_instance_call(store, &inst, "exit", NULL, 0, NULL, 0),
+                    WT_ERROR_EXIT);
+  int status = -1;
+  cr_assert(wt_error_exit_status(err, &status));
+  cr_assert_eq(status, 3);
+  cr_assert_null(strstr(wt_error_message(err), "disk"), "%s",
+                 wt_error_message(err));
+  wt_error_delete(err);
+  err = EXPECT_KIND(wt_instance_call(store, &inst, "trap", NULL, 0, NULL, 0),
+                    WT_ERROR_TRAP);
+  wt_trap_code_t code;
+  cr_assert(wt_error_trap_code(err, &code));
+  cr_assert_eq(code, WT_TRAP_UNREACHABLE);
+  cr_assert_null(strstr(wt_error_message(err), "disk"), "%s",
+                 wt_error_message(err));
+  cr_assert_eq(wt_error_frame_count(err), 1);
+  wt_error_delete(err);
+
+  /* A second failure is the host's new error object again. */
+  made = NULL;
+  err = wt_instance_call(store, &inst, "fail", NULL, 0, NULL, 0);
+  cr_assert_not_null(made);
+  cr_assert_eq(err, made);
+  wt_error_delete(err);
+
+  wt_store_delete(store);
+  wt_module_delete(m);
+  wt_linker_delete(linker);
+  wt_engine_delete(engine);
+}

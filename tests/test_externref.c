@@ -248,3 +248,114 @@ Test(externref, null_data_is_not_a_null_reference) {
   wt_store_delete(store);
   wt_engine_delete(engine);
 }
+
+Test(externref, table_init_grow_and_overwrite_keep_every_slot) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  int first, grown, over;
+  wt_val_t a, b, c;
+  OK(wt_externref_new(store, &first, NULL, &a));
+  OK(wt_externref_new(store, &grown, NULL, &b));
+  OK(wt_externref_new(store, &over, NULL, &c));
+  wt_tabletype_t tt = {.elem = WT_EXTERNREF, .min = 10};
+  wt_table_t t;
+  OK(wt_table_new(store, &tt, &a, &t));
+  uint64_t old, size;
+  OK(wt_table_grow(store, &t, 2, &b, &old));
+  cr_assert_eq(old, 10);
+  OK(wt_table_set(store, &t, 7, &c));
+  /* The table holds its own references: the host's may go. */
+  wt_ref_release(store, &a);
+  wt_ref_release(store, &b);
+  wt_ref_release(store, &c);
+  OK(wt_store_gc(store));
+  OK(wt_table_size(store, &t, &size));
+  cr_assert_eq(size, 12);
+  for (uint64_t i = 0; i < size; i++) {
+    void *want = i == 7 ? (void *)&over : i < 10 ? (void *)&first : &grown;
+    wt_val_t v;
+    void *data;
+    OK(wt_table_get(store, &t, i, &v));
+    cr_assert_eq(v.kind, WT_EXTERNREF);
+    cr_assert_neq(v.of.ref.store_id_, 0, "slot %llu is null",
+                  (unsigned long long)i);
+    OK(wt_externref_data(store, &v, &data));
+    cr_assert_eq(data, want, "slot %llu holds the wrong reference",
+                 (unsigned long long)i);
+    wt_ref_release(store, &v);
+  }
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+struct null_seen {
+  int calls;
+  bool was_null;     /* the argument was the null reference */
+  bool data_null;    /* wt_externref_data gave NULL */
+  wt_error_t *error; /* wt_externref_data failed */
+};
+
+/* Reports what it received and hands the same value back. */
+static wt_error_t *inspect_ref(void *env, wt_caller_t *caller,
+                               const wt_val_t *args, size_t nargs,
+                               wt_val_t *results, size_t nresults) {
+  struct null_seen *s = env;
+  s->calls++;
+  s->was_null = args[0].kind == WT_EXTERNREF && args[0].of.ref.store_id_ == 0;
+  void *data = (void *)1;
+  s->error = wt_externref_data(wt_caller_store(caller), &args[0], &data);
+  s->data_null = data == NULL;
+  results[0] = args[0];
+  return NULL;
+}
+
+Test(externref, null_made_by_wasm_reaches_the_host_as_null) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_linker_t *linker;
+  OK(wt_linker_new(engine, &linker));
+  struct null_seen seen = {0};
+  OK(wt_linker_define_func(linker, "h", "inspect", "externref -> externref",
+                           inspect_ref, &seen, NULL));
+  wt_module_t *m = compile(
+      engine,
+      "(module (import \"h\" \"inspect\" (func $i (param externref)"
+      "   (result externref)))"
+      " (func (export \"make_null\") (result externref)"
+      "   (call $i (ref.null extern)))"
+      " (func (export \"null_back\") (result i32)"
+      "   (ref.is_null (call $i (ref.null extern))))"
+      " (func (export \"id\") (param externref) (result externref)"
+      "   (call $i (local.get 0))))");
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_instance_t inst;
+  OK(wt_linker_instantiate(linker, store, m, &inst));
+  wt_val_t out, r;
+  OK(wt_instance_call(store, &inst, "make_null", NULL, 0, &out, 1));
+  cr_assert_eq(seen.calls, 1);
+  cr_assert_null(seen.error, "wt_externref_data of a null failed: %s",
+                 wt_error_message(seen.error));
+  cr_assert(seen.was_null, "wasm's ref.null reached the host as non-null");
+  cr_assert(seen.data_null);
+  cr_assert_eq(out.kind, WT_EXTERNREF);
+  cr_assert_eq(out.of.ref.store_id_, 0, "the null came back non-null");
+  void *data = (void *)1;
+  OK(wt_externref_data(store, &out, &data));
+  cr_assert_null(data);
+  /* The null the host returns is a null to wasm too. */
+  OK(wt_instance_call(store, &inst, "null_back", NULL, 0, &r, 1));
+  cr_assert_eq(r.of.i32, 1);
+  /* A host null passed in comes back out as null, through the host. */
+  wt_val_t null = {.kind = WT_EXTERNREF};
+  OK(wt_instance_call(store, &inst, "id", &null, 1, &out, 1));
+  cr_assert_eq(seen.calls, 3);
+  cr_assert_null(seen.error);
+  cr_assert(seen.was_null);
+  cr_assert_eq(out.kind, WT_EXTERNREF);
+  cr_assert_eq(out.of.ref.store_id_, 0);
+  wt_module_delete(m);
+  wt_store_delete(store);
+  wt_linker_delete(linker);
+  wt_engine_delete(engine);
+}

@@ -716,3 +716,940 @@ Test(func, funcref_received_by_a_host_stays_valid_after_the_call) {
   wt_linker_delete(linker);
   wt_engine_delete(engine);
 }
+
+/* ---- the caller ---- */
+
+typedef struct {
+  int calls;
+  wt_store_t *store;
+  wt_error_kind_t mem_kind, func_kind; /* 0 when the lookup succeeded */
+  char mem_message[128];
+} lookup_env;
+
+static wt_error_t *look_up_callers_exports(void *env, wt_caller_t *caller,
+                                           const wt_val_t *args, size_t nargs,
+                                           wt_val_t *results,
+                                           size_t nresults) {
+  lookup_env *e = env;
+  e->calls++;
+  e->store = wt_caller_store(caller);
+  wt_extern_t x;
+  wt_error_t *err = wt_caller_export(caller, "mem", &x);
+  e->mem_kind = wt_error_kind(err);
+  snprintf(e->mem_message, sizeof e->mem_message, "%s",
+           wt_error_message(err));
+  wt_error_delete(err);
+  err = wt_caller_export(caller, "run", &x);
+  e->func_kind = wt_error_kind(err);
+  wt_error_delete(err);
+  return NULL;
+}
+
+Test(func, caller_of_a_direct_call_has_no_instance_to_look_in) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  const wt_functype_t *ft;
+  OK(wt_functype_parse(engine, "", &ft));
+  lookup_env env = {0};
+  wt_func_t look;
+  OK(wt_func_new(store, ft, look_up_callers_exports, &env, NULL, &look));
+  wt_module_t *m = compile(
+      engine, "(module (import \"h\" \"look\" (func $look))"
+              " (memory (export \"mem\") 1)"
+              " (func (export \"run\") (call $look)))");
+  wt_extern_t import = {.kind = WT_EXTERN_FUNC, .of.func = look};
+  wt_instance_t inst;
+  OK(wt_instance_new(store, m, &import, 1, &inst));
+  /* Called by wasm, the caller is that instance and sees its exports. */
+  OK(wt_instance_call(store, &inst, "run", NULL, 0, NULL, 0));
+  cr_assert_eq(env.calls, 1);
+  cr_assert_eq(env.mem_kind, 0, "%s", env.mem_message);
+  cr_assert_eq(env.func_kind, 0);
+  /* Called from C, there is no calling instance: every lookup is NOT_FOUND,
+   * even of names an instance of the same store exports. */
+  OK(wt_func_call(store, &look, NULL, 0, NULL, 0));
+  cr_assert_eq(env.calls, 2);
+  cr_assert_eq(env.store, store);
+  cr_assert_eq(env.mem_kind, WT_ERROR_NOT_FOUND, "kind %s",
+               wt_error_kind_name(env.mem_kind));
+  cr_assert(strstr(env.mem_message, "wt_caller_export") &&
+                strstr(env.mem_message, "\"mem\""),
+            "%s", env.mem_message);
+  cr_assert_eq(env.func_kind, WT_ERROR_NOT_FOUND);
+  wt_module_delete(m);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+typedef struct {
+  int calls;
+  uint8_t head[4];
+  wt_error_kind_t unknown_kind;
+  const char *fail_with; /* when set, the callback fails with this */
+  wt_error_t *made;
+} start_env;
+
+static wt_error_t *inspect_during_start(void *env, wt_caller_t *caller,
+                                        const wt_val_t *args, size_t nargs,
+                                        wt_val_t *results, size_t nresults) {
+  start_env *e = env;
+  e->calls++;
+  wt_extern_t mem;
+  wt_error_t *err = wt_caller_export(caller, "mem", &mem);
+  if (err)
+    return err;
+  if (mem.kind != WT_EXTERN_MEMORY)
+    return wt_error_new("mem is not a memory");
+  if ((err = wt_memory_read(wt_caller_store(caller), &mem.of.memory, 0,
+                            e->head, sizeof e->head)))
+    return err;
+  wt_extern_t x;
+  err = wt_caller_export(caller, "no such export", &x);
+  e->unknown_kind = wt_error_kind(err);
+  wt_error_delete(err);
+  if (e->fail_with)
+    return e->made = wt_error_new(e->fail_with);
+  return NULL;
+}
+
+Test(func, caller_in_a_start_function_sees_the_initialized_memory) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_linker_t *linker;
+  OK(wt_linker_new(engine, &linker));
+  start_env env = {0};
+  OK(wt_linker_define_func(linker, "h", "inspect", "", inspect_during_start,
+                           &env, NULL));
+  wt_module_t *m = compile(
+      engine, "(module (import \"h\" \"inspect\" (func $inspect))"
+              " (memory (export \"mem\") 1) (data (i32.const 0) \"foo\")"
+              " (func $start (call $inspect)) (start $start))");
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_instance_t inst;
+  OK(wt_linker_instantiate(linker, store, m, &inst));
+  cr_assert_eq(env.calls, 1);
+  /* The data segment is in place before the start function runs. */
+  cr_assert_eq(memcmp(env.head, "foo", 4), 0, "%02x %02x %02x %02x",
+               env.head[0], env.head[1], env.head[2], env.head[3]);
+  cr_assert_eq(env.unknown_kind, WT_ERROR_NOT_FOUND);
+  /* A host error in the start function is what instantiation returns. */
+  env.fail_with = "refused during start";
+  wt_error_t *err = EXPECT_KIND(wt_linker_instantiate(linker, store, m, &inst),
+                                WT_ERROR_HOST);
+  cr_assert_eq(err, env.made, "instantiation returned a different error");
+  cr_assert_str_eq(wt_error_message(err), "refused during start");
+  wt_error_delete(err);
+  cr_assert_eq(env.calls, 2);
+  wt_module_delete(m);
+  wt_store_delete(store);
+  wt_linker_delete(linker);
+  wt_engine_delete(engine);
+}
+
+typedef struct {
+  bool through_pointer; /* wt_memory_data instead of read and write */
+  int seen;             /* the byte the callback found, or -1 */
+} poke_env;
+
+/* Finds the byte at args[0] in the caller's memory and replaces it with
+ * args[1]. */
+static wt_error_t *poke(void *env, wt_caller_t *caller, const wt_val_t *args,
+                        size_t nargs, wt_val_t *results, size_t nresults) {
+  poke_env *e = env;
+  wt_extern_t mem;
+  wt_error_t *err = wt_caller_export(caller, "mem", &mem);
+  if (err)
+    return err;
+  wt_store_t *store = wt_caller_store(caller);
+  uint64_t at = (uint32_t)args[0].of.i32;
+  uint8_t value = (uint8_t)args[1].of.i32;
+  if (e->through_pointer) {
+    size_t len;
+    uint8_t *p = wt_memory_data(store, &mem.of.memory, &len);
+    if (!p || at >= len)
+      return wt_error_new("no memory at that offset");
+    e->seen = p[at];
+    p[at] = value;
+    return NULL;
+  }
+  uint8_t b;
+  if ((err = wt_memory_read(store, &mem.of.memory, at, &b, 1)))
+    return err;
+  e->seen = b;
+  return wt_memory_write(store, &mem.of.memory, at, &value, 1);
+}
+
+static void poke_callers_memory(bool through_pointer) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_linker_t *linker;
+  OK(wt_linker_new(engine, &linker));
+  poke_env env = {.through_pointer = through_pointer, .seen = -1};
+  OK(wt_linker_define_func(linker, "h", "poke", "i32 i32", poke, &env, NULL));
+  wt_module_t *m = compile(
+      engine, "(module (import \"h\" \"poke\" (func $poke (param i32 i32)))"
+              " (memory (export \"mem\") 1)"
+              " (func (export \"run\") (param i32 i32) (result i32)"
+              "   (call $poke (local.get 0) (local.get 1))"
+              "   (i32.load8_u (local.get 0))))");
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_instance_t inst;
+  OK(wt_linker_instantiate(linker, store, m, &inst));
+  wt_memory_t mem;
+  OK(wt_instance_memory(store, &inst, "mem", &mem));
+  const uint8_t before = 0x21, after = 0xc4;
+  OK(wt_memory_write(store, &mem, 10, &before, 1));
+  wt_val_t args[2] = {i32v(10), i32v(after)}, res;
+  OK(wt_instance_call(store, &inst, "run", args, 2, &res, 1));
+  cr_assert_eq(env.seen, before, "the callback saw %d", env.seen);
+  cr_assert_eq(res.of.i32, after, "wasm read %d after the call", res.of.i32);
+  uint8_t now[3];
+  OK(wt_memory_read(store, &mem, 9, now, 3));
+  cr_assert_eq(now[1], after);
+  cr_assert_eq(now[0], 0, "the neighbours are untouched");
+  cr_assert_eq(now[2], 0, "the neighbours are untouched");
+  wt_module_delete(m);
+  wt_store_delete(store);
+  wt_linker_delete(linker);
+  wt_engine_delete(engine);
+}
+
+Test(func, callback_writes_callers_memory_and_wasm_and_host_see_it) {
+  poke_callers_memory(false);
+}
+
+Test(func, callback_writes_callers_memory_through_its_data_pointer) {
+  poke_callers_memory(true);
+}
+
+/* ---- funcrefs through wasm and host functions ---- */
+
+static wt_error_t *answer(void *env, wt_caller_t *caller, const wt_val_t *args,
+                          size_t nargs, wt_val_t *results, size_t nresults) {
+  ++*(int *)env;
+  results[0].of.i32 = 42;
+  return NULL;
+}
+
+static bool is_null_funcref(const wt_func_t *f) {
+  wt_func_t zero;
+  memset(&zero, 0, sizeof zero);
+  return memcmp(f, &zero, sizeof zero) == 0;
+}
+
+Test(func, funcref_through_a_wasm_identity_function_stays_callable) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  wt_instance_t inst = instantiate(
+      engine,
+      "(module (func (export \"id\") (param funcref) (result funcref)"
+      "   (local.get 0))"
+      " (func (export \"is_null\") (param funcref) (result i32)"
+      "   (ref.is_null (local.get 0))))",
+      &store);
+  const wt_functype_t *ft;
+  OK(wt_functype_parse(engine, "-> i32", &ft));
+  int calls = 0;
+  wt_func_t host;
+  OK(wt_func_new(store, ft, answer, &calls, NULL, &host));
+  wt_val_t arg = {.kind = WT_FUNCREF, .of.funcref = host}, back, r;
+  OK(wt_instance_call(store, &inst, "id", &arg, 1, &back, 1));
+  cr_assert_eq(back.kind, WT_FUNCREF);
+  cr_assert_not(is_null_funcref(&back.of.funcref));
+  cr_assert_eq(wt_func_type(store, &back.of.funcref), ft);
+  OK(wt_func_call(store, &back.of.funcref, NULL, 0, &r, 1));
+  cr_assert_eq(r.of.i32, 42);
+  cr_assert_eq(calls, 1, "the value that came back is the host function");
+  OK(wt_instance_call(store, &inst, "is_null", &back, 1, &r, 1));
+  cr_assert_eq(r.of.i32, 0);
+  /* The null funcref goes through as null. */
+  wt_val_t null = {.kind = WT_FUNCREF};
+  memset(&back, 0x5a, sizeof back);
+  OK(wt_instance_call(store, &inst, "id", &null, 1, &back, 1));
+  cr_assert_eq(back.kind, WT_FUNCREF);
+  cr_assert(is_null_funcref(&back.of.funcref));
+  cr_assert_null(wt_func_type(store, &back.of.funcref));
+  OK(wt_instance_call(store, &inst, "is_null", &back, 1, &r, 1));
+  cr_assert_eq(r.of.i32, 1);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+Test(func, echo_given_its_own_funcref_returns_it_with_its_type) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  wt_instance_t inst = instantiate(
+      engine,
+      "(module (func (export \"echo\") (param funcref) (result funcref)"
+      "   (local.get 0)))",
+      &store);
+  wt_func_t echo;
+  OK(wt_instance_func(store, &inst, "echo", &echo));
+  const wt_functype_t *ft;
+  OK(wt_functype_parse(engine, "funcref -> funcref", &ft));
+  wt_val_t arg = {.kind = WT_FUNCREF, .of.funcref = echo}, back;
+  OK(wt_func_call(store, &echo, &arg, 1, &back, 1));
+  cr_assert_eq(back.kind, WT_FUNCREF);
+  cr_assert_not(is_null_funcref(&back.of.funcref));
+  cr_assert_eq(wt_func_type(store, &back.of.funcref), ft);
+  cr_assert_str_eq(wt_functype_text(wt_func_type(store, &back.of.funcref)),
+                   "(func (param funcref) (result funcref))");
+  /* What came back is the echo itself: it echoes again. */
+  wt_val_t again;
+  OK(wt_func_call(store, &back.of.funcref, &back, 1, &again, 1));
+  cr_assert_eq(wt_func_type(store, &again.of.funcref), ft);
+  wt_val_t null = {.kind = WT_FUNCREF}, none;
+  OK(wt_func_call(store, &again.of.funcref, &null, 1, &none, 1));
+  cr_assert(is_null_funcref(&none.of.funcref));
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+/* ---- results a callback leaves unset ---- */
+
+#define ALL_KINDS "i32 i64 f32 f64 v128 funcref externref"
+#define NUMERIC_KINDS "i32 i64 f32 f64 v128"
+
+static bool is_zero_of_its_kind(const wt_val_t *v) {
+  static const uint8_t zero[sizeof v->of];
+  switch (v->kind) {
+  case WT_I32:
+  case WT_F32:
+    return memcmp(&v->of, zero, 4) == 0;
+  case WT_I64:
+  case WT_F64:
+    return memcmp(&v->of, zero, 8) == 0;
+  case WT_V128:
+    return memcmp(v->of.v128, zero, 16) == 0;
+  case WT_FUNCREF:
+    return memcmp(&v->of.funcref, zero, sizeof v->of.funcref) == 0;
+  default:
+    return memcmp(&v->of.ref, zero, sizeof v->of.ref) == 0;
+  }
+}
+
+typedef struct {
+  int calls;
+  size_t nresults;
+  wt_valkind_t kinds[8];
+  bool zero[8];
+} unset_env;
+
+/* Looks at the result slots it is given and sets none of them. */
+static wt_error_t *set_nothing(void *env, wt_caller_t *caller,
+                               const wt_val_t *args, size_t nargs,
+                               wt_val_t *results, size_t nresults) {
+  unset_env *e = env;
+  e->calls++;
+  e->nresults = nresults;
+  for (size_t i = 0; i < nresults && i < 8; i++) {
+    e->kinds[i] = results[i].kind;
+    e->zero[i] = is_zero_of_its_kind(&results[i]);
+  }
+  return NULL;
+}
+
+/* Bit i of check's result is set when value i arrived in wasm as zero (all
+ * bits clear) or null. */
+static const char *unset_wat =
+    "(module"
+    " (import \"h\" \"all\" (func $all (result " ALL_KINDS ")))"
+    " (import \"h\" \"num\" (func $num (result " NUMERIC_KINDS ")))"
+    " (func $mask (param i32 i64 f32 f64 v128) (result i32)"
+    "   (i32.or (i32.or (i32.eqz (local.get 0))"
+    "                   (i32.shl (i64.eqz (local.get 1)) (i32.const 1)))"
+    "     (i32.or (i32.or"
+    "       (i32.shl (i32.eqz (i32.reinterpret_f32 (local.get 2)))"
+    "         (i32.const 2))"
+    "       (i32.shl (i64.eqz (i64.reinterpret_f64 (local.get 3)))"
+    "         (i32.const 3)))"
+    "       (i32.shl (i32.eqz (v128.any_true (local.get 4))) (i32.const 4)))))"
+    " (func (export \"check_all\") (result i32)"
+    "   (local funcref externref)"
+    "   (call $all) (local.set 1) (local.set 0)"
+    "   (call $mask)"
+    "   (i32.or (i32.shl (ref.is_null (local.get 0)) (i32.const 5))"
+    "     (i32.shl (ref.is_null (local.get 1)) (i32.const 6)))"
+    "   (i32.or))"
+    " (func (export \"check_num\") (result i32) (call $num) (call $mask)))";
+
+static void expect_unset_results_zero(const unset_env *e, size_t n) {
+  cr_assert_eq(e->nresults, n);
+  for (size_t i = 0; i < n; i++)
+    cr_assert(e->zero[i], "slot %zu (%s) was not zero when given", i,
+              wt_valkind_name(e->kinds[i]));
+}
+
+Test(func, results_a_callback_does_not_set_are_zeros_of_declared_kinds) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  const wt_functype_t *all_t, *num_t;
+  OK(wt_functype_parse(engine, "-> " ALL_KINDS, &all_t));
+  OK(wt_functype_parse(engine, "-> " NUMERIC_KINDS, &num_t));
+  unset_env all_env = {0}, num_env = {0};
+  wt_func_t all, num;
+  OK(wt_func_new(store, all_t, set_nothing, &all_env, NULL, &all));
+  OK(wt_func_new(store, num_t, set_nothing, &num_env, NULL, &num));
+
+  /* Called from C: every result is the zero (or null) of its kind, whatever
+   * the caller's array held before. */
+  wt_val_t res[7];
+  memset(res, 0x5a, sizeof res);
+  OK(wt_func_call(store, &all, NULL, 0, res, 7));
+  cr_assert_eq(all_env.calls, 1);
+  expect_unset_results_zero(&all_env, 7);
+  for (size_t i = 0; i < 7; i++) {
+    cr_assert_eq(res[i].kind, wt_functype_result(all_t, i), "result %zu", i);
+    cr_assert(is_zero_of_its_kind(&res[i]), "result %zu (%s) is not zero", i,
+              wt_valkind_name(res[i].kind));
+  }
+  cr_assert_null(wt_func_type(store, &res[5].of.funcref));
+  void *data = &data;
+  OK(wt_externref_data(store, &res[6], &data));
+  cr_assert_null(data);
+  memset(res, 0x5a, sizeof res);
+  OK(wt_func_call(store, &num, NULL, 0, res, 5));
+  expect_unset_results_zero(&num_env, 5);
+  for (size_t i = 0; i < 5; i++) {
+    cr_assert_eq(res[i].kind, wt_functype_result(num_t, i), "result %zu", i);
+    cr_assert(is_zero_of_its_kind(&res[i]), "result %zu (%s) is not zero", i,
+              wt_valkind_name(res[i].kind));
+  }
+
+  /* Called from wasm: wasm gets zeros and nulls. */
+  wt_module_t *m = compile(engine, unset_wat);
+  wt_extern_t imports[2] = {{.kind = WT_EXTERN_FUNC, .of.func = all},
+                            {.kind = WT_EXTERN_FUNC, .of.func = num}};
+  wt_instance_t inst;
+  OK(wt_instance_new(store, m, imports, 2, &inst));
+  wt_val_t mask;
+  OK(wt_instance_call(store, &inst, "check_all", NULL, 0, &mask, 1));
+  cr_assert_eq(all_env.calls, 2);
+  expect_unset_results_zero(&all_env, 7);
+  cr_assert_eq(mask.of.i32, 0x7f, "mask %#x", mask.of.i32);
+  OK(wt_instance_call(store, &inst, "check_num", NULL, 0, &mask, 1));
+  cr_assert_eq(num_env.calls, 2);
+  expect_unset_results_zero(&num_env, 5);
+  cr_assert_eq(mask.of.i32, 0x1f, "mask %#x", mask.of.i32);
+  wt_module_delete(m);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+
+/* ---- values of every kind through host functions ---- */
+
+/* An engine, a linker and a store; an instance once instantiated. */
+typedef struct {
+  wt_engine_t *engine;
+  wt_linker_t *linker;
+  wt_store_t *store;
+  wt_instance_t inst;
+} world;
+
+static void world_open(world *w) {
+  w->engine = engine_from(NULL);
+  OK(wt_linker_new(w->engine, &w->linker));
+  OK(wt_store_new(w->engine, NULL, NULL, &w->store));
+}
+
+static void world_instantiate(world *w, const char *wat) {
+  wt_module_t *m = compile(w->engine, wat);
+  OK(wt_linker_instantiate(w->linker, w->store, m, &w->inst));
+  wt_module_delete(m);
+}
+
+static void world_close(world *w) {
+  wt_store_delete(w->store);
+  wt_linker_delete(w->linker);
+  wt_engine_delete(w->engine);
+}
+
+/* How a host function gets into the linker: made in the store by
+ * wt_func_new and defined as an item, or defined by the linker itself. */
+typedef enum { STORE_FUNC, LINKER_FUNC } host_def;
+
+static void define_host(world *w, host_def how, const char *name,
+                        const char *sig, wt_func_cb cb, void *env) {
+  if (how == LINKER_FUNC) {
+    OK(wt_linker_define_func(w->linker, "h", name, sig, cb, env, NULL));
+    return;
+  }
+  const wt_functype_t *ft;
+  OK(wt_functype_parse(w->engine, sig, &ft));
+  wt_func_t f;
+  OK(wt_func_new(w->store, ft, cb, env, NULL, &f));
+  wt_extern_t item = {.kind = WT_EXTERN_FUNC, .of.func = f};
+  OK(wt_linker_define(w->linker, w->store, "h", name, &item));
+}
+
+typedef struct {
+  int calls;
+  void *seen_data; /* data of the externref argument, read during the call */
+} echo_env;
+
+static wt_error_t *echo_values(void *env, wt_caller_t *caller,
+                               const wt_val_t *args, size_t nargs,
+                               wt_val_t *results, size_t nresults) {
+  echo_env *e = env;
+  e->calls++;
+  for (size_t i = 0; i < nargs; i++) {
+    if (args[i].kind == WT_EXTERNREF) {
+      wt_error_t *err =
+          wt_externref_data(wt_caller_store(caller), &args[i], &e->seen_data);
+      if (err)
+        return err;
+    }
+    results[i] = args[i];
+  }
+  return NULL;
+}
+
+static void echo_i64_f64_externref(host_def how) {
+  world w;
+  world_open(&w);
+  echo_env env = {0};
+  define_host(&w, how, "echo", "i64 f64 externref -> i64 f64 externref",
+              echo_values, &env);
+  world_instantiate(
+      &w, "(module (import \"h\" \"echo\" (func $e (param i64 f64 externref)"
+          "   (result i64 f64 externref)))"
+          " (export \"echo\" (func $e))"
+          " (func (export \"via\") (param i64 f64 externref)"
+          "   (result i64 f64 externref)"
+          "   (call $e (local.get 0) (local.get 1) (local.get 2))))");
+  static int payload;
+  wt_val_t args[3] = {i64v(INT64_MIN + 5),
+                      {.kind = WT_F64, .of.f64 = -1.5e300}};
+  OK(wt_externref_new(w.store, &payload, NULL, &args[2]));
+  /* The re-exported import directly, and wasm calling the import. */
+  const char *names[] = {"echo", "via"};
+  for (int k = 0; k < 2; k++) {
+    wt_val_t res[3];
+    memset(res, 0, sizeof res);
+    env.seen_data = NULL;
+    OK(wt_instance_call(w.store, &w.inst, names[k], args, 3, res, 3));
+    cr_assert_eq(env.calls, k + 1, "%s", names[k]);
+    cr_assert_eq(env.seen_data, &payload, "%s", names[k]);
+    cr_assert_eq(res[0].kind, WT_I64);
+    cr_assert_eq(res[0].of.i64, args[0].of.i64, "%s", names[k]);
+    cr_assert_eq(res[1].kind, WT_F64);
+    cr_assert_eq(memcmp(&res[1].of.f64, &args[1].of.f64, 8), 0, "%s",
+                 names[k]);
+    cr_assert_eq(res[2].kind, WT_EXTERNREF);
+    void *data = NULL;
+    OK(wt_externref_data(w.store, &res[2], &data));
+    cr_assert_eq(data, &payload, "%s", names[k]);
+  }
+  world_close(&w);
+}
+
+Test(func, i64_f64_externref_echo_through_a_reexported_store_func) {
+  echo_i64_f64_externref(STORE_FUNC);
+}
+
+Test(func, i64_f64_externref_echo_through_a_reexported_linker_func) {
+  echo_i64_f64_externref(LINKER_FUNC);
+}
+
+typedef struct {
+  int calls;
+  uint8_t seen[16];
+} v128_env;
+
+/* Returns the bitwise complement of its v128 argument. */
+static wt_error_t *flip_v128(void *env, wt_caller_t *caller,
+                             const wt_val_t *args, size_t nargs,
+                             wt_val_t *results, size_t nresults) {
+  v128_env *e = env;
+  e->calls++;
+  memcpy(e->seen, args[0].of.v128, 16);
+  for (int i = 0; i < 16; i++)
+    results[0].of.v128[i] = (uint8_t)~args[0].of.v128[i];
+  return NULL;
+}
+
+static wt_error_t *flip_v128_raw(void *env, wt_caller_t *caller,
+                                 wt_raw_t *vals, size_t nargs,
+                                 size_t nresults) {
+  v128_env *e = env;
+  e->calls++;
+  memcpy(e->seen, vals[0].v128, 16);
+  for (int i = 0; i < 16; i++)
+    vals[0].v128[i] = (uint8_t)~vals[0].v128[i];
+  return NULL;
+}
+
+static void v128_through_host(host_def how, bool raw) {
+  world w;
+  world_open(&w);
+  v128_env env = {0};
+  if (raw)
+    OK(wt_linker_define_func_raw(w.linker, "h", "flip", "v128 -> v128",
+                                 flip_v128_raw, &env, NULL));
+  else
+    define_host(&w, how, "flip", "v128 -> v128", flip_v128, &env);
+  world_instantiate(
+      &w, "(module (import \"h\" \"flip\" (func $f (param v128) (result v128)))"
+          " (export \"flip\" (func $f))"
+          " (func (export \"via\") (param v128) (result v128)"
+          "   (call $f (local.get 0))))");
+  wt_val_t arg = {.kind = WT_V128};
+  for (int i = 0; i < 16; i++)
+    arg.of.v128[i] = (uint8_t)(0x11 * i + 3);
+  const char *names[] = {"flip", "via"};
+  for (int k = 0; k < 2; k++) {
+    wt_val_t res;
+    memset(&res, 0, sizeof res);
+    memset(env.seen, 0, sizeof env.seen);
+    OK(wt_instance_call(w.store, &w.inst, names[k], &arg, 1, &res, 1));
+    cr_assert_eq(env.calls, k + 1, "%s", names[k]);
+    cr_assert_eq(res.kind, WT_V128);
+    for (int i = 0; i < 16; i++) {
+      cr_assert_eq(env.seen[i], arg.of.v128[i], "%s: byte %d in", names[k], i);
+      cr_assert_eq(res.of.v128[i], (uint8_t)~arg.of.v128[i],
+                   "%s: byte %d out", names[k], i);
+    }
+  }
+  if (raw) {
+    /* And from the typed fast path. */
+    wt_func_t flip;
+    OK(wt_instance_func(w.store, &w.inst, "flip", &flip));
+    wt_typed_func_t t;
+    OK(wt_func_typed(w.store, &flip, "v128 -> v128", &t));
+    wt_raw_t v;
+    memcpy(v.v128, arg.of.v128, 16);
+    OK(wt_func_call_typed(w.store, &t, &v));
+    cr_assert_eq(env.calls, 3);
+    for (int i = 0; i < 16; i++)
+      cr_assert_eq(v.v128[i], (uint8_t)~arg.of.v128[i], "typed: byte %d", i);
+  }
+  world_close(&w);
+}
+
+Test(func, v128_through_a_store_func_callback) {
+  v128_through_host(STORE_FUNC, false);
+}
+
+Test(func, v128_through_a_linker_func_callback) {
+  v128_through_host(LINKER_FUNC, false);
+}
+
+Test(func, v128_through_a_raw_linker_callback) {
+  v128_through_host(LINKER_FUNC, true);
+}
+
+/* The numbers `give` returns, one of each numeric kind. */
+static void numbers_of_every_kind(wt_val_t v[5]) {
+  memset(v, 0, 5 * sizeof *v);
+  v[0].kind = WT_I32;
+  v[0].of.i32 = INT32_MIN + 1;
+  v[1].kind = WT_I64;
+  v[1].of.i64 = INT64_MAX - 1;
+  v[2].kind = WT_F32;
+  v[2].of.f32 = 3.5f;
+  v[3].kind = WT_F64;
+  v[3].of.f64 = -0.125;
+  v[4].kind = WT_V128;
+  for (int i = 0; i < 16; i++)
+    v[4].of.v128[i] = (uint8_t)(17 * i + 1);
+}
+
+static size_t number_size(wt_valkind_t kind) {
+  return kind == WT_V128 ? 16 : kind == WT_I64 || kind == WT_F64 ? 8 : 4;
+}
+
+typedef struct {
+  wt_func_t target; /* the funcref `give` returns */
+  int payload;      /* the externref `give` returns carries &payload */
+  int gives, takes;
+  size_t nargs;
+  wt_val_t got[7];
+  void *got_data; /* data of the externref `take` received */
+} kinds_env;
+
+static wt_error_t *give_every_kind(void *env, wt_caller_t *caller,
+                                   const wt_val_t *args, size_t nargs,
+                                   wt_val_t *results, size_t nresults) {
+  kinds_env *e = env;
+  e->gives++;
+  wt_val_t numbers[5];
+  numbers_of_every_kind(numbers);
+  for (int i = 0; i < 5; i++)
+    results[i].of = numbers[i].of;
+  results[5].of.funcref = e->target;
+  return wt_externref_new(wt_caller_store(caller), &e->payload, NULL,
+                          &results[6]);
+}
+
+static wt_error_t *take_every_kind(void *env, wt_caller_t *caller,
+                                   const wt_val_t *args, size_t nargs,
+                                   wt_val_t *results, size_t nresults) {
+  kinds_env *e = env;
+  e->takes++;
+  e->nargs = nargs;
+  memcpy(e->got, args, 7 * sizeof *args);
+  /* The externref is lent for the call: read its data now. */
+  return wt_externref_data(wt_caller_store(caller), &args[6], &e->got_data);
+}
+
+static void every_kind_from_one_host_function_to_another(host_def how) {
+  world w;
+  world_open(&w);
+  kinds_env env = {0};
+  const wt_functype_t *target_t;
+  OK(wt_functype_parse(w.engine, "-> i32", &target_t));
+  int answers = 0;
+  OK(wt_func_new(w.store, target_t, answer, &answers, NULL, &env.target));
+  define_host(&w, how, "give", "-> " ALL_KINDS, give_every_kind, &env);
+  define_host(&w, how, "take", ALL_KINDS, take_every_kind, &env);
+  world_instantiate(
+      &w, "(module (import \"h\" \"give\" (func $give (result " ALL_KINDS ")))"
+          " (import \"h\" \"take\" (func $take (param " ALL_KINDS ")))"
+          " (func (export \"run\") (call $give) (call $take)))");
+  OK(wt_instance_call(w.store, &w.inst, "run", NULL, 0, NULL, 0));
+  cr_assert_eq(env.gives, 1);
+  cr_assert_eq(env.takes, 1);
+  cr_assert_eq(env.nargs, 7);
+  wt_val_t want[5];
+  numbers_of_every_kind(want);
+  for (int i = 0; i < 5; i++) {
+    cr_assert_eq(env.got[i].kind, want[i].kind, "argument %d", i);
+    cr_assert_eq(memcmp(&env.got[i].of, &want[i].of, number_size(want[i].kind)),
+                 0, "argument %d (%s) changed on the way", i,
+                 wt_valkind_name(want[i].kind));
+  }
+  cr_assert_eq(env.got[5].kind, WT_FUNCREF);
+  cr_assert_eq(wt_func_type(w.store, &env.got[5].of.funcref), target_t);
+  wt_val_t r;
+  OK(wt_func_call(w.store, &env.got[5].of.funcref, NULL, 0, &r, 1));
+  cr_assert_eq(r.of.i32, 42);
+  cr_assert_eq(answers, 1, "the funcref received is the one given");
+  cr_assert_eq(env.got[6].kind, WT_EXTERNREF);
+  cr_assert_eq(env.got_data, &env.payload);
+  world_close(&w);
+}
+
+Test(func, every_kind_from_one_store_func_to_another) {
+  every_kind_from_one_host_function_to_another(STORE_FUNC);
+}
+
+Test(func, every_kind_from_one_linker_func_to_another) {
+  every_kind_from_one_host_function_to_another(LINKER_FUNC);
+}
+
+/* ---- errors of store functions ---- */
+
+static wt_error_t *fail_and_remember(void *env, wt_caller_t *caller,
+                                     const wt_val_t *args, size_t nargs,
+                                     wt_val_t *results, size_t nresults) {
+  wt_error_t **made = env;
+  return *made = wt_error_new("store func failed");
+}
+
+Test(func, store_func_error_reaches_its_caller_directly_and_through_wasm) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  const wt_functype_t *ft;
+  OK(wt_functype_parse(engine, "", &ft));
+  wt_error_t *made = NULL;
+  wt_func_t f;
+  OK(wt_func_new(store, ft, fail_and_remember, &made, NULL, &f));
+  wt_error_t *err =
+      EXPECT_KIND(wt_func_call(store, &f, NULL, 0, NULL, 0), WT_ERROR_HOST);
+  cr_assert_eq(err, made, "the caller got another error than the callback's");
+  cr_assert_str_eq(wt_error_message(err), "store func failed");
+  wt_error_delete(err);
+
+  /* As the import of an instance, given directly and through a linker. */
+  wt_module_t *m = compile(engine, "(module (import \"h\" \"f\" (func $f))"
+                                   " (func (export \"run\") (call $f)))");
+  wt_extern_t item = {.kind = WT_EXTERN_FUNC, .of.func = f};
+  wt_instance_t direct, linked;
+  OK(wt_instance_new(store, m, &item, 1, &direct));
+  wt_linker_t *linker;
+  OK(wt_linker_new(engine, &linker));
+  OK(wt_linker_define(linker, store, "h", "f", &item));
+  OK(wt_linker_instantiate(linker, store, m, &linked));
+  const wt_instance_t *insts[] = {&direct, &linked};
+  for (int i = 0; i < 2; i++) {
+    made = NULL;
+    err = EXPECT_KIND(
+        wt_instance_call(store, insts[i], "run", NULL, 0, NULL, 0),
+        WT_ERROR_HOST);
+    cr_assert_not_null(made);
+    cr_assert_eq(err, made, "instance %d: another error than the callback's",
+                 i);
+    cr_assert_str_eq(wt_error_message(err), "store func failed");
+    wt_error_delete(err);
+  }
+  wt_linker_delete(linker);
+  wt_module_delete(m);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+/* ---- funcrefs given to wasm and returned by host functions ---- */
+
+/* Calls the function it is given with 7. */
+static wt_error_t *call_its_argument(void *env, wt_caller_t *caller,
+                                     const wt_val_t *args, size_t nargs,
+                                     wt_val_t *results, size_t nresults) {
+  ++*(int *)env;
+  wt_val_t arg = i32v(7);
+  return wt_func_call(wt_caller_store(caller), &args[0].of.funcref, &arg, 1,
+                      results, 1);
+}
+
+static wt_error_t *times_six(void *env, wt_caller_t *caller,
+                             const wt_val_t *args, size_t nargs,
+                             wt_val_t *results, size_t nresults) {
+  *(int32_t *)env = args[0].of.i32;
+  results[0].of.i32 = args[0].of.i32 * 6;
+  return NULL;
+}
+
+Test(func, host_funcs_passed_as_funcrefs_are_called_through_a_table) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  wt_instance_t inst = instantiate(
+      engine,
+      "(module (table $t (export \"t\") 1 funcref)"
+      " (func (export \"call_nested\") (param funcref funcref) (result i32)"
+      "   (table.set $t (i32.const 0) (local.get 0))"
+      "   (call_indirect $t (param funcref) (result i32)"
+      "     (local.get 1) (i32.const 0))))",
+      &store);
+  const wt_functype_t *caller_t, *target_t;
+  OK(wt_functype_parse(engine, "funcref -> i32", &caller_t));
+  OK(wt_functype_parse(engine, "i32 -> i32", &target_t));
+  int calls = 0;
+  int32_t seen = 0;
+  wt_func_t outer, inner;
+  OK(wt_func_new(store, caller_t, call_its_argument, &calls, NULL, &outer));
+  OK(wt_func_new(store, target_t, times_six, &seen, NULL, &inner));
+  /* wasm puts `outer` in its table and calls it with `inner`, which the
+   * host then calls. */
+  wt_val_t args[2] = {{.kind = WT_FUNCREF, .of.funcref = outer},
+                      {.kind = WT_FUNCREF, .of.funcref = inner}},
+           r;
+  OK(wt_instance_call(store, &inst, "call_nested", args, 2, &r, 1));
+  cr_assert_eq(r.of.i32, 42);
+  cr_assert_eq(calls, 1);
+  cr_assert_eq(seen, 7);
+  /* The table now holds `outer`. */
+  wt_table_t table;
+  OK(wt_instance_table(store, &inst, "t", &table));
+  wt_val_t elem;
+  OK(wt_table_get(store, &table, 0, &elem));
+  cr_assert_eq(elem.kind, WT_FUNCREF);
+  cr_assert_eq(wt_func_type(store, &elem.of.funcref), caller_t);
+  OK(wt_func_call(store, &elem.of.funcref, &args[1], 1, &r, 1));
+  cr_assert_eq(r.of.i32, 42);
+  cr_assert_eq(calls, 2);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+typedef struct {
+  wt_func_t give;
+  bool give_null;
+  int calls;
+} returning_env;
+
+static wt_error_t *return_a_func(void *env, wt_caller_t *caller,
+                                 const wt_val_t *args, size_t nargs,
+                                 wt_val_t *results, size_t nresults) {
+  returning_env *e = env;
+  e->calls++;
+  if (e->give_null) {
+    wt_func_t null;
+    memset(&null, 0, sizeof null);
+    results[0].of.funcref = null;
+  } else {
+    results[0].of.funcref = e->give;
+  }
+  return NULL;
+}
+
+static const char *returning_wat =
+    "(module (import \"h\" \"ret\" (func $ret (result funcref)))"
+    " (export \"ret\" (func $ret))"
+    " (table $t 1 funcref)"
+    " (func (export \"call_returned\") (result i32)"
+    "   (table.set $t (i32.const 0) (call $ret))"
+    "   (call_indirect $t (result i32) (i32.const 0)))"
+    " (func (export \"returned_is_null\") (result i32)"
+    "   (ref.is_null (call $ret))))";
+
+/* `give` (of type -> i32, answering 42) is made in w's store. */
+static void returning_setup(world *w, returning_env *env, int *answers,
+                            const wt_functype_t **give_t) {
+  world_open(w);
+  OK(wt_linker_define_func(w->linker, "h", "ret", "-> funcref", return_a_func,
+                           env, NULL));
+  OK(wt_functype_parse(w->engine, "-> i32", give_t));
+  OK(wt_func_new(w->store, *give_t, answer, answers, NULL, &env->give));
+  world_instantiate(w, returning_wat);
+}
+
+Test(func, host_returning_a_funcref_of_its_store_gives_a_callable_func) {
+  world w;
+  returning_env env = {0};
+  int answers = 0;
+  const wt_functype_t *give_t;
+  returning_setup(&w, &env, &answers, &give_t);
+  wt_val_t r;
+  OK(wt_instance_call(w.store, &w.inst, "ret", NULL, 0, &r, 1));
+  cr_assert_eq(env.calls, 1);
+  cr_assert_eq(r.kind, WT_FUNCREF);
+  cr_assert_eq(wt_func_type(w.store, &r.of.funcref), give_t);
+  wt_val_t n;
+  OK(wt_func_call(w.store, &r.of.funcref, NULL, 0, &n, 1));
+  cr_assert_eq(n.of.i32, 42);
+  cr_assert_eq(answers, 1, "the function returned is the one given");
+  /* wasm can call it too. */
+  OK(wt_instance_call(w.store, &w.inst, "call_returned", NULL, 0, &n, 1));
+  cr_assert_eq(n.of.i32, 42);
+  cr_assert_eq(answers, 2);
+  OK(wt_instance_call(w.store, &w.inst, "returned_is_null", NULL, 0, &n, 1));
+  cr_assert_eq(n.of.i32, 0);
+  world_close(&w);
+}
+
+Test(func, host_returning_a_zero_func_gives_a_null_funcref) {
+  world w;
+  returning_env env = {0};
+  int answers = 0;
+  const wt_functype_t *give_t;
+  returning_setup(&w, &env, &answers, &give_t);
+  wt_val_t n;
+  /* First a real function, so that a null below is not what was there. */
+  OK(wt_instance_call(w.store, &w.inst, "returned_is_null", NULL, 0, &n, 1));
+  cr_assert_eq(n.of.i32, 0);
+  env.give_null = true;
+  OK(wt_instance_call(w.store, &w.inst, "returned_is_null", NULL, 0, &n, 1));
+  cr_assert_eq(n.of.i32, 1, "wasm did not get a null funcref");
+  wt_val_t r;
+  memset(&r, 0x5a, sizeof r);
+  OK(wt_instance_call(w.store, &w.inst, "ret", NULL, 0, &r, 1));
+  cr_assert_eq(r.kind, WT_FUNCREF);
+  cr_assert(is_null_funcref(&r.of.funcref));
+  cr_assert_null(wt_func_type(w.store, &r.of.funcref));
+  EXPECT_ERROR(wt_func_call(w.store, &r.of.funcref, NULL, 0, &n, 1),
+               WT_ERROR_MISUSE, "null funcref");
+  /* wasm calling the null through its table traps. */
+  wt_error_t *err = EXPECT_KIND(
+      wt_instance_call(w.store, &w.inst, "call_returned", NULL, 0, &n, 1),
+      WT_ERROR_TRAP);
+  wt_trap_code_t code;
+  cr_assert(wt_error_trap_code(err, &code));
+  cr_assert_eq(code, WT_TRAP_INDIRECT_CALL_TO_NULL, "code %d", (int)code);
+  wt_error_delete(err);
+  cr_assert_eq(env.calls, 4);
+  cr_assert_eq(answers, 0);
+  world_close(&w);
+}

@@ -1,5 +1,6 @@
 /* wt_global_t: get, set, types, and the misuse cases of setting. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "helpers.h"
@@ -143,6 +144,148 @@ Test(global, new_globals_of_each_kind) {
   wt_val_t wrong = i32v(1);
   EXPECT_ERROR(wt_global_new(store, &gt, &wrong, &g), WT_ERROR_MISUSE,
                "init 0 is i32, expected f64");
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+/* Whether two values have the same kind and the same bits. */
+static bool same_val(const wt_val_t *a, const wt_val_t *b) {
+  if (a->kind != b->kind)
+    return false;
+  switch (a->kind) {
+  case WT_I32:
+    return a->of.i32 == b->of.i32;
+  case WT_I64:
+    return a->of.i64 == b->of.i64;
+  case WT_F32:
+    return memcmp(&a->of.f32, &b->of.f32, sizeof(float)) == 0;
+  case WT_F64:
+    return memcmp(&a->of.f64, &b->of.f64, sizeof(double)) == 0;
+  default:
+    return false;
+  }
+}
+
+struct shared_case {
+  wt_valkind_t kind;
+  wt_val_t init, fixed, from_host, from_wasm;
+};
+
+Test(global, host_global_is_shared_by_host_and_two_instances) {
+  const struct shared_case cases[] = {
+      {WT_I32, {.kind = WT_I32, .of.i32 = 1}, {.kind = WT_I32, .of.i32 = 40},
+       {.kind = WT_I32, .of.i32 = -7}, {.kind = WT_I32, .of.i32 = INT32_MAX}},
+      {WT_I64, {.kind = WT_I64, .of.i64 = 1}, {.kind = WT_I64, .of.i64 = 40},
+       {.kind = WT_I64, .of.i64 = -(1ll << 40)},
+       {.kind = WT_I64, .of.i64 = INT64_MAX}},
+      {WT_F32, {.kind = WT_F32, .of.f32 = 1.5f},
+       {.kind = WT_F32, .of.f32 = 40.25f},
+       {.kind = WT_F32, .of.f32 = -7.125f},
+       {.kind = WT_F32, .of.f32 = 3.0e38f}},
+      {WT_F64, {.kind = WT_F64, .of.f64 = 1.5},
+       {.kind = WT_F64, .of.f64 = 40.25},
+       {.kind = WT_F64, .of.f64 = -7.125},
+       {.kind = WT_F64, .of.f64 = 1e300}},
+  };
+  wt_engine_t *engine = engine_from(NULL);
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    const struct shared_case *c = &cases[i];
+    const char *t = wt_valkind_name(c->kind);
+    char wat[512];
+    snprintf(wat, sizeof wat,
+             "(module (import \"env\" \"m\" (global $m (mut %s)))"
+             " (import \"env\" \"c\" (global $c %s))"
+             " (func (export \"get\") (result %s) (global.get $m))"
+             " (func (export \"get_c\") (result %s) (global.get $c))"
+             " (func (export \"set\") (param %s)"
+             "   (global.set $m (local.get 0))))",
+             t, t, t, t, t);
+    wt_module_t *m = compile(engine, wat);
+    wt_store_t *store;
+    OK(wt_store_new(engine, NULL, NULL, &store));
+    wt_globaltype_t mt = {.kind = c->kind, .mutable_ = true};
+    wt_globaltype_t ct = {.kind = c->kind, .mutable_ = false};
+    wt_extern_t imports[2] = {{.kind = WT_EXTERN_GLOBAL},
+                              {.kind = WT_EXTERN_GLOBAL}};
+    OK(wt_global_new(store, &mt, &c->init, &imports[0].of.global));
+    OK(wt_global_new(store, &ct, &c->fixed, &imports[1].of.global));
+    wt_instance_t a, b;
+    OK(wt_instance_new(store, m, imports, 2, &a));
+    OK(wt_instance_new(store, m, imports, 2, &b));
+    wt_val_t got;
+    const wt_instance_t *both[2] = {&a, &b};
+    for (int k = 0; k < 2; k++) {
+      OK(wt_instance_call(store, both[k], "get", NULL, 0, &got, 1));
+      cr_assert(same_val(&got, &c->init), "%s: instance %d missed the init",
+                t, k);
+      OK(wt_instance_call(store, both[k], "get_c", NULL, 0, &got, 1));
+      cr_assert(same_val(&got, &c->fixed), "%s: instance %d missed the "
+                "immutable global's value", t, k);
+    }
+    /* A host set is seen by both instances. */
+    OK(wt_global_set(store, &imports[0].of.global, &c->from_host));
+    for (int k = 0; k < 2; k++) {
+      OK(wt_instance_call(store, both[k], "get", NULL, 0, &got, 1));
+      cr_assert(same_val(&got, &c->from_host),
+                "%s: instance %d missed the host's set", t, k);
+    }
+    /* A set by wasm in one instance is seen by the other and by the host. */
+    OK(wt_instance_call(store, &a, "set", &c->from_wasm, 1, NULL, 0));
+    OK(wt_instance_call(store, &b, "get", NULL, 0, &got, 1));
+    cr_assert(same_val(&got, &c->from_wasm),
+              "%s: the other instance missed wasm's set", t);
+    OK(wt_global_get(store, &imports[0].of.global, &got));
+    cr_assert(same_val(&got, &c->from_wasm), "%s: the host missed wasm's set",
+              t);
+    /* The immutable global kept its value throughout. */
+    OK(wt_global_get(store, &imports[1].of.global, &got));
+    cr_assert(same_val(&got, &c->fixed), "%s", t);
+    wt_store_delete(store);
+    wt_module_delete(m);
+  }
+  wt_engine_delete(engine);
+}
+
+Test(global, new_with_null_arguments_or_unknown_kind_is_misuse) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_globaltype_t gt = {.kind = WT_I32, .mutable_ = true};
+  wt_val_t init = i32v(1);
+  wt_global_t g = {0};
+  EXPECT_ERROR(wt_global_new(store, NULL, &init, &g), WT_ERROR_MISUSE,
+               "type, init or out is NULL");
+  EXPECT_ERROR(wt_global_new(store, &gt, NULL, &g), WT_ERROR_MISUSE,
+               "type, init or out is NULL");
+  EXPECT_ERROR(wt_global_new(store, &gt, &init, NULL), WT_ERROR_MISUSE,
+               "type, init or out is NULL");
+  /* 255 is no value kind, whether or not the init claims the same kind. */
+  wt_globaltype_t bad = {.kind = 255, .mutable_ = true};
+  EXPECT_ERROR(wt_global_new(store, &bad, &init, &g), WT_ERROR_MISUSE,
+               "wt_global_new: type kind 255 is not a value kind");
+  wt_val_t bad_init = {.kind = 255};
+  EXPECT_ERROR(wt_global_new(store, &bad, &bad_init, &g), WT_ERROR_MISUSE,
+               "wt_global_new: type kind 255 is not a value kind");
+  EXPECT_ERROR(wt_global_new(store, &gt, &bad_init, &g), WT_ERROR_MISUSE,
+               "expected i32");
+  cr_assert_eq(g.store_id_, 0, "a failed wt_global_new wrote its out");
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+Test(global, unknown_export_is_not_found) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  wt_instance_t inst = instantiate(engine, globals_wat, &store);
+  wt_global_t g;
+  memset(&g, 0x5a, sizeof g);
+  wt_global_t before = g;
+  EXPECT_ERROR(wt_instance_global(store, &inst, "no_such_global", &g),
+               WT_ERROR_NOT_FOUND, "wt_instance_global");
+  EXPECT_ERROR(wt_instance_global(store, &inst, "no_such_global", &g),
+               WT_ERROR_NOT_FOUND, "\"no_such_global\"");
+  cr_assert(memcmp(&g, &before, sizeof g) == 0,
+            "a failed lookup wrote its out");
   wt_store_delete(store);
   wt_engine_delete(engine);
 }

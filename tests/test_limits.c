@@ -1,6 +1,7 @@
 /* The untrusted-code guide (docs/untrusted.md): its example function, run
  * against hostile and well-behaved programs. Keep run_untrusted() identical
- * to the one in the guide. */
+ * to the one in the guide. Then store limits (wt_store_limits) on tables made
+ * and grown by the host and on the number of memories. */
 #include <string.h>
 
 #include "helpers.h"
@@ -105,4 +106,130 @@ Test(limits, guide_example_reports_bad_input) {
   wt_error_delete(EXPECT_KIND(run_wat("(module (import \"evil\" \"f\" (func))"
                                       " (func (export \"_start\")))"),
                               WT_ERROR_LINK));
+}
+
+static wt_store_t *limited_store(wt_engine_t *engine,
+                                 const wt_limits_t *limits) {
+  wt_store_t *store = NULL;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  OK(wt_store_limits(store, limits));
+  return store;
+}
+
+Test(limits, table_element_limit_applies_to_new_host_tables) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_limits_t limits = WT_LIMITS_NONE;
+  limits.table_elements = 1;
+  wt_store_t *store = limited_store(engine, &limits);
+  wt_val_t null_func = {.kind = WT_FUNCREF};
+  wt_tabletype_t one = {.elem = WT_FUNCREF, .min = 1};
+  wt_tabletype_t two = {.elem = WT_FUNCREF, .min = 2};
+  wt_table_t t;
+  OK(wt_table_new(store, &one, &null_func, &t));
+  uint64_t size = 0;
+  OK(wt_table_size(store, &t, &size));
+  cr_assert_eq(size, 1);
+  wt_table_t big = {0};
+  wt_error_delete(EXPECT_KIND(wt_table_new(store, &two, &null_func, &big),
+                              WT_ERROR_WASMTIME));
+  /* The store is still usable, and the limit still lets a table of one be
+   * made. */
+  OK(wt_table_new(store, &one, &null_func, &t));
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+Test(limits, host_table_growth_stops_at_the_element_limit) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_limits_t limits = WT_LIMITS_NONE;
+  limits.table_elements = 5;
+  wt_store_t *store = limited_store(engine, &limits);
+  wt_val_t null_ref = {.kind = WT_EXTERNREF};
+  wt_tabletype_t type = {.elem = WT_EXTERNREF, .min = 0};
+  wt_table_t t;
+  OK(wt_table_new(store, &type, &null_ref, &t));
+  uint64_t old = 99, size = 0;
+  OK(wt_table_grow(store, &t, 5, &null_ref, &old));
+  cr_assert_eq(old, 0);
+  OK(wt_table_size(store, &t, &size));
+  cr_assert_eq(size, 5);
+  /* Growing by one more fails whatever the fill value, and changes nothing. */
+  static int marker;
+  wt_val_t ref;
+  OK(wt_externref_new(store, &marker, NULL, &ref));
+  old = 99;
+  wt_error_delete(EXPECT_KIND(wt_table_grow(store, &t, 1, &null_ref, &old),
+                              WT_ERROR_WASMTIME));
+  wt_error_delete(
+      EXPECT_KIND(wt_table_grow(store, &t, 1, &ref, &old), WT_ERROR_WASMTIME));
+  cr_assert_eq(old, 99, "a failed grow must not write the old size");
+  OK(wt_table_size(store, &t, &size));
+  cr_assert_eq(size, 5, "a refused grow changed the table");
+  wt_val_t v;
+  EXPECT_ERROR(wt_table_get(store, &t, 5, &v), WT_ERROR_MISUSE,
+               "out of bounds of a table of 5");
+  /* The elements within the limit are all usable. */
+  OK(wt_table_set(store, &t, 4, &ref));
+  OK(wt_table_get(store, &t, 4, &v));
+  void *data = NULL;
+  OK(wt_externref_data(store, &v, &data));
+  cr_assert_eq(data, &marker);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+Test(limits, memory_count_limit_counts_every_instance_of_the_store) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_limits_t limits = WT_LIMITS_NONE;
+  limits.memories = 2;
+  wt_store_t *store = limited_store(engine, &limits);
+  wt_linker_t *l = NULL;
+  OK(wt_linker_new(engine, &l));
+  wt_module_t *m = compile(engine, "(module (memory (export \"mem\") 1))");
+  wt_instance_t a, b, c;
+  OK(wt_linker_instantiate(l, store, m, &a));
+  OK(wt_linker_instantiate(l, store, m, &b));
+  /* The limit is reported as such (not as a link error), with the count. */
+  EXPECT_ERROR(wt_linker_instantiate(l, store, m, &c), WT_ERROR_WASMTIME,
+               "resource limit exceeded: memory count too high at 3");
+  /* The two instances made before the limit was reached keep their memory. */
+  wt_memory_t mem;
+  uint64_t pages = 0;
+  OK(wt_instance_memory(store, &b, "mem", &mem));
+  OK(wt_memory_pages(store, &mem, &pages));
+  cr_assert_eq(pages, 1);
+  wt_module_delete(m);
+  wt_linker_delete(l);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+/* The memory and table counts are checked when an instance is made: host
+ * memories and tables do not count, and instances still do. */
+Test(limits, counts_apply_to_instances_not_host_items) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_limits_t limits = WT_LIMITS_NONE;
+  limits.memories = 1;
+  limits.tables = 1;
+  wt_store_t *store = limited_store(engine, &limits);
+  wt_memorytype_t mt = {.min = 1, .page_size_log2 = 16};
+  wt_tabletype_t tt = {.elem = WT_FUNCREF, .min = 1};
+  wt_val_t null_func = {.kind = WT_FUNCREF};
+  for (int i = 0; i < 3; i++) {
+    wt_memory_t mem;
+    wt_table_t table;
+    OK(wt_memory_new(store, &mt, &mem));
+    OK(wt_table_new(store, &tt, &null_func, &table));
+  }
+  wt_linker_t *l = NULL;
+  OK(wt_linker_new(engine, &l));
+  wt_module_t *m = compile(engine, "(module (memory 1) (table 1 funcref))");
+  wt_instance_t a, b;
+  OK(wt_linker_instantiate(l, store, m, &a));
+  EXPECT_ERROR(wt_linker_instantiate(l, store, m, &b), WT_ERROR_WASMTIME,
+               "resource limit exceeded");
+  wt_module_delete(m);
+  wt_linker_delete(l);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
 }

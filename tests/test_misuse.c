@@ -215,7 +215,7 @@ Test(misuse, module_files_and_bytes) {
   EXPECT_ERROR(wt_module_serialize_file(m, NULL), WT_ERROR_MISUSE,
                "wt_module_serialize_file: path is NULL");
   EXPECT_ERROR(wt_module_serialize_file(NULL, "/tmp/x"), WT_ERROR_MISUSE,
-               "wt_module_serialize: module");
+               "wt_module_serialize_file: module is NULL or deleted");
   EXPECT_ERROR(wt_module_deserialize_file(NULL, "/tmp/x", &m),
                WT_ERROR_MISUSE, "wt_module_deserialize_file: engine");
   EXPECT_ERROR(wt_module_deserialize_file(engine, NULL, &m), WT_ERROR_MISUSE,

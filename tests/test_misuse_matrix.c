@@ -87,6 +87,10 @@ PROBE(p_instance_export) {
   wt_extern_t out;
   return wt_instance_export(s, &f->inst, "m", &out);
 }
+PROBE(p_instance_export_n) {
+  wt_extern_t out;
+  return wt_instance_export_n(s, &f->inst, "m", 1, &out);
+}
 PROBE(p_instance_export_nth) {
   wt_extern_t out;
   return wt_instance_export_nth(s, &f->inst, 0, NULL, &out);
@@ -262,6 +266,7 @@ PROBE(p_instance_new) {
   X(wt_instance_func, p_instance_func, true)                                 \
   X(wt_instance_call, p_instance_call, true)                                 \
   X(wt_instance_export, p_instance_export, true)                             \
+  X(wt_instance_export_n, p_instance_export_n, true)                         \
   X(wt_instance_export_nth, p_instance_export_nth, true)                     \
   X(wt_instance_memory, p_instance_memory, true)                             \
   X(wt_instance_table, p_instance_table, true)                               \

@@ -173,3 +173,89 @@ Test(module, name_from_name_section) {
   cr_assert_null(wt_module_name(NULL));
   wt_engine_delete(engine);
 }
+
+Test(module, one_byte_inputs_are_compile_errors) {
+  wt_engine_t *engine = engine_from(NULL);
+  /* Neither starts with the magic number, so both are read as WAT text. */
+  static const uint8_t inputs[][1] = {{0x00}, {0x01}, {'a'}};
+  for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+    wt_module_t *m = NULL;
+    wt_error_delete(EXPECT_KIND(wt_module_new(engine, inputs[i], 1, &m),
+                                WT_ERROR_COMPILE));
+    cr_assert_null(m);
+    wt_error_delete(EXPECT_KIND(wt_module_validate(engine, inputs[i], 1),
+                                WT_ERROR_COMPILE));
+  }
+  wt_engine_delete(engine);
+}
+
+Test(module, validate_header_empty_and_one_byte) {
+  wt_engine_t *engine = engine_from(NULL);
+  static const uint8_t header[] = {0, 'a', 's', 'm', 1, 0, 0, 0};
+  OK(wt_module_validate(engine, header, sizeof header));
+  /* Empty input is refused, with or without a buffer, by the binary reader
+   * with Wasmtime's end-of-file message; it is not taken as an empty text
+   * module. */
+  const uint8_t *empties[] = {NULL, header};
+  for (size_t i = 0; i < 2; i++) {
+    EXPECT_ERROR(wt_module_validate(engine, empties[i], 0), WT_ERROR_COMPILE,
+                 "unexpected end-of-file");
+    wt_module_t *m = NULL;
+    EXPECT_ERROR(wt_module_new(engine, empties[i], 0, &m), WT_ERROR_COMPILE,
+                 "unexpected end-of-file");
+    cr_assert_null(m);
+  }
+  static const uint8_t one[] = {0x00};
+  wt_error_delete(EXPECT_KIND(wt_module_validate(engine, one, sizeof one),
+                              WT_ERROR_COMPILE));
+  /* A header cut short is also refused. */
+  wt_error_delete(EXPECT_KIND(wt_module_validate(engine, header, 4),
+                              WT_ERROR_COMPILE));
+  wt_engine_delete(engine);
+}
+
+Test(module, deleted_module_refuses_serialize_and_has_no_imports) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_module_t *m = compile(engine, "(module (import \"a\" \"f\" (func))"
+                                   " (func (export \"g\")))");
+  cr_assert_eq(wt_module_import_count(m), 1);
+  cr_assert_eq(wt_module_export_count(m), 1);
+  wt_module_delete(m);
+  uint8_t *bytes = NULL;
+  size_t len = 0;
+  EXPECT_ERROR(wt_module_serialize(m, &bytes, &len), WT_ERROR_MISUSE,
+               "wt_module_serialize: module is NULL or deleted");
+  cr_assert_null(bytes);
+  cr_assert_eq(len, 0);
+  char *path = temp_path(".deleted");
+  EXPECT_ERROR(wt_module_serialize_file(m, path), WT_ERROR_MISUSE,
+               "wt_module_serialize_file: module is NULL or deleted");
+  cr_assert_eq(access(path, F_OK), -1, "a file was created for a deleted "
+                                       "module");
+  cr_assert_eq(wt_module_import_count(m), 0);
+  cr_assert_null(wt_module_import(m, 0));
+  cr_assert_eq(wt_module_export_count(m), 0);
+  cr_assert_null(wt_module_export(m, 0));
+  wt_module_delete(m); /* a second delete is ignored */
+  wt_engine_delete(engine);
+}
+
+Test(module, missing_payload_or_wrong_engine_is_misuse) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_module_t *m = NULL;
+  EXPECT_ERROR(wt_module_new(engine, NULL, 1, &m), WT_ERROR_MISUSE,
+               "wt_module_new: bytes is NULL");
+  EXPECT_ERROR(wt_module_validate(engine, NULL, 1), WT_ERROR_MISUSE,
+               "wt_module_validate: bytes is NULL");
+  static const uint8_t header[] = {0, 'a', 's', 'm', 1, 0, 0, 0};
+  /* A store where the engine belongs. */
+  EXPECT_ERROR(wt_module_validate((wt_engine_t *)store, header, sizeof header),
+               WT_ERROR_MISUSE, "wt_module_validate: engine is NULL or deleted");
+  EXPECT_ERROR(wt_module_new((wt_engine_t *)store, header, sizeof header, &m),
+               WT_ERROR_MISUSE, "wt_module_new: engine is NULL or deleted");
+  cr_assert_null(m);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}

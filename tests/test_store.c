@@ -192,12 +192,10 @@ Test(store, table_and_instance_limits) {
   OK(wt_instance_call(store, &inst, "grow_table", &arg, 1, &res, 1));
   cr_assert_eq(res.of.i32, -1);
   /* A second instance is over the count. */
+  /* A second instance is over the count: a limit, not a link error. */
   wt_instance_t second;
-  wt_error_t *err = wt_linker_instantiate(l, store, m, &second);
-  cr_assert_not_null(err);
-  cr_assert(strstr(wt_error_message(err), "instance") != NULL, "%s",
-            wt_error_message(err));
-  wt_error_delete(err);
+  EXPECT_ERROR(wt_linker_instantiate(l, store, m, &second), WT_ERROR_WASMTIME,
+               "resource limit exceeded: instance count too high");
   wt_module_delete(m);
   wt_linker_delete(l);
   wt_store_delete(store);
@@ -215,9 +213,8 @@ Test(store, memory_count_limit_refuses_instantiation) {
   OK(wt_linker_new(engine, &l));
   wt_module_t *m = compile(engine, "(module (memory 1))");
   wt_instance_t inst;
-  wt_error_t *err = wt_linker_instantiate(l, store, m, &inst);
-  cr_assert_not_null(err);
-  wt_error_delete(err);
+  EXPECT_ERROR(wt_linker_instantiate(l, store, m, &inst), WT_ERROR_WASMTIME,
+               "resource limit exceeded: memory count too high");
   wt_module_delete(m);
   wt_linker_delete(l);
   wt_store_delete(store);
@@ -235,9 +232,8 @@ Test(store, huge_memory_request_is_refused_without_allocating) {
   OK(wt_linker_new(engine, &l));
   wt_module_t *m = compile(engine, "(module (memory 60000))"); /* ~3.7 GiB */
   wt_instance_t inst;
-  wt_error_t *err = wt_linker_instantiate(l, store, m, &inst);
-  cr_assert_not_null(err);
-  wt_error_delete(err);
+  EXPECT_ERROR(wt_linker_instantiate(l, store, m, &inst), WT_ERROR_WASMTIME,
+               "memory minimum size of 60000 pages exceeds memory limits");
   wt_module_delete(m);
   wt_linker_delete(l);
   wt_store_delete(store);
@@ -336,6 +332,37 @@ Test(store, table_count_limit_refuses_instantiation) {
   OK(wt_linker_instantiate(l, store, one, &inst));
   wt_module_delete(one);
   wt_module_delete(two);
+  wt_linker_delete(l);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+static wt_error_t *peek_data(void *env, wt_caller_t *caller,
+                             const wt_val_t *args, size_t nargs,
+                             wt_val_t *results, size_t nresults) {
+  *(void **)env = wt_store_data(wt_caller_store(caller));
+  return NULL;
+}
+
+Test(store, store_made_without_data_gives_null_data_inside_and_outside_calls) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_linker_t *l;
+  OK(wt_linker_new(engine, &l));
+  /* Starts as a pointer that is not NULL, so that the host function is seen
+   * to write NULL. */
+  void *seen = &seen;
+  OK(wt_linker_define_func(l, "h", "peek", "", peek_data, &seen, NULL));
+  wt_module_t *m = compile(engine, "(module (import \"h\" \"peek\" (func $p))"
+                                   " (func (export \"run\") (call $p)))");
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  cr_assert_null(wt_store_data(store));
+  wt_instance_t inst;
+  OK(wt_linker_instantiate(l, store, m, &inst));
+  OK(wt_instance_call(store, &inst, "run", NULL, 0, NULL, 0));
+  cr_assert_null(seen, "the host function saw data the store was not given");
+  cr_assert_null(wt_store_data(store));
+  wt_module_delete(m);
   wt_linker_delete(l);
   wt_store_delete(store);
   wt_engine_delete(engine);

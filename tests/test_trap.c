@@ -1,6 +1,7 @@
 /* Every trap wasm can raise comes back with its code, Wasmtime's message and
  * a backtrace, and the store keeps working. Plus value extremes. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "helpers.h"
@@ -130,4 +131,80 @@ Test(trap, value_extremes_pass_unchanged) {
   }
   wt_store_delete(store);
   wt_engine_delete(engine);
+}
+
+/* A start function (unnamed, index 0) calls $foo, which calls $bar, which
+ * traps: instantiation fails with the whole chain as its backtrace. */
+#define START_CHAIN_BODY                                                       \
+  " (func (call $foo)) (func $foo (call $bar)) (func $bar unreachable)"      \
+  " (start 0))"
+
+/* Checks the trap of instantiating `wat`, whose module is called
+ * `module_name` (NULL when it has none). */
+static void check_start_chain(const char *wat, const char *module_name) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_module_t *m = compile(engine, wat);
+  wt_linker_t *linker;
+  OK(wt_linker_new(engine, &linker));
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_instance_t inst;
+  wt_error_t *err = EXPECT_KIND(wt_linker_instantiate(linker, store, m, &inst),
+                                WT_ERROR_TRAP);
+  wt_trap_code_t code;
+  cr_assert(wt_error_trap_code(err, &code));
+  cr_assert_eq(code, WT_TRAP_UNREACHABLE);
+  cr_assert_eq(wt_error_frame_count(err), 3);
+  const char *names[] = {"bar", "foo", NULL};
+  const char *msg = wt_error_message(err);
+  for (size_t i = 0; i < 3; i++) {
+    const wt_frame_t *f = wt_error_frame(err, i);
+    cr_assert_eq(f->func_index, 2 - i, "frame %zu", i);
+    if (names[i])
+      cr_assert_str_eq(f->func_name, names[i]);
+    else
+      cr_assert_null(f->func_name, "frame %zu: %s", i, f->func_name);
+    if (module_name)
+      cr_assert_str_eq(f->module_name, module_name);
+    else
+      cr_assert_null(f->module_name);
+    /* Wasmtime's report lists the frame with its offset and its name, or a
+     * placeholder for what is missing. */
+    char func[64], line[128];
+    if (f->func_name)
+      snprintf(func, sizeof func, "%s", f->func_name);
+    else
+      snprintf(func, sizeof func, "<wasm function %u>", f->func_index);
+    snprintf(line, sizeof line, "  %3zu: %#8zx - %s!%s\n", i,
+             f->module_offset, module_name ? module_name : "<unknown>", func);
+    cr_assert(strstr(msg, line) != NULL, "no \"%s\" in:\n%s", line, msg);
+  }
+  /* Each frame sits at its call, later in the binary than its caller's. */
+  cr_assert_gt(wt_error_frame(err, 0)->module_offset,
+               wt_error_frame(err, 1)->module_offset);
+  cr_assert_gt(wt_error_frame(err, 1)->module_offset,
+               wt_error_frame(err, 2)->module_offset);
+  /* Every body starts the same way (no locals, then the instruction), so
+   * the instruction is at the same offset within each function. */
+  for (size_t i = 1; i < 3; i++)
+    cr_assert_eq(wt_error_frame(err, i)->func_offset,
+                 wt_error_frame(err, 0)->func_offset);
+  /* The frames come first, then the cause. */
+  const char *cause = strstr(msg, "Caused by:");
+  cr_assert_not_null(cause, "%s", msg);
+  cr_assert(strstr(cause, "unreachable") != NULL, "%s", msg);
+  cr_assert(strstr(msg, "wasm backtrace") < cause, "%s", msg);
+  wt_error_delete(err);
+  wt_store_delete(store);
+  wt_linker_delete(linker);
+  wt_module_delete(m);
+  wt_engine_delete(engine);
+}
+
+Test(trap, start_function_trap_has_named_and_unnamed_frames) {
+  check_start_chain("(module $module" START_CHAIN_BODY, "module");
+}
+
+Test(trap, start_function_trap_in_an_unnamed_module) {
+  check_start_chain("(module" START_CHAIN_BODY, NULL);
 }

@@ -1,5 +1,6 @@
 /* Types: function types (interning, accessors, text) and extern types as
  * modules report them, with their WAT form. */
+#include <stdio.h>
 #include <string.h>
 
 #include "helpers.h"
@@ -171,5 +172,109 @@ Test(types, empty_import_names_are_kept) {
   cr_assert_str_eq(wt_module_import(m, 1)->module, "");
   cr_assert_str_eq(wt_module_import(m, 1)->name, "x");
   wt_module_delete(m);
+  wt_engine_delete(engine);
+}
+
+Test(types, export_under_the_empty_name) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_module_t *m = compile(
+      engine, "(module"
+              " (func (export \"f\") (param i32 f32) (result f64)"
+              "   (f64.const 0))"
+              " (global (export \"\") (mut i32) (i32.const 7))"
+              " (memory (export \"mem\") 1)"
+              " (table (export \"table\") 1 funcref))");
+  cr_assert_eq(wt_module_export_count(m), 4);
+  const wt_export_t *g = wt_module_export(m, 1);
+  cr_assert_str_eq(g->name, "");
+  cr_assert_eq(g->type.kind, WT_EXTERN_GLOBAL);
+  cr_assert_eq(g->type.of.global.kind, WT_I32);
+  cr_assert(g->type.of.global.mutable_);
+  text_is(&g->type, "(global (mut i32))");
+  text_is(&wt_module_export(m, 0)->type,
+          "(func (param i32 f32) (result f64))");
+  cr_assert_str_eq(wt_module_export(m, 2)->name, "mem");
+  cr_assert_eq(wt_module_export(m, 2)->type.kind, WT_EXTERN_MEMORY);
+  cr_assert_str_eq(wt_module_export(m, 3)->name, "table");
+  cr_assert_eq(wt_module_export(m, 3)->type.of.table.elem, WT_FUNCREF);
+
+  wt_instance_t inst;
+  OK(wt_instance_new(store, m, NULL, 0, &inst));
+  wt_extern_t item;
+  OK(wt_instance_export(store, &inst, "", &item));
+  cr_assert_eq(item.kind, WT_EXTERN_GLOBAL);
+  wt_val_t v;
+  OK(wt_global_get(store, &item.of.global, &v));
+  cr_assert_eq(v.kind, WT_I32);
+  cr_assert_eq(v.of.i32, 7);
+  const char *name = NULL;
+  OK(wt_instance_export_nth(store, &inst, 1, &name, &item));
+  cr_assert_str_eq(name, "");
+  cr_assert_eq(item.kind, WT_EXTERN_GLOBAL);
+  wt_global_t gl;
+  OK(wt_instance_global(store, &inst, "", &gl));
+  OK(wt_global_get(store, &gl, &v));
+  cr_assert_eq(v.of.i32, 7);
+  wt_module_delete(m);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+/* The memory type of import 0 of a module importing just `decl`. */
+static wt_memorytype_t imported_memory(wt_engine_t *engine, const char *decl,
+                                       const char *text) {
+  char wat[160];
+  snprintf(wat, sizeof wat, "(module (import \"env\" \"m\" %s))", decl);
+  wt_module_t *m = compile(engine, wat);
+  const wt_import_t *imp = wt_module_import(m, 0);
+  cr_assert_not_null(imp);
+  cr_assert_eq(imp->type.kind, WT_EXTERN_MEMORY);
+  text_is(&imp->type, text);
+  wt_memorytype_t t = imp->type.of.memory;
+  wt_module_delete(m);
+  return t;
+}
+
+Test(types, memory64_limits_past_32_bits_are_kept_exactly) {
+  wt_engine_t *engine = engine_from(NULL);
+  const uint64_t p32 = 1ull << 32;
+  wt_memorytype_t t = imported_memory(engine, "(memory i64 0x100000000)",
+                                      "(memory i64 4294967296)");
+  cr_assert_eq(t.min, p32);
+  cr_assert_not(t.has_max);
+  cr_assert(t.is64);
+  cr_assert_not(t.shared);
+  t = imported_memory(engine, "(memory i64 0x100000000 0x100000000)",
+                      "(memory i64 4294967296 4294967296)");
+  cr_assert_eq(t.min, p32);
+  cr_assert(t.has_max);
+  cr_assert_eq(t.max, p32);
+  t = imported_memory(engine, "(memory i64 0x100000000 0x100000001)",
+                      "(memory i64 4294967296 4294967297)");
+  cr_assert_eq(t.min, p32);
+  cr_assert(t.has_max);
+  cr_assert_eq(t.max, p32 + 1);
+  cr_assert(t.is64);
+  cr_assert_not(t.shared);
+  cr_assert_eq(t.page_size_log2, 16);
+  wt_engine_delete(engine);
+}
+
+Test(types, shared_memory64_with_min_equal_max_past_32_bits) {
+  wt_config_t *c = wt_config_new();
+  cr_assert(wt_config_wasm_threads(c, true));
+  cr_assert(wt_config_wasm_shared_memory(c, true));
+  cr_assert(wt_config_wasm_memory64(c, true));
+  wt_engine_t *engine = engine_from(c);
+  wt_memorytype_t t =
+      imported_memory(engine, "(memory i64 0x100000000 0x100000000 shared)",
+                      "(memory i64 4294967296 4294967296 shared)");
+  cr_assert_eq(t.min, 1ull << 32);
+  cr_assert(t.has_max);
+  cr_assert_eq(t.max, 1ull << 32);
+  cr_assert(t.is64);
+  cr_assert(t.shared);
   wt_engine_delete(engine);
 }

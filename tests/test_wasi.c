@@ -1,5 +1,6 @@
 /* WASI preview 1: real C programs built for wasm32-wasi run through wt,
  * with arguments, environment, stdio, preopened directories and exit codes. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -363,4 +364,248 @@ Test(wasi, inherited_arguments_are_the_host_programs) {
   cr_assert(strncmp(out, want, strlen(want)) == 0, "%s vs %s", out, want);
   free(out);
   unload(&p);
+}
+
+/* The whole content of the file at `path` (caller frees). */
+static char *slurp(const char *path) {
+  FILE *f = fopen(path, "rb");
+  cr_assert_not_null(f, "cannot open %s", path);
+  char *buf = calloc(1, 4096);
+  size_t n = fread(buf, 1, 4095, f);
+  buf[n] = '\0';
+  fclose(f);
+  return buf;
+}
+
+/* A module calling WASI directly: proc_exit, and fd_write / fd_close of
+ * the message at offset 16. */
+static const char *direct_wat =
+    "(module"
+    " (import \"wasi_snapshot_preview1\" \"proc_exit\""
+    "   (func $exit (param i32)))"
+    " (import \"wasi_snapshot_preview1\" \"fd_write\""
+    "   (func $write (param i32 i32 i32 i32) (result i32)))"
+    " (import \"wasi_snapshot_preview1\" \"fd_close\""
+    "   (func $close (param i32) (result i32)))"
+    " (memory (export \"memory\") 1)"
+    " (data (i32.const 0) \"\\10\\00\\00\\00\\11\\00\\00\\00\")" /* iovec */
+    " (data (i32.const 16) \"written directly\\n\")"
+    " (func (export \"exit\") (param i32) (call $exit (local.get 0)))"
+    " (func (export \"write\") (param i32) (result i32)"
+    "   (call $write (local.get 0) (i32.const 0) (i32.const 1) (i32.const 8)))"
+    " (func (export \"written\") (result i32) (i32.load (i32.const 8)))"
+    " (func (export \"close\") (param i32) (result i32)"
+    "   (call $close (local.get 0)))"
+    " (func (export \"ok\") (result i32) (i32.const 1)))";
+static const char direct_message[] = "written directly\n"; /* 0x11 bytes */
+
+typedef struct {
+  wt_engine_t *engine;
+  wt_linker_t *linker;
+  wt_module_t *module;
+  wt_store_t *store;
+  wt_instance_t inst;
+} direct;
+
+/* Instantiates direct_wat in a new store given `wasi` (deleted here). */
+static direct direct_load(wt_wasi_t *wasi) {
+  direct d;
+  d.engine = engine_from(NULL);
+  OK(wt_linker_new(d.engine, &d.linker));
+  OK(wt_linker_define_wasi(d.linker));
+  d.module = compile(d.engine, direct_wat);
+  OK(wt_store_new(d.engine, NULL, NULL, &d.store));
+  OK(wt_store_set_wasi(d.store, wasi));
+  wt_wasi_delete(wasi);
+  OK(wt_linker_instantiate(d.linker, d.store, d.module, &d.inst));
+  return d;
+}
+
+static void direct_unload(direct *d) {
+  wt_store_delete(d->store);
+  wt_module_delete(d->module);
+  wt_linker_delete(d->linker);
+  wt_engine_delete(d->engine);
+}
+
+static void expect_exit(direct *d, int32_t status) {
+  wt_val_t arg = i32v(status);
+  wt_error_t *err = EXPECT_KIND(
+      wt_instance_call(d->store, &d->inst, "exit", &arg, 1, NULL, 0),
+      WT_ERROR_EXIT);
+  int got = -1;
+  cr_assert(wt_error_exit_status(err, &got));
+  cr_assert_eq(got, status);
+  wt_trap_code_t tc;
+  cr_assert_not(wt_error_trap_code(err, &tc), "an exit is not a trap");
+  char want[32];
+  snprintf(want, sizeof want, "exit status %d", status);
+  cr_assert(strstr(wt_error_message(err), want) != NULL, "%s",
+            wt_error_message(err));
+  wt_error_delete(err);
+}
+
+Test(wasi, instance_stays_callable_after_an_exit) {
+  direct d = direct_load(wt_wasi_new());
+  /* Called directly (not through wt_wasi_run), even a zero status comes
+   * back as an exit, so the caller sees that the program stopped. */
+  expect_exit(&d, 0);
+  expect_exit(&d, 1);
+  expect_exit(&d, 1); /* the same export again */
+  wt_val_t res;
+  OK(wt_instance_call(d.store, &d.inst, "ok", NULL, 0, &res, 1));
+  cr_assert_eq(res.of.i32, 1);
+  direct_unload(&d);
+}
+
+Test(wasi, output_file_in_a_missing_directory_is_an_io_error) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *s;
+  OK(wt_store_new(engine, NULL, NULL, &s));
+  const wt_wasi_stream_t streams[] = {WT_WASI_STDOUT, WT_WASI_STDERR};
+  for (size_t i = 0; i < 2; i++) {
+    wt_wasi_t *w = wt_wasi_new();
+    /* The path is only opened when the context is built. */
+    cr_assert(wt_wasi_output_file(w, streams[i], "/nonexistent/dir/out.txt"));
+    cr_assert_null(wt_wasi_rejected(w));
+    EXPECT_ERROR(wt_store_set_wasi(s, w), WT_ERROR_IO,
+                 "/nonexistent/dir/out.txt");
+    wt_wasi_delete(w);
+  }
+  wt_store_delete(s);
+  wt_engine_delete(engine);
+}
+
+Test(wasi, stdout_and_stderr_to_files) {
+  prog p = load("stdin");
+  char out[] = "/tmp/wt-out-XXXXXX", err[] = "/tmp/wt-err-XXXXXX";
+  close(mkstemp(out));
+  close(mkstemp(err));
+  wt_wasi_t *w = wt_wasi_new();
+  cr_assert(wt_wasi_stdin_bytes(w, "some input\n", 11));
+  cr_assert(wt_wasi_output_file(w, WT_WASI_STDOUT, out));
+  cr_assert(wt_wasi_output_file(w, WT_WASI_STDERR, err));
+  OK(wt_store_set_wasi(p.store, w));
+  wt_wasi_delete(w);
+  OK(wt_wasi_run(p.linker, p.store, p.module));
+  size_t len = 9;
+  cr_assert_null(wt_store_wasi_output(p.store, WT_WASI_STDERR, &len));
+  cr_assert_eq(len, 0);
+  unload(&p); /* the files are complete once the store is gone */
+  char *o = slurp(out), *e = slurp(err);
+  cr_assert_str_eq(o, "SOME INPUT\n");
+  cr_assert_str_eq(e, "11 bytes\n");
+  free(o);
+  free(e);
+  unlink(out);
+  unlink(err);
+}
+
+Test(wasi, fd_write_to_redirected_stdout_and_stderr) {
+  const size_t msg_len = strlen(direct_message);
+  for (int32_t fd = 1; fd <= 2; fd++) {
+    char path[] = "/tmp/wt-fd-XXXXXX";
+    close(mkstemp(path));
+    wt_wasi_t *w = wt_wasi_new();
+    cr_assert(wt_wasi_output_file(w, (wt_wasi_stream_t)fd, path));
+    direct d = direct_load(w);
+    wt_val_t arg = i32v(fd), res;
+    OK(wt_instance_call(d.store, &d.inst, "write", &arg, 1, &res, 1));
+    cr_assert_eq(res.of.i32, 0, "fd_write(%d) errno %d", fd, res.of.i32);
+    OK(wt_instance_call(d.store, &d.inst, "written", NULL, 0, &res, 1));
+    cr_assert_eq((size_t)res.of.i32, msg_len);
+    OK(wt_instance_call(d.store, &d.inst, "close", &arg, 1, &res, 1));
+    cr_assert_eq(res.of.i32, 0, "fd_close(%d) errno %d", fd, res.of.i32);
+    direct_unload(&d);
+    char *got = slurp(path);
+    cr_assert_str_eq(got, direct_message, "fd %d", fd);
+    free(got);
+    unlink(path);
+  }
+}
+
+/* Points host file descriptor `fd` at `path` (opened with `flags`); returns
+ * a copy of the old descriptor to restore. */
+static int redirect_fd(int fd, const char *path, int flags) {
+  int saved = dup(fd);
+  cr_assert_geq(saved, 0);
+  int f = open(path, flags, 0600);
+  cr_assert_geq(f, 0, "cannot open %s", path);
+  cr_assert_eq(dup2(f, fd), fd);
+  close(f);
+  return saved;
+}
+
+static void restore_fd(int fd, int saved) {
+  dup2(saved, fd);
+  close(saved);
+}
+
+Test(wasi, inherited_stdio_is_the_host_processes) {
+  char in[] = "/tmp/wt-in-XXXXXX", out[] = "/tmp/wt-out-XXXXXX",
+       err[] = "/tmp/wt-err-XXXXXX";
+  int fd = mkstemp(in);
+  cr_assert(write(fd, "from the host\n", 14) == 14);
+  close(fd);
+  close(mkstemp(out));
+  close(mkstemp(err));
+  prog p = load("stdin");
+  wt_wasi_t *w = wt_wasi_new();
+  cr_assert(wt_wasi_inherit_stdio(w));
+  cr_assert_null(wt_wasi_rejected(w));
+  OK(wt_store_set_wasi(p.store, w));
+  wt_wasi_delete(w);
+  fflush(stdout);
+  fflush(stderr);
+  int s0 = redirect_fd(0, in, O_RDONLY);
+  int s1 = redirect_fd(1, out, O_WRONLY | O_TRUNC);
+  int s2 = redirect_fd(2, err, O_WRONLY | O_TRUNC);
+  wt_error_t *res = wt_wasi_run(p.linker, p.store, p.module);
+  restore_fd(0, s0);
+  restore_fd(1, s1);
+  restore_fd(2, s2);
+  OK(res);
+  unload(&p);
+  char *o = slurp(out), *e = slurp(err);
+  cr_assert_str_eq(o, "FROM THE HOST\n");
+  cr_assert_str_eq(e, "14 bytes\n");
+  free(o);
+  free(e);
+  unlink(in);
+  unlink(out);
+  unlink(err);
+}
+
+Test(wasi, one_stream_inherited_the_other_captured) {
+  const wt_wasi_stream_t streams[] = {WT_WASI_STDOUT, WT_WASI_STDERR};
+  for (size_t i = 0; i < 2; i++) {
+    wt_wasi_stream_t inherited = streams[i], captured = streams[1 - i];
+    char path[] = "/tmp/wt-host-XXXXXX";
+    close(mkstemp(path));
+    prog p = load("stdin");
+    wt_wasi_t *w = wt_wasi_new();
+    cr_assert(wt_wasi_stdin_bytes(w, "abc", 3));
+    cr_assert(wt_wasi_output_inherit(w, inherited));
+    cr_assert(wt_wasi_output_capture(w, captured));
+    cr_assert_null(wt_wasi_rejected(w));
+    OK(wt_store_set_wasi(p.store, w));
+    wt_wasi_delete(w);
+    fflush(stdout);
+    fflush(stderr);
+    int saved = redirect_fd((int)inherited, path, O_WRONLY | O_TRUNC);
+    wt_error_t *res = wt_wasi_run(p.linker, p.store, p.module);
+    restore_fd((int)inherited, saved);
+    OK(res);
+    char *host = slurp(path), *cap = output(&p, captured);
+    const char *out_text = "ABC", *err_text = "3 bytes\n";
+    cr_assert_str_eq(host, inherited == WT_WASI_STDOUT ? out_text : err_text);
+    cr_assert_str_eq(cap, captured == WT_WASI_STDOUT ? out_text : err_text);
+    size_t len = 9;
+    cr_assert_null(wt_store_wasi_output(p.store, inherited, &len));
+    cr_assert_eq(len, 0);
+    free(host);
+    free(cap);
+    unload(&p);
+    unlink(path);
+  }
 }
