@@ -125,14 +125,15 @@ wt_error_t *wt__from_wasmtime(wt_error_kind_t kind, wasmtime_error_t *err) {
   return e;
 }
 
-wt_error_t *wt__misuse_from_wasmtime(const char *fn, const char *what,
-                                     wasmtime_error_t *err) {
+wt_error_t *wt__from_wasmtime_in(wt_error_kind_t kind, const char *fn,
+                                 const char *what, wasmtime_error_t *err) {
   wasm_byte_vec_t msg;
   wasmtime_error_message(err, &msg);
   char *text = message_dup(&msg);
   wasm_byte_vec_delete(&msg);
   wasmtime_error_delete(err);
-  wt_error_t *e = wt__misuse(fn, "%s: %s", what, text ? text : "");
+  wt_error_t *e = wt__error(kind, "%s: %s%s%s", fn, what ? what : "",
+                            what ? ": " : "", text ? text : "");
   free(text);
   return e;
 }

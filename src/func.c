@@ -317,8 +317,9 @@ wt_error_t *wt_func_call(wt_store_t *store, const wt_func_t *func,
                           "one)");
   const wt__sig *sig = func->sig_;
   if (nargs != sig->nparams || nresults != sig->nresults)
-    return wt__misuse(fn, "got %zu arguments and %zu results for %s", nargs,
-                      nresults, sig->text);
+    return wt__misuse(fn, "got %zu argument%s and %zu result%s for %s", nargs,
+                      nargs == 1 ? "" : "s", nresults,
+                      nresults == 1 ? "" : "s", sig->text);
   if ((nargs && !args) || (nresults && !results))
     return wt__misuse(fn, "args or results is NULL");
   for (size_t i = 0; i < nargs; i++)

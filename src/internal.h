@@ -50,10 +50,11 @@ wt_error_t *wt__error(wt_error_kind_t kind, const char *fmt, ...)
 wt_error_t *wt__misuse(const char *fn, const char *fmt, ...) WT_PRINTF(2, 3);
 /* Takes ownership of `err`. An exit status makes it WT_ERROR_EXIT. */
 wt_error_t *wt__from_wasmtime(wt_error_kind_t kind, wasmtime_error_t *err);
-/* Takes ownership of `err`: a misuse error "<fn>: <what>: <Wasmtime's
- * message>", for arguments Wasmtime refuses. */
-wt_error_t *wt__misuse_from_wasmtime(const char *fn, const char *what,
-                                     wasmtime_error_t *err);
+/* Takes ownership of `err`: an error of `kind` whose message is
+ * "<fn>: <what>: <Wasmtime's message>" ("<fn>: <Wasmtime's message>" when
+ * `what` is NULL), for a call Wasmtime refuses outside wasm. */
+wt_error_t *wt__from_wasmtime_in(wt_error_kind_t kind, const char *fn,
+                                 const char *what, wasmtime_error_t *err);
 /* Takes ownership of `trap`. */
 wt_error_t *wt__from_trap(wasm_trap_t *trap);
 /* The error's message that a trap made from it carries. */

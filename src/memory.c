@@ -42,7 +42,8 @@ wt_error_t *wt_memory_grow(wt_store_t *store, const wt_memory_t *mem,
   uint64_t prev = 0;
   wasmtime_error_t *werr = wasmtime_memory_grow(store->ctx, &raw, delta, &prev);
   if (werr)
-    return wt__from_wasmtime(WT_ERROR_WASMTIME, werr);
+    return wt__from_wasmtime_in(WT_ERROR_WASMTIME, "wt_memory_grow", NULL,
+                                werr);
   if (old_pages)
     *old_pages = prev;
   return NULL;
@@ -151,12 +152,13 @@ wt_error_t *wt_memory_new(wt_store_t *store, const wt_memorytype_t *type,
       wasmtime_memorytype_new(type->min, type->has_max, type->max, type->is64,
                               false, type->page_size_log2, &ty);
   if (werr)
-    return wt__misuse_from_wasmtime(fn, "invalid memory type", werr);
+    return wt__from_wasmtime_in(WT_ERROR_MISUSE, fn, "invalid memory type",
+                                werr);
   wasmtime_memory_t m;
   werr = wasmtime_memory_new(store->ctx, ty, &m);
   wasm_memorytype_delete(ty);
   if (werr)
-    return wt__from_wasmtime(WT_ERROR_WASMTIME, werr);
+    return wt__from_wasmtime_in(WT_ERROR_WASMTIME, fn, NULL, werr);
   wt__store_saw(store, m.store_id);
   out->store_id_ = m.store_id;
   out->raw1_ = m.__private1;

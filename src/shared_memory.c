@@ -46,12 +46,13 @@ wt_error_t *wt_shared_memory_new(wt_engine_t *engine,
       wasmtime_memorytype_new(type->min, true, type->max, type->is64, true,
                               type->page_size_log2, &ty);
   if (werr)
-    return wt__misuse_from_wasmtime(fn, "invalid memory type", werr);
+    return wt__from_wasmtime_in(WT_ERROR_MISUSE, fn, "invalid memory type",
+                                werr);
   wasmtime_sharedmemory_t *raw = NULL;
   werr = wasmtime_sharedmemory_new(engine->raw, ty, &raw);
   wasm_memorytype_delete(ty);
   if (werr)
-    return wt__from_wasmtime(WT_ERROR_WASMTIME, werr);
+    return wt__from_wasmtime_in(WT_ERROR_WASMTIME, fn, NULL, werr);
   wt_shared_memory_t *m = wrap(engine, raw);
   if (!m)
     return wt__error(WT_ERROR_WASMTIME, "out of memory");
@@ -106,7 +107,8 @@ wt_error_t *wt_shared_memory_grow(const wt_shared_memory_t *m, uint64_t delta,
   uint64_t prev = 0;
   wasmtime_error_t *werr = wasmtime_sharedmemory_grow(m->raw, delta, &prev);
   if (werr)
-    return wt__from_wasmtime(WT_ERROR_WASMTIME, werr);
+    return wt__from_wasmtime_in(WT_ERROR_WASMTIME, "wt_shared_memory_grow",
+                                NULL, werr);
   if (old_pages)
     *old_pages = prev;
   return NULL;

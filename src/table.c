@@ -76,7 +76,7 @@ wt_error_t *wt_table_new(wt_store_t *store, const wt_tabletype_t *type,
   wasmtime_error_t *werr = wasmtime_table_new(store->ctx, ty, &v, &t);
   wasm_tabletype_delete(ty);
   if (werr)
-    return wt__from_wasmtime(WT_ERROR_WASMTIME, werr);
+    return wt__from_wasmtime_in(WT_ERROR_WASMTIME, fn, NULL, werr);
   wt__store_saw(store, t.store_id);
   out->store_id_ = t.store_id;
   out->raw1_ = t.__private1;
@@ -162,7 +162,7 @@ wt_error_t *wt_table_grow(wt_store_t *store, const wt_table_t *table,
   wasmtime_error_t *werr =
       wasmtime_table_grow(store->ctx, &raw, delta, &v, &prev);
   if (werr)
-    return wt__from_wasmtime(WT_ERROR_WASMTIME, werr);
+    return wt__from_wasmtime_in(WT_ERROR_WASMTIME, fn, NULL, werr);
   if (old_size)
     *old_size = prev;
   return NULL;

@@ -130,8 +130,8 @@ Test(limits, table_element_limit_applies_to_new_host_tables) {
   OK(wt_table_size(store, &t, &size));
   cr_assert_eq(size, 1);
   wt_table_t big = {0};
-  wt_error_delete(EXPECT_KIND(wt_table_new(store, &two, &null_func, &big),
-                              WT_ERROR_WASMTIME));
+  EXPECT_ERROR(wt_table_new(store, &two, &null_func, &big), WT_ERROR_WASMTIME,
+               "wt_table_new: ");
   /* The store is still usable, and the limit still lets a table of one be
    * made. */
   OK(wt_table_new(store, &one, &null_func, &t));

@@ -257,6 +257,8 @@ Test(memory, shared_memory_needs_the_config) {
                         .page_size_log2 = 16};
   wt_shared_memory_t *shm = NULL;
   EXPECT_ERROR(wt_shared_memory_new(engine, &mt, &shm), WT_ERROR_WASMTIME,
+               "wt_shared_memory_new: ");
+  EXPECT_ERROR(wt_shared_memory_new(engine, &mt, &shm), WT_ERROR_WASMTIME,
                "shared memory");
   cr_assert_null(shm);
   mt.shared = false;
@@ -431,8 +433,8 @@ Test(memory, huge_grow_delta_fails_and_leaves_the_size) {
   wt_memory_t mem = new_memory(store, 1, false, 0);
   /* A negative delta converted to uint64_t must not wrap into a shrink. */
   uint64_t old = 0, pages = 0;
-  wt_error_delete(EXPECT_KIND(wt_memory_grow(store, &mem, (uint64_t)-1, &old),
-                              WT_ERROR_WASMTIME));
+  EXPECT_ERROR(wt_memory_grow(store, &mem, (uint64_t)-1, &old),
+               WT_ERROR_WASMTIME, "wt_memory_grow: ");
   OK(wt_memory_pages(store, &mem, &pages));
   cr_assert_eq(pages, 1);
   size_t len = 0;
@@ -649,8 +651,8 @@ Test(memory, shared_memory_grow_reports_old_size_and_stops_at_maximum) {
   cr_assert_eq(old, 1);
   OK(wt_shared_memory_grow(shm, 0, &old));
   cr_assert_eq(old, 2);
-  wt_error_delete(EXPECT_KIND(wt_shared_memory_grow(shm, 1, &old),
-                              WT_ERROR_WASMTIME));
+  EXPECT_ERROR(wt_shared_memory_grow(shm, 1, &old), WT_ERROR_WASMTIME,
+               "wt_shared_memory_grow: ");
   OK(wt_shared_memory_pages(shm, &pages));
   cr_assert_eq(pages, 2);
   size_t len = 0;

@@ -512,9 +512,11 @@ Test(table, grow_from_wasm_is_seen_by_the_host) {
     uint64_t delta = 3;
     wt_error_t *err = EXPECT_KIND(
         wt_table_grow(store, t, delta, &inits[k], &old), WT_ERROR_WASMTIME);
-    /* Wasmtime's message, kept intact, names the refused growth. */
-    char by[32];
-    snprintf(by, sizeof by, "grow table by `%llu`", (unsigned long long)delta);
+    /* Wasmtime's message, kept intact after the function's name, names the
+     * refused growth. */
+    char by[64];
+    snprintf(by, sizeof by, "wt_table_grow: failed to grow table by `%llu`",
+             (unsigned long long)delta);
     cr_assert(strstr(wt_error_message(err), by) != NULL, "\"%s\" lacks \"%s\"",
               wt_error_message(err), by);
     wt_error_delete(err);
