@@ -676,7 +676,7 @@ wt_error_t *wt_func_call_typed(wt_store_t *store, const wt_typed_func_t *func,
     return typed_misuse(store, func, vals);
   wasm_trap_t *trap = NULL;
   if (store->depth++ == 0)
-    store->owner = pthread_self();
+    store->owner = wt__thread_tag();
   /* wt_typed_func_t begins with Wasmtime's {store_id, index}. */
   wasmtime_error_t *werr = wasmtime_func_call_unchecked(
       store->ctx, (const wasmtime_func_t *)func, (wasmtime_val_raw_t *)vals,

@@ -139,7 +139,8 @@ struct wt_store {
   void *data;
   void (*finalizer)(void *);
   int depth;           /* calls into wasm under way */
-  pthread_t owner;     /* the thread running them, while depth > 0 */
+  uintptr_t owner;     /* wt__thread_tag() of the thread running them,
+                          while depth > 0 */
   bool delete_pending; /* wt_store_delete() was called while depth > 0 */
   wt_error_t *host_error; /* error a host function returned, in flight */
   /* GC references held for the caller: slot i holds a rooted value while
@@ -191,10 +192,19 @@ wt_error_t *wt__check_store(const char *fn, const wt_store_t *store);
 /* Frees a store whose deletion was deferred while wasm ran in it. */
 void wt__store_free_deferred(wt_store_t *store);
 
+/* One byte per thread: its address tells threads apart. Read with the
+ * initial-exec model it costs one instruction, where pthread_self() is a
+ * call on every entry into wasm. */
+extern __thread char wt__thread_marker
+    __attribute__((tls_model("initial-exec")));
+static inline uintptr_t wt__thread_tag(void) {
+  return (uintptr_t)&wt__thread_marker;
+}
+
 /* Brackets a call into wasm: counts depth and finishes a deferred delete. */
 static inline void wt__store_enter(wt_store_t *store) {
   if (store->depth++ == 0)
-    store->owner = pthread_self();
+    store->owner = wt__thread_tag();
 }
 static inline void wt__store_leave(wt_store_t *store) {
   if (--store->depth == 0 && __builtin_expect(store->delete_pending, 0))

@@ -12,6 +12,8 @@
  * freed often (one per request), and this keeps that path cheap.
  */
 #define WT_STORE_RING 1024
+__thread char wt__thread_marker;
+
 static pthread_mutex_t ring_lock = PTHREAD_MUTEX_INITIALIZER;
 static wt_store_t *ring[WT_STORE_RING];
 static size_t ring_head, ring_count;
@@ -183,7 +185,7 @@ wt_error_t *wt__check_store(const char *fn, const wt_store_t *store) {
   /* A store is Wasmtime's to use from one thread at a time. This catches a
    * second thread arriving while the first runs wasm (not a race between
    * two threads that enter at the same instant). */
-  if (store->depth > 0 && !pthread_equal(store->owner, pthread_self()))
+  if (store->depth > 0 && store->owner != wt__thread_tag())
     return wt__misuse(fn, "the store is running wasm on another thread");
   return NULL;
 }
