@@ -492,7 +492,8 @@ typedef struct wt_memorytype {
   uint64_t max;         /* in pages, when has_max */
   bool is64;            /* a 64-bit (memory64) memory */
   bool shared;          /* a shared memory (threads) */
-  uint8_t page_size_log2; /* 16 for 64 KiB pages, 0 for 1-byte pages */
+  uint8_t page_size_log2; /* 16 for 64 KiB pages; 0, 1-byte pages, needs
+                             wt_config_wasm_custom_page_sizes */
 } wt_memorytype_t;
 
 /** A table type (a plain value). */
@@ -649,7 +650,8 @@ typedef struct wt_module wt_module_t;
 
 /**
  * Compiles a module from `len` bytes of wasm binary, or of WAT text (a
- * buffer that does not start with the wasm magic number is read as text).
+ * non-empty buffer that does not start with the wasm magic number is read
+ * as text; empty input is an incomplete binary).
  * The bytes are borrowed for the duration of the call only.
  * Fails: WT_ERROR_COMPILE with Wasmtime's message for invalid input.
  */
@@ -938,9 +940,10 @@ WT_API wt_error_t *wt_linker_instantiate(const wt_linker_t *linker,
 
 /**
  * Instantiates `module` with `imports` given in the module's import order.
- * Fails: WT_ERROR_MISUSE for a wrong count or an item of another store;
- * WT_ERROR_LINK for an item of the wrong type; WT_ERROR_TRAP when the start
- * function traps.
+ * Fails: WT_ERROR_MISUSE for a wrong count, an unknown extern kind or an
+ * item of another store; WT_ERROR_LINK for an item of the wrong type;
+ * WT_ERROR_TRAP when the start function traps; WT_ERROR_WASMTIME past a
+ * store limit (wt_store_limits).
  */
 WT_API wt_error_t *wt_instance_new(wt_store_t *store,
                                    const wt_module_t *module,
@@ -1053,7 +1056,8 @@ WT_API wt_error_t *wt_memory_pages(wt_store_t *store, const wt_memory_t *mem,
 /**
  * Grows the memory by `delta` pages; *old_pages (if not NULL) receives the
  * size before. Fails: WT_ERROR_WASMTIME when the memory cannot grow that far
- * (past its maximum or a store limit); the memory is then unchanged.
+ * (past its maximum or a store limit), with the function's name and
+ * Wasmtime's message; the memory is then unchanged.
  */
 WT_API wt_error_t *wt_memory_grow(wt_store_t *store, const wt_memory_t *mem,
                                   uint64_t delta, uint64_t *old_pages);
@@ -1085,7 +1089,9 @@ WT_API wt_error_t *wt_instance_table(wt_store_t *store,
 WT_API wt_error_t *wt_memory_type(wt_store_t *store, const wt_memory_t *mem,
                                   wt_memorytype_t *out);
 /** A new memory of `type` in `store` (not shared: see wt_config_wasm_threads).
- * Fails: WT_ERROR_MISUSE for an invalid type (max < min, too large). */
+ * Fails: WT_ERROR_MISUSE for an invalid type (max < min, too large, a page
+ * size other than 64 KiB without custom page sizes); WT_ERROR_WASMTIME when
+ * Wasmtime refuses it (a store limit), with the function's name. */
 WT_API wt_error_t *wt_memory_new(wt_store_t *store,
                                  const wt_memorytype_t *type,
                                  wt_memory_t *out);
@@ -1118,7 +1124,10 @@ WT_API wt_error_t *wt_instance_tag(wt_store_t *store,
 /* ------------------------------------------------------------------------ */
 
 /** A new shared memory of `type` (type->shared must be true) in `engine`,
- * which needs wt_config_wasm_threads. The caller owns it. */
+ * which needs wt_config_wasm_threads. The caller owns it.
+ * Fails: WT_ERROR_MISUSE for a NULL or deleted engine or an invalid type (as
+ * for wt_memory_new(), and it must have a maximum); WT_ERROR_WASMTIME when
+ * Wasmtime refuses it, with the function's name. */
 WT_API wt_error_t *wt_shared_memory_new(wt_engine_t *engine,
                                         const wt_memorytype_t *type,
                                         wt_shared_memory_t **out);
@@ -1153,7 +1162,10 @@ WT_API wt_error_t *wt_shared_memory_write(const wt_shared_memory_t *mem,
 /* ------------------------------------------------------------------------ */
 
 /** A new table of `type` with every element set to `init` (a value of the
- * element kind, e.g. a null funcref). */
+ * element kind, e.g. a null funcref).
+ * Fails: WT_ERROR_MISUSE for an element kind that is not a reference kind,
+ * an init of another kind or store, or limits out of range;
+ * WT_ERROR_WASMTIME past a store limit, with the function's name. */
 WT_API wt_error_t *wt_table_new(wt_store_t *store, const wt_tabletype_t *type,
                                 const wt_val_t *init, wt_table_t *out);
 WT_API wt_error_t *wt_table_type(wt_store_t *store, const wt_table_t *table,
@@ -1168,7 +1180,9 @@ WT_API wt_error_t *wt_table_get(wt_store_t *store, const wt_table_t *table,
 WT_API wt_error_t *wt_table_set(wt_store_t *store, const wt_table_t *table,
                                 uint64_t index, const wt_val_t *val);
 /** Grows by `delta` elements set to `init`; *old_size gets the size before.
- * Fails: WT_ERROR_WASMTIME past the maximum (table unchanged). */
+ * Fails: WT_ERROR_WASMTIME past the maximum or a store limit, with the
+ * function's name and Wasmtime's message (table unchanged); WT_ERROR_MISUSE
+ * for an init of the wrong kind. */
 WT_API wt_error_t *wt_table_grow(wt_store_t *store, const wt_table_t *table,
                                  uint64_t delta, const wt_val_t *init,
                                  uint64_t *old_size);

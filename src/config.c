@@ -469,10 +469,10 @@ char *wt__config_key(const wt_config_t *c, size_t *len) {
 }
 
 
-/* The last value a boolean knob was set to, or `dflt`. */
-static bool bool_knob(const wt_config_t *c, void (*fn)(wasm_config_t *, bool),
-                      bool dflt) {
-  bool on = dflt;
+/* The last value a boolean knob was set to; false when it was never set. */
+static bool bool_knob(const wt_config_t *c,
+                      void (*fn)(wasm_config_t *, bool)) {
+  bool on = false;
   for (size_t i = 0; i < c->nops; i++)
     if (c->ops[i].kind == OP_SET && c->ops[i].fn.b == fn)
       on = c->ops[i].value != 0;
@@ -480,9 +480,9 @@ static bool bool_knob(const wt_config_t *c, void (*fn)(wasm_config_t *, bool),
 }
 
 bool wt__config_epochs(const wt_config_t *c) {
-  return bool_knob(c, wasmtime_config_epoch_interruption_set, false);
+  return bool_knob(c, wasmtime_config_epoch_interruption_set);
 }
 
 bool wt__config_custom_pages(const wt_config_t *c) {
-  return bool_knob(c, wasmtime_config_wasm_custom_page_sizes_set, false);
+  return bool_knob(c, wasmtime_config_wasm_custom_page_sizes_set);
 }

@@ -105,11 +105,16 @@ static char *message_dup(const wasm_byte_vec_t *v) {
   return s;
 }
 
-wt_error_t *wt__from_wasmtime(wt_error_kind_t kind, wasmtime_error_t *err) {
+char *wt__wasmtime_message(const wasmtime_error_t *err) {
   wasm_byte_vec_t msg;
   wasmtime_error_message(err, &msg);
-  wt_error_t *e = error_alloc(kind, message_dup(&msg));
+  char *text = message_dup(&msg);
   wasm_byte_vec_delete(&msg);
+  return text;
+}
+
+wt_error_t *wt__from_wasmtime(wt_error_kind_t kind, wasmtime_error_t *err) {
+  wt_error_t *e = error_alloc(kind, wt__wasmtime_message(err));
   if (e) {
     int status;
     if (wasmtime_error_exit_status(err, &status)) {
@@ -127,10 +132,7 @@ wt_error_t *wt__from_wasmtime(wt_error_kind_t kind, wasmtime_error_t *err) {
 
 wt_error_t *wt__from_wasmtime_in(wt_error_kind_t kind, const char *fn,
                                  const char *what, wasmtime_error_t *err) {
-  wasm_byte_vec_t msg;
-  wasmtime_error_message(err, &msg);
-  char *text = message_dup(&msg);
-  wasm_byte_vec_delete(&msg);
+  char *text = wt__wasmtime_message(err);
   wasmtime_error_delete(err);
   wt_error_t *e = wt__error(kind, "%s: %s%s%s", fn, what ? what : "",
                             what ? ": " : "", text ? text : "");

@@ -1,4 +1,5 @@
 /* wt_instance_t: instances and their exports. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,18 @@ static wt_error_t *check_instance(const char *fn, const wt_store_t *store,
   return NULL;
 }
 
+/* Looks up the export whose name is the `len` bytes at `name` (checked
+ * instance, non-NULL name). */
+static wt_error_t *find_export(const char *fn, wt_store_t *store,
+                               const wt_instance_t *instance, const char *name,
+                               size_t len, wasmtime_extern_t *item) {
+  wasmtime_instance_t inst = {instance->store_id_, instance->raw_};
+  if (!wasmtime_instance_export_get(store->ctx, &inst, name, len, item))
+    return wt__error(WT_ERROR_NOT_FOUND, "%s: no export named \"%.*s\"", fn,
+                     (int)(len > INT_MAX ? INT_MAX : len), name);
+  return NULL;
+}
+
 /* Looks up export `name`, checking that it has `kind`. */
 static wt_error_t *get_export(const char *fn, wt_store_t *store,
                               const wt_instance_t *instance, const char *name,
@@ -27,11 +40,8 @@ static wt_error_t *get_export(const char *fn, wt_store_t *store,
     return err;
   if (!name)
     return wt__misuse(fn, "name is NULL");
-  wasmtime_instance_t inst = {instance->store_id_, instance->raw_};
-  if (!wasmtime_instance_export_get(store->ctx, &inst, name, strlen(name),
-                                    item))
-    return wt__error(WT_ERROR_NOT_FOUND, "%s: no export named \"%s\"", fn,
-                     name);
+  if ((err = find_export(fn, store, instance, name, strlen(name), item)))
+    return err;
   if (item->kind != kind) {
     wasmtime_extern_delete(item);
     return wt__misuse(fn, "export \"%s\" is not a %s", name, what);
@@ -123,11 +133,9 @@ static wt_error_t *export_bytes(const char *fn, wt_store_t *store,
     return err;
   if (!name || !out)
     return wt__misuse(fn, "name or out is NULL");
-  wasmtime_instance_t inst = {instance->store_id_, instance->raw_};
   wasmtime_extern_t item;
-  if (!wasmtime_instance_export_get(store->ctx, &inst, name, len, &item))
-    return wt__error(WT_ERROR_NOT_FOUND, "%s: no export named \"%.*s\"", fn,
-                     (int)(len > 200 ? 200 : len), name);
+  if ((err = find_export(fn, store, instance, name, len, &item)))
+    return err;
   return wt__extern_from_wasmtime(store, &item, out);
 }
 

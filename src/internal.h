@@ -48,6 +48,9 @@ wt_error_t *wt__error(wt_error_kind_t kind, const char *fmt, ...)
     WT_PRINTF(2, 3);
 /* A misuse error: "<fn>: <message>". */
 wt_error_t *wt__misuse(const char *fn, const char *fmt, ...) WT_PRINTF(2, 3);
+/* Wasmtime's message of `err` as a new string (free it), NULL when out of
+ * memory. */
+char *wt__wasmtime_message(const wasmtime_error_t *err);
 /* Takes ownership of `err`. An exit status makes it WT_ERROR_EXIT. */
 wt_error_t *wt__from_wasmtime(wt_error_kind_t kind, wasmtime_error_t *err);
 /* Takes ownership of `err`: an error of `kind` whose message is

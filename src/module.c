@@ -6,7 +6,9 @@
 
 #include "internal.h"
 
-static char *name_dup(const wasm_name_t *n) {
+/* A NUL-terminated copy of a wasm name; its length in bytes in *len. */
+static char *name_dup(const wasm_name_t *n, size_t *len) {
+  *len = n->size;
   char *s = malloc(n->size + 1);
   if (s) {
     if (n->size)
@@ -107,10 +109,9 @@ static bool describe(wt_module_t *m) {
   ok = m->imports && m->exports;
   for (size_t i = 0; ok && i < imps.size; i++) {
     wt_import_t *w = &m->imports[i];
-    w->module = name_dup(wasm_importtype_module(imps.data[i]));
-    w->name = name_dup(wasm_importtype_name(imps.data[i]));
-    w->module_len = wasm_importtype_module(imps.data[i])->size;
-    w->name_len = wasm_importtype_name(imps.data[i])->size;
+    const wasm_importtype_t *it = imps.data[i];
+    w->module = name_dup(wasm_importtype_module(it), &w->module_len);
+    w->name = name_dup(wasm_importtype_name(it), &w->name_len);
     m->nimports = i + 1;
     ok = w->module && w->name;
     if (!wt__externtype_from(m->engine, wasm_importtype_type(imps.data[i]),
@@ -119,8 +120,7 @@ static bool describe(wt_module_t *m) {
   }
   for (size_t i = 0; ok && i < exps.size; i++) {
     wt_export_t *w = &m->exports[i];
-    w->name = name_dup(wasm_exporttype_name(exps.data[i]));
-    w->name_len = wasm_exporttype_name(exps.data[i])->size;
+    w->name = name_dup(wasm_exporttype_name(exps.data[i]), &w->name_len);
     m->nexports = i + 1;
     ok = w->name != NULL;
     if (!wt__externtype_from(m->engine, wasm_exporttype_type(exps.data[i]),

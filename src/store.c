@@ -195,18 +195,14 @@ wt_error_t *wt__check_store(const char *fn, const wt_store_t *store) {
  * "resource limit exceeded: <count> too high" and "<memory|table> minimum
  * size of N ... exceeds <memory|table> limits". */
 static bool is_limit_error(const wasmtime_error_t *err) {
-  wasm_byte_vec_t msg;
-  wasmtime_error_message(err, &msg);
   static const char *const marks[] = {"resource limit exceeded",
                                       "exceeds memory limits",
                                       "exceeds table limits"};
+  char *text = wt__wasmtime_message(err);
   bool limit = false;
-  for (size_t i = 0; !limit && i < sizeof marks / sizeof marks[0]; i++) {
-    size_t n = strlen(marks[i]);
-    for (size_t at = 0; !limit && at + n <= msg.size; at++)
-      limit = memcmp(msg.data + at, marks[i], n) == 0;
-  }
-  wasm_byte_vec_delete(&msg);
+  for (size_t i = 0; text && !limit && i < sizeof marks / sizeof marks[0]; i++)
+    limit = strstr(text, marks[i]) != NULL;
+  free(text);
   return limit;
 }
 

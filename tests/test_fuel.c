@@ -94,6 +94,18 @@ static uint64_t fuel_of(wt_store_t *store) {
   return left;
 }
 
+/* A call from `start` fuel in which the host function removed 10: wasm
+ * burned `before` up to the host function and `after` past it. */
+static void expect_call_removing_ten(const burner *b, wt_store_t *store,
+                                     uint64_t start, uint64_t before,
+                                     uint64_t after, uint64_t cost) {
+  cr_assert_eq(b->on_entry, start - before, "wasm's cost is deterministic");
+  cr_assert_eq(b->lowered, b->on_entry - 10);
+  uint64_t end = fuel_of(store);
+  cr_assert_eq(end, b->lowered - after);
+  cr_assert_eq(end, start - cost - 10);
+}
+
 Test(fuel, host_function_removes_fuel_seen_inside_and_after) {
   wt_engine_t *engine = fuel_engine();
   burner b = {0};
@@ -121,20 +133,12 @@ Test(fuel, host_function_removes_fuel_seen_inside_and_after) {
   OK(wt_store_set_fuel(store, full));
   OK(run(store, &inst, 7, &res));
   cr_assert_eq(res.of.i32, 22);
-  cr_assert_eq(b.on_entry, full - before, "wasm's cost is deterministic");
-  cr_assert_eq(b.lowered, b.on_entry - 10);
-  end = fuel_of(store);
-  cr_assert_eq(end, b.lowered - after);
-  cr_assert_eq(end, full - cost - 10);
+  expect_call_removing_ten(&b, store, full, before, after, cost);
 
   /* Again without refuelling: each call takes the same from what is left. */
-  uint64_t start = end;
+  uint64_t start = fuel_of(store);
   OK(run(store, &inst, 7, &res));
-  cr_assert_eq(b.on_entry, start - before);
-  cr_assert_eq(b.lowered, b.on_entry - 10);
-  end = fuel_of(store);
-  cr_assert_eq(end, b.lowered - after);
-  cr_assert_eq(end, start - cost - 10);
+  expect_call_removing_ten(&b, store, start, before, after, cost);
   cr_assert_eq(b.calls, 3);
 
   wt_store_delete(store);
