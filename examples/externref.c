@@ -11,10 +11,13 @@ static const char *wat =
 
 static void release(void *data) { printf("released \"%s\"\n", (char *)data); }
 
-static void show(wt_store_t *store, const char *where, const wt_val_t *v) {
+static wt_error_t *show(wt_store_t *store, const char *where,
+                        const wt_val_t *v) {
   void *data = NULL;
-  wt_externref_data(store, v, &data);
-  printf("%s: \"%s\"\n", where, data ? (char *)data : "(null)");
+  wt_error_t *err = wt_externref_data(store, v, &data);
+  if (!err)
+    printf("%s: \"%s\"\n", where, data ? (char *)data : "(null)");
+  return err;
 }
 
 int main(void) {
@@ -35,15 +38,15 @@ int main(void) {
       !(err = wt_instance_table(store, &inst, "table", &table)) &&
       !(err = wt_instance_global(store, &inst, "global", &global)) &&
       !(err = wt_externref_new(store, "Hello, World!", release, &ref))) {
-    show(store, "created", &ref);
-    if (!(err = wt_table_set(store, &table, 1, &ref)) &&
-        !(err = wt_table_get(store, &table, 1, &v)))
-      show(store, "table[1]", &v);
-    if (!err && !(err = wt_global_set(store, &global, &ref)) &&
-        !(err = wt_global_get(store, &global, &v)))
-      show(store, "global", &v);
-    if (!err && !(err = wt_instance_call(store, &inst, "id", &ref, 1, &v, 1)))
-      show(store, "id(ref)", &v);
+    if (!(err = show(store, "created", &ref)) &&
+        !(err = wt_table_set(store, &table, 1, &ref)) &&
+        !(err = wt_table_get(store, &table, 1, &v)) &&
+        !(err = show(store, "table[1]", &v)) &&
+        !(err = wt_global_set(store, &global, &ref)) &&
+        !(err = wt_global_get(store, &global, &v)) &&
+        !(err = show(store, "global", &v)) &&
+        !(err = wt_instance_call(store, &inst, "id", &ref, 1, &v, 1)))
+      err = show(store, "id(ref)", &v);
   }
   if (err)
     fprintf(stderr, "error: %s\n", wt_error_message(err));

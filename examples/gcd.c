@@ -16,7 +16,7 @@ int main(void) {
   wt_linker_t *linker = NULL;
   wt_module_t *module = NULL;
   wt_instance_t instance;
-  wt_val_t args[2] = {{.kind = WT_I32, .of.i32 = 6}, {.kind = WT_I32, .of.i32 = 27}};
+  wt_val_t args[2] = {{.kind = WT_VAL_I32, .of.i32 = 6}, {.kind = WT_VAL_I32, .of.i32 = 27}};
   wt_val_t result;
   wt_error_t *err;
   if (!(err = wt_engine_new(NULL, &engine)) &&

@@ -31,36 +31,43 @@ static void run(wt_store_t *store, wt_instance_t *instance, const char *how) {
 
 int main(void) {
   wt_config_t *config = wt_config_new();
-  wt_config_epoch_interruption(config, true);
   wt_engine_t *engine = NULL;
   wt_store_t *store = NULL;
   wt_linker_t *linker = NULL;
   wt_module_t *module = NULL;
   wt_instance_t instance;
   wt_error_t *err;
+  wt_config_set_epoch_interruption(config, true); /* a refusal: engine_new */
   if ((err = wt_engine_new(config, &engine)) ||
       (err = wt_store_new(engine, NULL, NULL, &store)) ||
       (err = wt_linker_new(engine, &linker)) ||
       (err = wt_module_new_wat(engine, wat, &module)) ||
-      (err = wt_linker_instantiate(linker, store, module, &instance))) {
-    fprintf(stderr, "error: %s\n", wt_error_message(err));
-    return 1;
-  }
+      (err = wt_linker_instantiate(linker, store, module, &instance)))
+    goto done;
   /* 1. Another thread decides: one epoch tick ends the call. */
-  wt_store_set_epoch_deadline(store, 1);
   pthread_t thread;
-  pthread_create(&thread, NULL, watchdog, engine);
+  if ((err = wt_store_set_epoch_deadline(store, 1)))
+    goto done;
+  if (pthread_create(&thread, NULL, watchdog, engine) != 0) {
+    err = wt_error_new("cannot start the watchdog thread");
+    goto done;
+  }
   run(store, &instance, "watchdog");
   pthread_join(thread, NULL);
 
   /* 2. A wall-clock timeout: wt ticks the epoch every millisecond. */
-  wt_store_set_timeout(store, 50);
+  if ((err = wt_store_set_timeout(store, 50)))
+    goto done;
   run(store, &instance, "50 ms timeout");
 
+done:
+  if (err)
+    fprintf(stderr, "error: %s\n", wt_error_message(err));
   wt_module_delete(module);
   wt_linker_delete(linker);
   wt_store_delete(store);
   wt_engine_delete(engine);
   wt_config_delete(config);
-  return 0;
+  wt_error_delete(err);
+  return err ? 1 : 0;
 }

@@ -15,7 +15,7 @@ static wt_instance_t instance;
 
 /* Calls `name` with an optional i32 argument; prints a trap instead. */
 static void show(const char *name, int nargs, int32_t arg) {
-  wt_val_t a = {.kind = WT_I32, .of.i32 = arg}, r;
+  wt_val_t a = {.kind = WT_VAL_I32, .of.i32 = arg}, r;
   wt_error_t *err = wt_instance_call(store, &instance, name, &a, nargs, &r, 1);
   wt_trap_code_t code;
   if (!err)
@@ -27,9 +27,9 @@ static void show(const char *name, int nargs, int32_t arg) {
 }
 
 int main(void) {
-  wt_engine_t *engine;
-  wt_linker_t *linker;
-  wt_module_t *module;
+  wt_engine_t *engine = NULL;
+  wt_linker_t *linker = NULL;
+  wt_module_t *module = NULL;
   wt_memory_t memory;
   wt_error_t *err;
   if ((err = wt_engine_new(NULL, &engine)) ||
@@ -37,10 +37,8 @@ int main(void) {
       (err = wt_linker_new(engine, &linker)) ||
       (err = wt_module_new_wat(engine, wat, &module)) ||
       (err = wt_linker_instantiate(linker, store, module, &instance)) ||
-      (err = wt_instance_memory(store, &instance, "memory", &memory))) {
-    fprintf(stderr, "error: %s\n", wt_error_message(err));
-    return 1;
-  }
+      (err = wt_instance_memory(store, &instance, "memory", &memory)))
+    goto done;
   size_t len;
   uint8_t *data = wt_memory_data(store, &memory, &len);
   printf("%zu bytes; data[0x1002] = %d\n", len, data[0x1002]);
@@ -48,30 +46,36 @@ int main(void) {
   show("load", 1, 0x1003);
 
   uint8_t byte = 42;
-  wt_memory_write(store, &memory, 0x1003, &byte, 1);
+  if ((err = wt_memory_write(store, &memory, 0x1003, &byte, 1)))
+    goto done;
   show("load", 1, 0x1003);
 
   /* Out of bounds: wasm traps; a host read is a misuse error. */
   show("load", 1, 0x20000);
-  err = wt_memory_read(store, &memory, 0x20000, &byte, 1);
+  wt_error_t *oob = wt_memory_read(store, &memory, 0x20000, &byte, 1);
   printf("host read at 0x20000: %s error\n",
-         wt_error_kind_name(wt_error_kind(err)));
-  wt_error_delete(err);
+         wt_error_kind_name(wt_error_kind(oob)));
+  wt_error_delete(oob);
 
+  /* Growth: one page fits under the maximum of 3, the next does not. */
   uint64_t old = 0;
-  err = wt_memory_grow(store, &memory, 1, &old);
+  wt_error_t *refused = wt_memory_grow(store, &memory, 1, &old);
   printf("grow from %llu pages: %s\n", (unsigned long long)old,
-         err ? "refused" : "ok");
-  wt_error_delete(err);
-  err = wt_memory_grow(store, &memory, 1, NULL);
-  printf("grow past the maximum: %s\n", err ? "refused" : "ok");
-  wt_error_delete(err);
+         refused ? "refused" : "ok");
+  wt_error_delete(refused);
+  refused = wt_memory_grow(store, &memory, 1, NULL);
+  printf("grow past the maximum: %s\n", refused ? "refused" : "ok");
+  wt_error_delete(refused);
   show("size", 0, 0);
   show("load", 1, 0x20000);
 
+done:
+  if (err)
+    fprintf(stderr, "error: %s\n", wt_error_message(err));
   wt_module_delete(module);
   wt_linker_delete(linker);
   wt_store_delete(store);
   wt_engine_delete(engine);
-  return 0;
+  wt_error_delete(err);
+  return err ? 1 : 0;
 }

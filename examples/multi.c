@@ -23,7 +23,7 @@ int main(void) {
   wt_linker_t *linker = NULL;
   wt_module_t *module = NULL;
   wt_instance_t instance;
-  wt_val_t args[2] = {{.kind = WT_I32, .of.i32 = 1}, {.kind = WT_I64, .of.i64 = 2}};
+  wt_val_t args[2] = {{.kind = WT_VAL_I32, .of.i32 = 1}, {.kind = WT_VAL_I64, .of.i64 = 2}};
   wt_val_t results[2];
   wt_error_t *err;
   if (!(err = wt_engine_new(NULL, &engine)) &&

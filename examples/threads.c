@@ -43,21 +43,28 @@ static void *run(void *p) {
 
 int main(void) {
   wt_error_t *err;
+  int failed = 0;
   if ((err = wt_engine_new(NULL, &engine)) ||
       (err = wt_module_new_wat(engine, wat, &module)) ||
       (err = wt_linker_new(engine, &linker)) ||
       (err = wt_linker_define_func(linker, "", "id", "-> i32", id, NULL, NULL))) {
     fprintf(stderr, "error: %s\n", wt_error_message(err));
-    return 1;
+    wt_error_delete(err);
+    failed = 1;
+    goto done;
   }
   job jobs[N_THREADS];
   pthread_t threads[N_THREADS];
-  for (int i = 0; i < N_THREADS; i++) {
-    jobs[i] = (job){i + 1, 0, NULL};
-    pthread_create(&threads[i], NULL, run, &jobs[i]);
+  int started = 0;
+  for (; started < N_THREADS; started++) {
+    jobs[started] = (job){started + 1, 0, NULL};
+    if (pthread_create(&threads[started], NULL, run, &jobs[started]) != 0) {
+      fprintf(stderr, "thread %d: cannot start\n", started + 1);
+      failed = 1;
+      break;
+    }
   }
-  int failed = 0;
-  for (int i = 0; i < N_THREADS; i++) {
+  for (int i = 0; i < started; i++) {
     pthread_join(threads[i], NULL);
     if (jobs[i].err) {
       fprintf(stderr, "thread %d: %s\n", i + 1, wt_error_message(jobs[i].err));
@@ -67,6 +74,7 @@ int main(void) {
       printf("thread %d: square = %d\n", jobs[i].number, jobs[i].result);
     }
   }
+done:
   wt_linker_delete(linker);
   wt_module_delete(module);
   wt_engine_delete(engine);

@@ -55,7 +55,7 @@ cp "$target/release/libwasmtime.a" "$tmp/lib/"
 cp "$target/release/libwasmtime.so" "$tmp/lib/"
 cp -R "$include" "$tmp/include"
 touch "$tmp/.complete"
-if ! mv "$tmp" "$prefix" 2>/dev/null; then
+if ! mv -T "$tmp" "$prefix" 2>/dev/null; then
   rm -rf "$tmp" # another build finished first
 fi
 echo "$prefix"

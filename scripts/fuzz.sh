@@ -10,11 +10,11 @@ set -eu
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
 targets=${FUZZ_TARGETS:-"module wat api"}
-CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DWT_FUZZ=ON -DWT_SANITIZE=address,undefined -DWT_BUILD_TESTS=OFF \
-  -DWT_BUILD_EXAMPLES=OFF -DWT_BUILD_BENCH=OFF >/dev/null
+# The `fuzz` preset of CMakePresets.json: clang, -DWT_FUZZ=ON, ASan and
+# UBSan, warnings as errors, in build-fuzz.
+cmake --preset fuzz >/dev/null
 for t in $targets; do
-  cmake --build build-fuzz -j "$(nproc)" --target "fuzz_$t"
+  cmake --build --preset fuzz -j "$(nproc)" --target "fuzz_$t"
 done
 # Wasmtime handles SIGSEGV, SIGBUS and SIGFPE itself to catch wasm traps.
 ASAN_OPTIONS=handle_segv=0:handle_sigbus=0:handle_sigfpe=0:allow_user_segv_handler=1:detect_leaks=1

@@ -4,8 +4,9 @@
 Rows come from two places: the PROBES table of tests/test_misuse_matrix.c
 (each function tried with a NULL store, a deleted store and another store)
 and every EXPECT_ERROR(wt_...(...), WT_ERROR_MISUSE, "...") in tests/*.c.
-Functions of include/wt.h with no row are listed with how they answer
-misuse instead of an error (a NULL, a 0 or false, or nothing).
+Functions of include/wt.h (and of the include/wt/ headers it includes) with
+no row are listed with how they answer misuse instead of an error (a NULL, a
+0 or false, or nothing).
 
   scripts/misuse_table.py          rewrite docs/misuse.md
   scripts/misuse_table.py --check  exit 1 if docs/misuse.md is out of date
@@ -37,11 +38,25 @@ NO_MISUSE = {
 }
 
 
+def header_text():
+    """include/wt.h and the headers of include/wt/ it includes, in order."""
+    include = os.path.join(ROOT, "include")
+    top = open(os.path.join(include, "wt.h")).read()
+    parts = [top]
+    for name in re.findall(r'^#include\s+["<](wt/[\w.]+)[">]', top, re.M):
+        path = os.path.join(include, name)
+        if os.path.exists(path):
+            parts.append(open(path).read())
+    return "\n".join(parts)
+
+
 def public_functions():
-    header = open(os.path.join(ROOT, "include", "wt.h")).read()
     out = collections.OrderedDict()
-    for m in re.finditer(r"WT_API\s+([^;(]*?)\b(wt_\w+)\s*\(", header):
-        ret = " ".join(m.group(1).split())
+    for m in re.finditer(r"WT_API\s+([^;(]*?)\b(wt_\w+)\s*\(",
+                         header_text()):
+        # Attribute macros (WT_NODISCARD, ...) are not part of the type.
+        ret = " ".join(w for w in m.group(1).split()
+                       if not re.match(r"^WT_[A-Z_]+$", w))
         out[m.group(2)] = ret
     return out
 
@@ -67,7 +82,7 @@ def rows():
     matrix = open(os.path.join(ROOT, "tests", "test_misuse_matrix.c")).read()
     table = matrix[matrix.index("#define WT_MISUSE_ROWS"):
                    matrix.index("/* END PROBES */")]
-    for fn, _probe, handle in re.findall(r"X\((wt_\w+), (p_\w+), (\w+)\)",
+    for fn, _probe, handle in re.findall(r"X\((wt_\w+), (p_\w+), (\w+)[,)]",
                                          table):
         found.append((fn, "NULL store", "store is NULL",
                       "misuse_matrix/%s_null_store" % fn))

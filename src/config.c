@@ -175,19 +175,19 @@ static bool take_str(wt_config_t *c, const char *fn, const char *what,
     wasmtime_config_memory_reservation_for_growth_set)
 
 #define DEFINE_BOOL(name, fn)                                                  \
-  bool wt_config_##name(wt_config_t *c, bool v) {                              \
+  bool wt_config_set_##name(wt_config_t *c, bool v) {                              \
     setter s = {.b = fn};                                                      \
-    return set_knob(c, "wt_config_" #name, K_BOOL, s, v);                      \
+    return set_knob(c, "wt_config_set_" #name, K_BOOL, s, v);                      \
   }
 #define DEFINE_SIZE(name, fn)                                                  \
-  bool wt_config_##name(wt_config_t *c, size_t v) {                            \
+  bool wt_config_set_##name(wt_config_t *c, size_t v) {                            \
     setter s = {.z = fn};                                                      \
-    return set_knob(c, "wt_config_" #name, K_SIZE, s, v);                      \
+    return set_knob(c, "wt_config_set_" #name, K_SIZE, s, v);                      \
   }
 #define DEFINE_U64(name, fn)                                                   \
-  bool wt_config_##name(wt_config_t *c, uint64_t v) {                          \
+  bool wt_config_set_##name(wt_config_t *c, uint64_t v) {                          \
     setter s = {.u = fn};                                                      \
-    return set_knob(c, "wt_config_" #name, K_U64, s, v);                       \
+    return set_knob(c, "wt_config_set_" #name, K_U64, s, v);                       \
   }
 WT_BOOL_KNOBS(DEFINE_BOOL)
 WT_SIZE_KNOBS(DEFINE_SIZE)
@@ -208,33 +208,33 @@ static bool set_enum(wt_config_t *c, const char *fn, int v, int max,
   return set_knob(c, fn, K_ENUM, s, (uint64_t)v);
 }
 
-bool wt_config_strategy(wt_config_t *c, wt_strategy_t v) {
+bool wt_config_set_strategy(wt_config_t *c, wt_strategy_t v) {
   return set_enum(c, __func__, (int)v, WT_STRATEGY_WINCH,
                   wasmtime_config_strategy_set);
 }
-bool wt_config_opt_level(wt_config_t *c, wt_opt_level_t v) {
-  return set_enum(c, __func__, (int)v, WT_OPT_SPEED_AND_SIZE,
+bool wt_config_set_opt_level(wt_config_t *c, wt_opt_level_t v) {
+  return set_enum(c, __func__, (int)v, WT_OPT_LEVEL_SPEED_AND_SIZE,
                   wasmtime_config_cranelift_opt_level_set);
 }
-bool wt_config_regalloc(wt_config_t *c, wt_regalloc_t v) {
+bool wt_config_set_regalloc(wt_config_t *c, wt_regalloc_t v) {
   return set_enum(c, __func__, (int)v, WT_REGALLOC_SINGLE_PASS,
                   wasmtime_config_cranelift_regalloc_algorithm_set);
 }
-bool wt_config_profiler(wt_config_t *c, wt_profiler_t v) {
+bool wt_config_set_profiler(wt_config_t *c, wt_profiler_t v) {
   return set_enum(c, __func__, (int)v, WT_PROFILER_PERFMAP,
                   wasmtime_config_profiler_set);
 }
 
 /* ---- string knobs ---- */
 
-bool wt_config_cranelift_flag_enable(wt_config_t *c, const char *flag) {
+bool wt_config_enable_cranelift_flag(wt_config_t *c, const char *flag) {
   op o = {OP_FLAG_ENABLE, __func__, K_STR, {0}, 0, NULL, NULL};
   if (!config_ok(c) || !take_str(c, __func__, "flag", flag, &o.s1))
     return false;
   return push(c, o);
 }
 
-bool wt_config_cranelift_flag_set(wt_config_t *c, const char *flag,
+bool wt_config_set_cranelift_flag(wt_config_t *c, const char *flag,
                                   const char *value) {
   op o = {OP_FLAG_SET, __func__, K_STR, {0}, 0, NULL, NULL};
   if (!config_ok(c) || !take_str(c, __func__, "flag", flag, &o.s1))
@@ -275,7 +275,7 @@ static bool probe_setting(wt_config_t *c, const char *fn, op_kind kind,
   return false;
 }
 
-bool wt_config_target(wt_config_t *c, const char *triple) {
+bool wt_config_set_target(wt_config_t *c, const char *triple) {
   op o = {OP_TARGET, __func__, K_STR, {0}, 0, NULL, NULL};
   if (!config_ok(c) || !take_str(c, __func__, "triple", triple, &o.s1))
     return false;
@@ -286,7 +286,7 @@ bool wt_config_target(wt_config_t *c, const char *triple) {
   return push(c, o);
 }
 
-bool wt_config_cache(wt_config_t *c, const char *toml_path) {
+bool wt_config_set_cache(wt_config_t *c, const char *toml_path) {
   op o = {OP_CACHE, __func__, K_STR, {0}, 0, NULL, NULL};
   if (!config_ok(c))
     return false;
@@ -341,14 +341,14 @@ static const pool_limit *find_limit(const char *name) {
   return NULL;
 }
 
-bool wt_config_pooling_allocator(wt_config_t *c, bool enable) {
+bool wt_config_set_pooling_allocator(wt_config_t *c, bool enable) {
   if (!config_ok(c))
     return false;
   op o = {OP_POOLING, __func__, K_BOOL, {0}, enable, NULL, NULL};
   return push(c, o);
 }
 
-bool wt_config_pooling(wt_config_t *c, const char *limit, uint64_t value) {
+bool wt_config_set_pooling_limit(wt_config_t *c, const char *limit, uint64_t value) {
   op o = {OP_POOLING_LIMIT, __func__, K_U64, {0}, value, NULL, NULL};
   if (!config_ok(c) || !take_str(c, __func__, "limit", limit, &o.s1))
     return false;

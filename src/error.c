@@ -174,11 +174,26 @@ wt_error_kind_t wt_error_kind(const wt_error_t *error) {
 
 const char *wt_error_kind_name(wt_error_kind_t kind) {
   switch (kind) {
-#define WT_X_(name, value, text)                                               \
-  case WT_ERROR_##name:                                                        \
-    return text;
-    WT_ERROR_KINDS(WT_X_)
-#undef WT_X_
+  case WT_ERROR_MISUSE:
+    return "misuse";
+  case WT_ERROR_COMPILE:
+    return "compile";
+  case WT_ERROR_LINK:
+    return "link";
+  case WT_ERROR_TRAP:
+    return "trap";
+  case WT_ERROR_EXIT:
+    return "exit";
+  case WT_ERROR_NOT_FOUND:
+    return "not found";
+  case WT_ERROR_CONFIG:
+    return "config";
+  case WT_ERROR_IO:
+    return "io";
+  case WT_ERROR_HOST:
+    return "host";
+  case WT_ERROR_WASMTIME:
+    return "wasmtime";
   }
   return "unknown";
 }
@@ -237,66 +252,4 @@ void wt_error_delete(wt_error_t *error) {
   free(error->frames);
   free(error->message);
   free(error);
-}
-
-/* ---- utilities ---- */
-
-#define WT_RETIRED 4096
-static pthread_mutex_t retired_lock = PTHREAD_MUTEX_INITIALIZER;
-static void *retired[WT_RETIRED];
-static size_t retired_next;
-
-void wt__retire(void *shell) {
-  pthread_mutex_lock(&retired_lock);
-  void *oldest = retired[retired_next];
-  retired[retired_next] = shell;
-  retired_next = (retired_next + 1) % WT_RETIRED;
-  pthread_mutex_unlock(&retired_lock);
-  free(oldest);
-}
-
-char *wt__strdup(const char *s) {
-  size_t n = strlen(s);
-  char *d = malloc(n + 1);
-  if (d)
-    memcpy(d, s, n + 1);
-  return d;
-}
-
-bool wt__utf8_valid(const char *str, size_t len) {
-  const unsigned char *s = (const unsigned char *)str;
-  size_t i = 0;
-  while (i < len) {
-    unsigned c = s[i];
-    size_t n;
-    uint32_t cp;
-    if (c < 0x80) {
-      i++;
-      continue;
-    } else if ((c & 0xe0) == 0xc0) {
-      n = 1;
-      cp = c & 0x1f;
-    } else if ((c & 0xf0) == 0xe0) {
-      n = 2;
-      cp = c & 0x0f;
-    } else if ((c & 0xf8) == 0xf0) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + n >= len)
-      return false;
-    for (size_t k = 1; k <= n; k++) {
-      if ((s[i + k] & 0xc0) != 0x80)
-        return false;
-      cp = (cp << 6) | (s[i + k] & 0x3f);
-    }
-    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
-        (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff))
-      return false;
-    i += n + 1;
-  }
-  return true;
 }

@@ -1,268 +1,9 @@
-/* Functions: signatures, calls into wasm and host functions. */
+/* Functions: calls into wasm, host functions and the typed fast path. */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
-
-/* ---- signatures ---- */
-
-/* Maps a Wasmtime value type to a wt kind; `plain` is cleared for reference
- * types wt cannot check by kind alone (non-nullable or concrete types). */
-bool wt__kind_of(const wasm_valtype_t *vt, wt_valkind_t *kind,
-                    bool *plain) {
-  wasmtime_valtype_t t;
-  wasmtime_valtype_new(vt, &t);
-  bool ok = true;
-  switch (t.kind) {
-  case WASMTIME_VALTYPE_KIND_I32:
-    *kind = WT_I32;
-    break;
-  case WASMTIME_VALTYPE_KIND_I64:
-    *kind = WT_I64;
-    break;
-  case WASMTIME_VALTYPE_KIND_F32:
-    *kind = WT_F32;
-    break;
-  case WASMTIME_VALTYPE_KIND_F64:
-    *kind = WT_F64;
-    break;
-  case WASMTIME_VALTYPE_KIND_V128:
-    *kind = WT_V128;
-    break;
-  case WASMTIME_VALTYPE_KIND_REF:
-    switch (t.reftype.heaptype.kind) {
-    case WASMTIME_HEAPTYPE_KIND_FUNC:
-    case WASMTIME_HEAPTYPE_KIND_CONCRETE_FUNC:
-    case WASMTIME_HEAPTYPE_KIND_NOFUNC:
-      *kind = WT_FUNCREF;
-      break;
-    case WASMTIME_HEAPTYPE_KIND_EXTERN:
-    case WASMTIME_HEAPTYPE_KIND_NOEXTERN:
-      *kind = WT_EXTERNREF;
-      break;
-    case WASMTIME_HEAPTYPE_KIND_EXN:
-    case WASMTIME_HEAPTYPE_KIND_CONCRETE_EXN:
-    case WASMTIME_HEAPTYPE_KIND_NOEXN:
-      *kind = WT_EXNREF;
-      break;
-    default:
-      *kind = WT_ANYREF;
-      break;
-    }
-    if (!t.reftype.nullable ||
-        !(t.reftype.heaptype.kind == WASMTIME_HEAPTYPE_KIND_FUNC ||
-          t.reftype.heaptype.kind == WASMTIME_HEAPTYPE_KIND_EXTERN ||
-          t.reftype.heaptype.kind == WASMTIME_HEAPTYPE_KIND_ANY ||
-          t.reftype.heaptype.kind == WASMTIME_HEAPTYPE_KIND_EXN))
-      *plain = false;
-    break;
-  default:
-    ok = false;
-  }
-  wasmtime_valtype_delete(&t);
-  return ok;
-}
-
-static void append(char *buf, size_t cap, size_t *n, const char *s) {
-  size_t len = strlen(s);
-  if (*n + len < cap) {
-    memcpy(buf + *n, s, len + 1);
-    *n += len;
-  }
-}
-
-static char *sig_text(const wt__sig *s) {
-  size_t cap = 32 + 10 * (s->nparams + s->nresults), n = 0;
-  char *buf = malloc(cap);
-  if (!buf)
-    return NULL;
-  buf[0] = '\0';
-  append(buf, cap, &n, "(func");
-  for (size_t i = 0; i < s->nparams + s->nresults; i++) {
-    if (i == 0 && s->nparams > 0)
-      append(buf, cap, &n, " (param");
-    if (i == s->nparams) {
-      if (s->nparams > 0)
-        append(buf, cap, &n, ")");
-      append(buf, cap, &n, " (result");
-    }
-    append(buf, cap, &n, " ");
-    append(buf, cap, &n, wt_valkind_name(s->kinds[i]));
-  }
-  if (s->nparams + s->nresults > 0)
-    append(buf, cap, &n, ")");
-  append(buf, cap, &n, ")");
-  return buf;
-}
-
-static bool vec_equal(const wasm_valtype_vec_t *a,
-                      const wasm_valtype_vec_t *b) {
-  if (a->size != b->size)
-    return false;
-  for (size_t i = 0; i < a->size; i++)
-    if (!wasmtime_wasm_valtype_equal(a->data[i], b->data[i]))
-      return false;
-  return true;
-}
-
-static bool functype_equal(const wasm_functype_t *a,
-                           const wasm_functype_t *b) {
-  return vec_equal(wasm_functype_params(a), wasm_functype_params(b)) &&
-         vec_equal(wasm_functype_results(a), wasm_functype_results(b));
-}
-
-const wt__sig *wt__sig_of(wt_engine_t *engine, const wasm_functype_t *type) {
-  const wasm_valtype_vec_t *ps = wasm_functype_params(type);
-  const wasm_valtype_vec_t *rs = wasm_functype_results(type);
-  size_t n = ps->size + rs->size;
-  wt__sig *s = calloc(1, sizeof *s + n);
-  if (!s)
-    return NULL;
-  s->nparams = ps->size;
-  s->nresults = rs->size;
-  s->plain = true;
-  bool result_plain = true;
-  for (size_t i = 0; i < n; i++) {
-    bool *plain = i < ps->size ? &s->plain : &result_plain;
-    const wasm_valtype_t *vt =
-        i < ps->size ? ps->data[i] : rs->data[i - ps->size];
-    if (!wt__kind_of(vt, &s->kinds[i], plain)) {
-      free(s);
-      return NULL;
-    }
-  }
-  s->numeric = true;
-  for (size_t i = 0; i < n; i++)
-    if (s->kinds[i] > WT_V128)
-      s->numeric = false;
-  pthread_mutex_lock(&engine->lock);
-  for (wt__sig *o = engine->sigs; o; o = o->next) {
-    if (o->nparams == s->nparams && o->nresults == s->nresults &&
-        memcmp(o->kinds, s->kinds, n) == 0 &&
-        functype_equal(o->type, type)) {
-      pthread_mutex_unlock(&engine->lock);
-      free(s);
-      return o;
-    }
-  }
-  s->type = wasm_functype_copy(type);
-  s->text = sig_text(s);
-  if (!s->type || !s->text) {
-    pthread_mutex_unlock(&engine->lock);
-    if (s->type)
-      wasm_functype_delete(s->type);
-    free(s->text);
-    free(s);
-    return NULL;
-  }
-  s->next = engine->sigs;
-  engine->sigs = s;
-  pthread_mutex_unlock(&engine->lock);
-  return s;
-}
-
-/* Whether `sig` was interned by `engine`. */
-static bool sig_of_engine(wt_engine_t *engine, const wt__sig *sig) {
-  bool found = false;
-  pthread_mutex_lock(&engine->lock);
-  for (const wt__sig *s = engine->sigs; s && !found; s = s->next)
-    found = s == sig;
-  pthread_mutex_unlock(&engine->lock);
-  return found;
-}
-
-static wasm_valtype_t *valtype_new(wt_valkind_t k) {
-  switch (k) {
-  case WT_I32:
-    return wasm_valtype_new(WASM_I32);
-  case WT_I64:
-    return wasm_valtype_new(WASM_I64);
-  case WT_F32:
-    return wasm_valtype_new(WASM_F32);
-  case WT_F64:
-    return wasm_valtype_new(WASM_F64);
-  case WT_V128:
-    return wasmtime_wasm_valtype_v128();
-  case WT_FUNCREF:
-    return wasm_valtype_new(WASM_FUNCREF);
-  case WT_EXTERNREF:
-    return wasm_valtype_new(WASM_EXTERNREF);
-  }
-  return NULL;
-}
-
-/* Parses one type name at *p; returns false at end of the list. */
-static int parse_kind(const char **p, wt_valkind_t *k) {
-  while (**p == ' ' || **p == ',' || **p == '\t')
-    (*p)++;
-  if (**p == '\0' || (**p == '-' && (*p)[1] == '>'))
-    return 0;
-  static const struct {
-    const char *name;
-    wt_valkind_t kind;
-  } names[] = {{"i32", WT_I32},         {"i64", WT_I64},
-               {"f32", WT_F32},         {"f64", WT_F64},
-               {"v128", WT_V128},       {"funcref", WT_FUNCREF},
-               {"externref", WT_EXTERNREF}};
-  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-    size_t len = strlen(names[i].name);
-    if (strncmp(*p, names[i].name, len) == 0 &&
-        ((*p)[len] == '\0' || (*p)[len] == ' ' || (*p)[len] == ',' ||
-         (*p)[len] == '\t' || (*p)[len] == '-')) {
-      *k = names[i].kind;
-      *p += len;
-      return 1;
-    }
-  }
-  return -1;
-}
-
-const wt__sig *wt__sig_parse(wt_engine_t *engine, const char *fn,
-                             const char *text, wt_error_t **err) {
-  if (!text) {
-    *err = wt__misuse(fn, "signature is NULL");
-    return NULL;
-  }
-  wasm_valtype_vec_t lists[2];
-  wasm_valtype_t *items[2][64];
-  size_t counts[2] = {0, 0};
-  const char *p = text;
-  for (int side = 0; side < 2; side++) {
-    wt_valkind_t k;
-    int r;
-    while ((r = parse_kind(&p, &k)) == 1) {
-      if (counts[side] == 64) {
-        r = -2;
-        break;
-      }
-      items[side][counts[side]++] = valtype_new(k);
-    }
-    if (r < 0 || (side == 0 && *p != '\0' && !(p[0] == '-' && p[1] == '>')) ||
-        (side == 1 && *p != '\0')) {
-      for (int s = 0; s <= side; s++)
-        for (size_t i = 0; i < counts[s]; i++)
-          wasm_valtype_delete(items[s][i]);
-      *err = wt__misuse(fn,
-                        "bad signature \"%s\" at offset %zu: expected value "
-                        "types (i32 i64 f32 f64 v128 funcref externref), "
-                        "then optionally -> and result types%s",
-                        text, (size_t)(p - text),
-                        r == -2 ? " (at most 64 of each)" : "");
-      return NULL;
-    }
-    if (side == 0 && *p == '-')
-      p += 2;
-  }
-  wasm_valtype_vec_new(&lists[0], counts[0], items[0]);
-  wasm_valtype_vec_new(&lists[1], counts[1], items[1]);
-  wasm_functype_t *ty = wasm_functype_new(&lists[0], &lists[1]);
-  const wt__sig *sig = wt__sig_of(engine, ty);
-  wasm_functype_delete(ty);
-  if (!sig)
-    *err = wt__error(WT_ERROR_WASMTIME, "out of memory");
-  return sig;
-}
 
 /* ---- calls into wasm ---- */
 
@@ -282,7 +23,7 @@ static wt_error_t *checked_call(wt_store_t *store, const wt_func_t *func,
   for (size_t i = 0; !err && i < sig->nparams; i++)
     err = wt__val_to_wasmtime(fn, store, &args[i], &vals[i]);
   if (!err) {
-    wasmtime_func_t f = {func->store_id_, func->raw_};
+    wasmtime_func_t f = wt__func_to(func);
     wasm_trap_t *trap = NULL;
     wasmtime_val_t *res = vals + sig->nparams;
     wt__store_enter(store);
@@ -301,20 +42,28 @@ static wt_error_t *checked_call(wt_store_t *store, const wt_func_t *func,
   return err;
 }
 
-wt_error_t *wt_func_call(wt_store_t *store, const wt_func_t *func,
-                         const wt_val_t *args, size_t nargs,
-                         wt_val_t *results, size_t nresults) {
-  static const char fn[] = "wt_func_call";
-  wt_error_t *err = wt__check_store(fn, store);
-  if (err)
-    return err;
-  if (!func)
-    return wt__misuse(fn, "func is NULL");
+/* Checks a function handle of a live store; a null funcref is not one. */
+static wt_error_t *check_func(const char *fn, const wt_store_t *store,
+                              const wt_func_t *func) {
   if (func->store_id_ == 0)
     return wt__misuse(fn, "func is a null funcref");
   if (func->store_id_ != store->id || !func->sig_)
     return wt__misuse(fn, "func belongs to another store (or to a deleted "
                           "one)");
+  return NULL;
+}
+
+wt_error_t *wt_func_call(wt_store_t *store, const wt_func_t *func,
+                         const wt_val_t *args, size_t nargs,
+                         wt_val_t *results, size_t nresults) {
+  static const char fn[] = "wt_func_call";
+  wt_error_t *err = wt__check_store(fn, store);
+  if (!err && !func)
+    err = wt__misuse(fn, "func is NULL");
+  if (!err)
+    err = check_func(fn, store, func);
+  if (err)
+    return err;
   const wt__sig *sig = func->sig_;
   if (nargs != sig->nparams || nresults != sig->nresults)
     return wt__misuse(fn, "got %zu argument%s and %zu result%s for %s", nargs,
@@ -341,7 +90,7 @@ wt_error_t *wt_func_call(wt_store_t *store, const wt_func_t *func,
     return wt__error(WT_ERROR_WASMTIME, "out of memory");
   for (size_t i = 0; i < nargs; i++)
     wt__val_to_raw(&args[i], &raw[i], store);
-  wasmtime_func_t f = {func->store_id_, func->raw_};
+  wasmtime_func_t f = wt__func_to(func);
   wasm_trap_t *trap = NULL;
   wt__store_enter(store);
   wasmtime_error_t *werr =
@@ -357,8 +106,11 @@ wt_error_t *wt_func_call(wt_store_t *store, const wt_func_t *func,
 
 /* ---- host functions ---- */
 
+/* What Wasmtime keeps for a host function (its env): the user's callback,
+ * `cb` or, for wt_linker_define_func_raw, `raw_cb`. */
 typedef struct host_func {
   wt_func_cb cb;
+  wt_func_raw_cb raw_cb;
   void *env;
   void (*finalizer)(void *);
   const wt__sig *sig;
@@ -377,6 +129,8 @@ static inline wt_store_t *caller_store(wasmtime_caller_t *caller) {
   return wasmtime_context_get_data(wasmtime_caller_context(caller));
 }
 
+/* Parks the error on the store, for the caller of the outermost call, and
+ * gives Wasmtime a trap with its message. */
 static wasm_trap_t *host_trap(wt_store_t *store, wt_error_t *e) {
   wasm_trap_t *t = wt__to_trap(e);
   wt_error_delete(store->host_error);
@@ -384,8 +138,55 @@ static wasm_trap_t *host_trap(wt_store_t *store, wt_error_t *e) {
   return t;
 }
 
-static wasm_trap_t *host_trampoline(void *env, wasmtime_caller_t *raw_caller,
-                                    wasmtime_val_raw_t *raw, size_t n);
+/*
+ * The deleted-store rule, the same for every trampoline: a callback is not
+ * called while its store waits to be freed (wt_store_delete during a call),
+ * and a callback that deletes its own store makes the host call trap as soon
+ * as it returns, so that wasm unwinds at once to the outermost call into the
+ * store, which frees it. The trap is the misuse error "the store was deleted
+ * during a call", unless the call failed already (the callback returned an
+ * error, or left results of the wrong kinds): that error is kept. Results
+ * are not written back when the call traps.
+ *
+ * While no store of the process waits to be freed, checking costs one load
+ * (wt__pending_deletes); only then is the caller's store looked up.
+ */
+__attribute__((cold, noinline)) static wasm_trap_t *
+deleted_trap(wasmtime_caller_t *caller) {
+  wt_store_t *store = caller_store(caller);
+  if (!store->delete_pending)
+    return NULL;
+  return host_trap(store, wt__misuse("host function",
+                                     "the store was deleted during a call"));
+}
+
+/* Before the callback: a trap if it must not be called, else NULL. */
+static inline wasm_trap_t *host_enter(wasmtime_caller_t *caller) {
+  if (__builtin_expect(
+          atomic_load_explicit(&wt__pending_deletes, memory_order_relaxed) ==
+              0,
+          1))
+    return NULL;
+  return deleted_trap(caller);
+}
+
+/* How every trampoline starts: it returns at once if the callback must not
+ * be called. */
+#define HOST_ENTER(caller)                                                     \
+  do {                                                                         \
+    wasm_trap_t *refused_ = host_enter(caller);                                \
+    if (refused_)                                                              \
+      return refused_;                                                         \
+  } while (0)
+
+/* After the callback, given its error (or a result check's): the trap the
+ * call ends with, or NULL to let wasm go on with the results. */
+static inline wasm_trap_t *host_leave(wasmtime_caller_t *caller,
+                                      wt_error_t *err) {
+  if (__builtin_expect(err != NULL, 0))
+    return host_trap(caller_store(caller), err);
+  return host_enter(caller);
+}
 
 /* The host trampoline for signatures of numbers only: values are copied
  * between Wasmtime's raw slots and wt_val_t without conversions. Chosen at
@@ -393,8 +194,8 @@ static wasm_trap_t *host_trampoline(void *env, wasmtime_caller_t *raw_caller,
 static wasm_trap_t *numeric_trampoline(void *env,
                                        wasmtime_caller_t *raw_caller,
                                        wasmtime_val_raw_t *raw, size_t n) {
-  (void)n;
   host_func *h = env;
+  HOST_ENTER(raw_caller);
   const wt__sig *sig = h->sig;
   size_t np = sig->nparams, nr = sig->nresults;
   const wt_valkind_t *kinds = sig->kinds;
@@ -410,40 +211,26 @@ static wasm_trap_t *numeric_trampoline(void *env,
   }
   wt_error_t *err =
       h->cb(h->env, (wt_caller_t *)raw_caller, vals, np, results, nr);
-  if (__builtin_expect(err != NULL, 0))
-    return host_trap(caller_store(raw_caller), err);
-  for (size_t i = 0; i < nr; i++) {
-    if (__builtin_expect(results[i].kind != kinds[np + i], 0)) {
-      wt_store_t *store = caller_store(raw_caller);
-      return host_trap(store, wt__val_check("host function", "result", i,
-                                            &results[i], kinds[np + i],
-                                            store));
-    }
+  for (size_t i = 0; !err && i < nr; i++)
+    if (__builtin_expect(results[i].kind != kinds[np + i], 0))
+      err = wt__val_check("host function", "result", i, &results[i],
+                          kinds[np + i], caller_store(raw_caller));
+  wasm_trap_t *trap = host_leave(raw_caller, err);
+  if (__builtin_expect(trap != NULL, 0))
+    return trap;
+  for (size_t i = 0; i < nr; i++)
     memcpy(&raw[i], &results[i].of, sizeof raw[i]);
-  }
-  wt_store_t *store = caller_store(raw_caller);
-  if (__builtin_expect(store->delete_pending, 0))
-    return host_trap(store, wt__misuse("host function",
-                                       "the store was deleted during a call"));
   return NULL;
 }
 
-/* The trampoline a signature needs. */
-static wasmtime_func_unchecked_callback_t trampoline_for(const wt__sig *sig) {
-  return sig->numeric && sig->nparams + sig->nresults <= WT_STACK_VALS
-             ? numeric_trampoline
-             : host_trampoline;
-}
-
+/* The host trampoline for every other signature: references are converted
+ * (and lent to the callback for the call only), results checked. */
 static wasm_trap_t *host_trampoline(void *env, wasmtime_caller_t *raw_caller,
                                     wasmtime_val_raw_t *raw, size_t n) {
-  (void)n;
   host_func *h = env;
+  HOST_ENTER(raw_caller);
   const wt__sig *sig = h->sig;
   wt_store_t *store = caller_store(raw_caller);
-  if (store->delete_pending)
-    return host_trap(store, wt__misuse("host function",
-                                       "the store was deleted during a call"));
   wt_val_t stack[WT_STACK_VALS];
   size_t nvals = sig->nparams + sig->nresults;
   wt_val_t *vals = nvals <= WT_STACK_VALS ? stack : malloc(nvals * sizeof *vals);
@@ -463,117 +250,166 @@ static wasm_trap_t *host_trampoline(void *env, wasmtime_caller_t *raw_caller,
   for (size_t i = 0; !err && i < sig->nresults; i++)
     err = wt__val_check("host function", "result", i, &results[i],
                         sig->kinds[sig->nparams + i], store);
-  if (!err && store->delete_pending)
-    err = wt__misuse("host function", "the store was deleted during a call");
-  for (size_t i = 0; !err && i < sig->nresults; i++)
+  wasm_trap_t *trap = host_leave(raw_caller, err);
+  for (size_t i = 0; !trap && i < sig->nresults; i++)
     wt__val_to_raw(&results[i], &raw[i], store);
   /* References passed in were lent for the call only. */
   for (size_t i = 0; i < sig->nparams; i++)
-    if (vals[i].kind >= WT_EXTERNREF)
+    if (wt__is_ref_kind(vals[i].kind))
       wt__ref_drop(store, &vals[i].of.ref);
   if (vals != stack)
     free(vals);
-  return err ? host_trap(store, err) : NULL;
+  return trap;
 }
 
-/* Shared by the two define functions: `sig` or, when NULL, `sig_text`. */
-static wt_error_t *define(const char *fn, wt_linker_t *linker,
-                          const char *module, const char *name,
-                          const wt__sig *sig, const char *sig_text,
-                          wt_func_cb cb, void *env,
-                          void (*finalizer)(void *)) {
-  wt_error_t *err = NULL;
-  if (!linker || linker->magic != WT_MAGIC_LINKER)
-    err = wt__misuse(fn, "linker is NULL or deleted");
-  else if (!module || !name)
-    err = wt__misuse(fn, "module or name is NULL");
-  else if (!wt__utf8_valid(module, strlen(module)) ||
-           !wt__utf8_valid(name, strlen(name)))
-    err = wt__misuse(fn, "module or name is not valid UTF-8");
-  else if (!cb)
-    err = wt__misuse(fn, "callback is NULL");
-  else if (!sig && !sig_text)
-    err = wt__misuse(fn, "type is NULL");
-  if (!err && !sig)
-    sig = wt__sig_parse(linker->engine, fn, sig_text, &err);
+/* The trampoline of wt_linker_define_func_raw: Wasmtime's slots are the
+ * callback's values. */
+static wasm_trap_t *raw_trampoline(void *env, wasmtime_caller_t *raw_caller,
+                                   wasmtime_val_raw_t *raw, size_t n) {
+  host_func *h = env;
+  HOST_ENTER(raw_caller);
+  wt_error_t *err =
+      h->raw_cb(h->env, (wt_caller_t *)raw_caller, (wt_raw_t *)raw,
+                h->sig->nparams, h->sig->nresults);
+  return host_leave(raw_caller, err);
+}
+
+/* The trampoline a host function needs. */
+static wasmtime_func_unchecked_callback_t trampoline_for(const host_func *h) {
+  if (h->raw_cb)
+    return raw_trampoline;
+  return h->sig->numeric && h->sig->nparams + h->sig->nresults <= WT_STACK_VALS
+             ? numeric_trampoline
+             : host_trampoline;
+}
+
+/* A host function to make: where it goes (a store, for wt_func_new, or a
+ * linker's module and name), its type (`sig`, or `text` to parse) and its
+ * callback (`cb`, or `raw_cb` when `raw`). */
+typedef struct host_def {
+  const char *fn;
+  bool in_store;
+  wt_store_t *store;
+  wt_func_t *out;
+  wt_linker_t *linker;
+  const char *module, *name;
+  bool from_text;
+  const char *text;
+  const wt__sig *sig;
+  bool raw;
+  wt_func_cb cb;
+  wt_func_raw_cb raw_cb;
+  void *env;
+  void (*finalizer)(void *);
+} host_def;
+
+/* Checks a definition, in this order: the store or the linker (and names),
+ * the type, the callback. Sets d->sig to the type. */
+static wt_error_t *host_check(host_def *d) {
+  const char *fn = d->fn;
+  wt_engine_t *engine;
+  wt_error_t *err;
+  if (d->in_store) {
+    if ((err = wt__check_store(fn, d->store)) != NULL)
+      return err;
+    engine = d->store->engine;
+  } else {
+    if (!d->linker || d->linker->magic != WT_MAGIC_LINKER)
+      return wt__misuse(fn, "linker is NULL or deleted");
+    if (!d->module || !d->name)
+      return wt__misuse(fn, "module or name is NULL");
+    if (!wt__utf8_valid(d->module, strlen(d->module)) ||
+        !wt__utf8_valid(d->name, strlen(d->name)))
+      return wt__misuse(fn, "module or name is not valid UTF-8");
+    engine = d->linker->engine;
+  }
+  if (d->from_text) {
+    if (!(d->sig = wt__sig_parse(engine, fn, d->text, &err)))
+      return err;
+  } else if (!d->sig) {
+    return wt__misuse(fn, "type is NULL");
+  } else if (!wt__sig_of_engine(engine, d->sig)) {
+    return wt__misuse(fn, "type belongs to another engine");
+  }
+  if (d->raw && !d->sig->numeric)
+    return wt__misuse(fn, "%s has reference types; use wt_linker_define_func",
+                      d->sig->text);
+  if (d->in_store && (!d->cb || !d->out))
+    return wt__misuse(fn, "callback or out is NULL");
+  if (d->raw ? !d->raw_cb : !d->cb)
+    return wt__misuse(fn, "callback is NULL");
+  return NULL;
+}
+
+/* Makes the host function `d` describes. Its env belongs to wt from here
+ * on: the finalizer runs at once if this fails. */
+static wt_error_t *host_new(host_def *d) {
+  wt_error_t *err = host_check(d);
   host_func *h = err ? NULL : malloc(sizeof *h);
   if (!err && !h)
     err = wt__error(WT_ERROR_WASMTIME, "out of memory");
   if (err) {
-    if (finalizer)
-      finalizer(env);
+    if (d->finalizer)
+      d->finalizer(d->env);
     return err;
   }
-  h->cb = cb;
-  h->env = env;
-  h->finalizer = finalizer;
-  h->sig = sig;
+  h->cb = d->raw ? NULL : d->cb;
+  h->raw_cb = d->raw ? d->raw_cb : NULL;
+  h->env = d->env;
+  h->finalizer = d->finalizer;
+  h->sig = d->sig;
+  if (d->in_store) {
+    wasmtime_func_t f;
+    wasmtime_func_new_unchecked(d->store->ctx, d->sig->type, trampoline_for(h),
+                                h, host_func_free, &f);
+    wt__store_saw(d->store, f.store_id);
+    *d->out = wt__func_from(&f, d->sig);
+    return NULL;
+  }
+  /* On failure Wasmtime drops `h`, which runs the finalizer. */
   wasmtime_error_t *werr = wasmtime_linker_define_func_unchecked(
-      linker->raw, module, strlen(module), name, strlen(name), sig->type,
-      trampoline_for(sig), h, host_func_free);
-  if (werr)
-    return wt__from_wasmtime(WT_ERROR_LINK, werr);
-  return NULL;
+      d->linker->raw, d->module, strlen(d->module), d->name, strlen(d->name),
+      d->sig->type, trampoline_for(h), h, host_func_free);
+  return werr ? wt__from_wasmtime(WT_ERROR_LINK, werr) : NULL;
 }
 
 wt_error_t *wt_linker_define_func(wt_linker_t *linker, const char *module,
                                   const char *name, const char *sig_text,
                                   wt_func_cb cb, void *env,
                                   void (*finalizer)(void *)) {
-  static const char fn[] = "wt_linker_define_func";
-  if (!sig_text) {
-    if (finalizer)
-      finalizer(env);
-    return wt__misuse(fn, "signature is NULL");
-  }
-  return define(fn, linker, module, name, NULL, sig_text, cb, env, finalizer);
+  host_def d = {.fn = __func__, .linker = linker, .module = module,
+                .name = name, .from_text = true, .text = sig_text, .cb = cb,
+                .env = env, .finalizer = finalizer};
+  return host_new(&d);
 }
 
 wt_error_t *wt_linker_define_functype(wt_linker_t *linker, const char *module,
                                       const char *name,
                                       const wt_functype_t *type, wt_func_cb cb,
                                       void *env, void (*finalizer)(void *)) {
-  static const char fn[] = "wt_linker_define_functype";
-  if (type && linker && linker->magic == WT_MAGIC_LINKER &&
-      !sig_of_engine(linker->engine, type)) {
-    if (finalizer)
-      finalizer(env);
-    return wt__misuse(fn, "type belongs to another engine");
-  }
-  return define(fn, linker, module, name, type, NULL, cb, env, finalizer);
+  host_def d = {.fn = __func__, .linker = linker, .module = module,
+                .name = name, .sig = type, .cb = cb, .env = env,
+                .finalizer = finalizer};
+  return host_new(&d);
+}
+
+wt_error_t *wt_linker_define_func_raw(wt_linker_t *linker, const char *module,
+                                      const char *name, const char *sig_text,
+                                      wt_func_raw_cb cb, void *env,
+                                      void (*finalizer)(void *)) {
+  host_def d = {.fn = __func__, .linker = linker, .module = module,
+                .name = name, .from_text = true, .text = sig_text,
+                .raw = true, .raw_cb = cb, .env = env,
+                .finalizer = finalizer};
+  return host_new(&d);
 }
 
 wt_error_t *wt_func_new(wt_store_t *store, const wt_functype_t *type,
                         wt_func_cb cb, void *env, void (*finalizer)(void *),
                         wt_func_t *out) {
-  static const char fn[] = "wt_func_new";
-  wt_error_t *err = wt__check_store(fn, store);
-  if (!err && !type)
-    err = wt__misuse(fn, "type is NULL");
-  if (!err && !sig_of_engine(store->engine, type))
-    err = wt__misuse(fn, "type belongs to another engine");
-  if (!err && (!cb || !out))
-    err = wt__misuse(fn, "callback or out is NULL");
-  host_func *h = err ? NULL : malloc(sizeof *h);
-  if (!err && !h)
-    err = wt__error(WT_ERROR_WASMTIME, "out of memory");
-  if (err) {
-    if (finalizer)
-      finalizer(env);
-    return err;
-  }
-  h->cb = cb;
-  h->env = env;
-  h->finalizer = finalizer;
-  h->sig = type;
-  wasmtime_func_t f;
-  wasmtime_func_new_unchecked(store->ctx, type->type, trampoline_for(type), h,
-                              host_func_free, &f);
-  wt__store_saw(store, f.store_id);
-  out->store_id_ = f.store_id;
-  out->raw_ = f.__private;
-  out->sig_ = type;
-  return NULL;
+  host_def d = {.fn = __func__, .in_store = true, .store = store, .out = out,
+                .sig = type, .cb = cb, .env = env, .finalizer = finalizer};
+  return host_new(&d);
 }
 
 const wt_functype_t *wt_func_type(wt_store_t *store, const wt_func_t *func) {
@@ -603,29 +439,16 @@ wt_store_t *wt_caller_store(wt_caller_t *caller) {
 
 /* ---- the typed fast path ---- */
 
-_Static_assert(offsetof(wt_typed_func_t, store_id_) ==
-                       offsetof(wasmtime_func_t, store_id) &&
-                   offsetof(wt_typed_func_t, raw_) ==
-                       offsetof(wasmtime_func_t, __private),
-               "wt_typed_func_t must begin like wasmtime_func_t");
-_Static_assert(sizeof(wt_raw_t) == sizeof(wasmtime_val_raw_t),
-               "wt_raw_t must match wasmtime_val_raw_t");
-_Static_assert(_Alignof(wt_raw_t) <= _Alignof(wasmtime_val_raw_t),
-               "wt_raw_t alignment");
-
 wt_error_t *wt_func_typed(wt_store_t *store, const wt_func_t *func,
                           const char *sig_text, wt_typed_func_t *out) {
   static const char fn[] = "wt_func_typed";
   wt_error_t *err = wt__check_store(fn, store);
+  if (!err && (!func || !out))
+    err = wt__misuse(fn, "func or out is NULL");
+  if (!err)
+    err = check_func(fn, store, func);
   if (err)
     return err;
-  if (!func || !out)
-    return wt__misuse(fn, "func or out is NULL");
-  if (func->store_id_ == 0)
-    return wt__misuse(fn, "func is a null funcref");
-  if (func->store_id_ != store->id || !func->sig_)
-    return wt__misuse(fn, "func belongs to another store (or to a deleted "
-                          "one)");
   const wt__sig *want = wt__sig_parse(store->engine, fn, sig_text, &err);
   if (!want)
     return err;
@@ -677,80 +500,12 @@ wt_error_t *wt_func_call_typed(wt_store_t *store, const wt_typed_func_t *func,
   wasm_trap_t *trap = NULL;
   if (store->depth++ == 0)
     store->owner = wt__thread_tag();
-  /* wt_typed_func_t begins with Wasmtime's {store_id, index}. */
   wasmtime_error_t *werr = wasmtime_func_call_unchecked(
-      store->ctx, (const wasmtime_func_t *)func, (wasmtime_val_raw_t *)vals,
+      store->ctx, wt__typed_func_raw(func), (wasmtime_val_raw_t *)vals,
       func->n_, &trap);
   if (__builtin_expect((--store->depth == 0 && store->delete_pending) ||
                            werr != NULL || trap != NULL,
                        0))
     return typed_finish(store, werr, trap);
   return NULL;
-}
-
-typedef struct raw_host_func {
-  wt_func_raw_cb cb;
-  void *env;
-  void (*finalizer)(void *);
-  size_t nparams, nresults;
-} raw_host_func;
-
-static void raw_host_func_free(void *p) {
-  raw_host_func *h = p;
-  if (h->finalizer)
-    h->finalizer(h->env);
-  free(h);
-}
-
-static wasm_trap_t *raw_trampoline(void *env, wasmtime_caller_t *raw_caller,
-                                   wasmtime_val_raw_t *raw, size_t n) {
-  (void)n;
-  raw_host_func *h = env;
-  wt_error_t *err = h->cb(h->env, (wt_caller_t *)raw_caller, (wt_raw_t *)raw,
-                          h->nparams, h->nresults);
-  /* A store deleted by the callback is freed when the outermost call into
-   * it returns; until then wasm may finish safely. */
-  if (__builtin_expect(err == NULL, 1))
-    return NULL;
-  return host_trap(caller_store(raw_caller), err);
-}
-
-wt_error_t *wt_linker_define_func_raw(wt_linker_t *linker, const char *module,
-                                      const char *name, const char *sig_text,
-                                      wt_func_raw_cb cb, void *env,
-                                      void (*finalizer)(void *)) {
-  static const char fn[] = "wt_linker_define_func_raw";
-  wt_error_t *err = NULL;
-  if (!linker || linker->magic != WT_MAGIC_LINKER)
-    err = wt__misuse(fn, "linker is NULL or deleted");
-  else if (!module || !name)
-    err = wt__misuse(fn, "module or name is NULL");
-  else if (!wt__utf8_valid(module, strlen(module)) ||
-           !wt__utf8_valid(name, strlen(name)))
-    err = wt__misuse(fn, "module or name is not valid UTF-8");
-  else if (!cb)
-    err = wt__misuse(fn, "callback is NULL");
-  const wt__sig *sig = NULL;
-  if (!err)
-    sig = wt__sig_parse(linker->engine, fn, sig_text, &err);
-  if (!err && !sig->numeric)
-    err = wt__misuse(fn, "%s has reference types; use wt_linker_define_func",
-                     sig->text);
-  raw_host_func *h = err ? NULL : malloc(sizeof *h);
-  if (!err && !h)
-    err = wt__error(WT_ERROR_WASMTIME, "out of memory");
-  if (err) {
-    if (finalizer)
-      finalizer(env);
-    return err;
-  }
-  h->cb = cb;
-  h->env = env;
-  h->finalizer = finalizer;
-  h->nparams = sig->nparams;
-  h->nresults = sig->nresults;
-  wasmtime_error_t *werr = wasmtime_linker_define_func_unchecked(
-      linker->raw, module, strlen(module), name, strlen(name), sig->type,
-      raw_trampoline, h, raw_host_func_free);
-  return werr ? wt__from_wasmtime(WT_ERROR_LINK, werr) : NULL;
 }

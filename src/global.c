@@ -3,23 +3,6 @@
 
 #include "internal.h"
 
-static wt_error_t *check(const char *fn, wt_store_t *store,
-                         const wt_global_t *g, wasmtime_global_t *raw) {
-  wt_error_t *err = wt__check_store(fn, store);
-  if (err)
-    return err;
-  if (!g)
-    return wt__misuse(fn, "global is NULL");
-  if (g->store_id_ == 0 || g->store_id_ != store->id)
-    return wt__misuse(fn, "global belongs to another store (or to a deleted "
-                          "one)");
-  raw->store_id = g->store_id_;
-  raw->__private1 = g->raw1_;
-  raw->__private2 = g->raw2_;
-  raw->__private3 = g->raw3_;
-  return NULL;
-}
-
 /* The global's kind and mutability; false for a type wt cannot represent. */
 static bool global_type(wt_store_t *store, const wasmtime_global_t *raw,
                         wt_valkind_t *kind, bool *mut, bool *plain) {
@@ -32,20 +15,20 @@ static bool global_type(wt_store_t *store, const wasmtime_global_t *raw,
 }
 
 wt_error_t *wt_global_type(wt_store_t *store, const wt_global_t *global,
-                           wt_valkind_t *kind, bool *mutable_) {
+                           wt_globaltype_t *out) {
   static const char fn[] = "wt_global_type";
   wasmtime_global_t raw;
-  wt_error_t *err = check(fn, store, global, &raw);
+  wt_error_t *err = wt__global_arg(fn, store, global, &raw);
   if (err)
     return err;
+  if (!out)
+    return wt__misuse(fn, "out is NULL");
   wt_valkind_t k;
   bool mut, plain;
   if (!global_type(store, &raw, &k, &mut, &plain))
     return wt__error(WT_ERROR_WASMTIME, "%s: unsupported global type", fn);
-  if (kind)
-    *kind = k;
-  if (mutable_)
-    *mutable_ = mut;
+  out->kind = k;
+  out->is_mutable = mut;
   return NULL;
 }
 
@@ -53,7 +36,7 @@ wt_error_t *wt_global_get(wt_store_t *store, const wt_global_t *global,
                           wt_val_t *out) {
   static const char fn[] = "wt_global_get";
   wasmtime_global_t raw;
-  wt_error_t *err = check(fn, store, global, &raw);
+  wt_error_t *err = wt__global_arg(fn, store, global, &raw);
   if (err)
     return err;
   if (!out)
@@ -67,7 +50,7 @@ wt_error_t *wt_global_set(wt_store_t *store, const wt_global_t *global,
                           const wt_val_t *val) {
   static const char fn[] = "wt_global_set";
   wasmtime_global_t raw;
-  wt_error_t *err = check(fn, store, global, &raw);
+  wt_error_t *err = wt__global_arg(fn, store, global, &raw);
   if (err)
     return err;
   if (!val)
@@ -94,10 +77,10 @@ wt_error_t *wt_global_new(wt_store_t *store, const wt_globaltype_t *type,
     return err;
   if (!type || !init || !out)
     return wt__misuse(fn, "type, init or out is NULL");
-  if (type->kind > WT_EXNREF)
+  if (type->kind > WT_VAL_EXNREF)
     return wt__misuse(fn, "type kind %u is not a value kind",
                       (unsigned)type->kind);
-  if (type->kind > WT_EXTERNREF)
+  if (type->kind > WT_VAL_EXTERNREF)
     return wt__misuse(fn, "globals of %s are not supported by this version "
                           "of wt", wt_valkind_name(type->kind));
   wasmtime_val_t v;
@@ -106,29 +89,26 @@ wt_error_t *wt_global_new(wt_store_t *store, const wt_globaltype_t *type,
     return err;
   wasm_valtype_t *vt;
   switch (type->kind) {
-  case WT_V128:
+  case WT_VAL_V128:
     vt = wasmtime_wasm_valtype_v128();
     break;
-  case WT_FUNCREF:
+  case WT_VAL_FUNCREF:
     vt = wasm_valtype_new(WASM_FUNCREF);
     break;
-  case WT_EXTERNREF:
+  case WT_VAL_EXTERNREF:
     vt = wasm_valtype_new(WASM_EXTERNREF);
     break;
   default:
     vt = wasm_valtype_new(type->kind); /* i32..f64 share wasm.h's numbers */
   }
   wasm_globaltype_t *gt =
-      wasm_globaltype_new(vt, type->mutable_ ? WASM_VAR : WASM_CONST);
+      wasm_globaltype_new(vt, type->is_mutable ? WASM_VAR : WASM_CONST);
   wasmtime_global_t g;
   wasmtime_error_t *werr = wasmtime_global_new(store->ctx, gt, &v, &g);
   wasm_globaltype_delete(gt);
   if (werr)
     return wt__from_wasmtime(WT_ERROR_WASMTIME, werr);
   wt__store_saw(store, g.store_id);
-  out->store_id_ = g.store_id;
-  out->raw1_ = g.__private1;
-  out->raw2_ = g.__private2;
-  out->raw3_ = g.__private3;
+  *out = wt__global_from(&g);
   return NULL;
 }

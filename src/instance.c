@@ -5,94 +5,71 @@
 
 #include "internal.h"
 
-static wt_error_t *check_instance(const char *fn, const wt_store_t *store,
-                                  const wt_instance_t *instance) {
-  wt_error_t *err = wt__check_store(fn, store);
-  if (err)
-    return err;
-  if (!instance)
-    return wt__misuse(fn, "instance is NULL");
-  if (instance->store_id_ == 0 || instance->store_id_ != store->id)
-    return wt__misuse(fn, "instance belongs to another store (or to a "
-                          "deleted one)");
-  return NULL;
-}
-
 /* Looks up the export whose name is the `len` bytes at `name` (checked
  * instance, non-NULL name). */
 static wt_error_t *find_export(const char *fn, wt_store_t *store,
-                               const wt_instance_t *instance, const char *name,
-                               size_t len, wasmtime_extern_t *item) {
-  wasmtime_instance_t inst = {instance->store_id_, instance->raw_};
-  if (!wasmtime_instance_export_get(store->ctx, &inst, name, len, item))
+                               const wasmtime_instance_t *inst,
+                               const char *name, size_t len,
+                               wasmtime_extern_t *item) {
+  if (!wasmtime_instance_export_get(store->ctx, inst, name, len, item))
     return wt__error(WT_ERROR_NOT_FOUND, "%s: no export named \"%.*s\"", fn,
                      (int)(len > INT_MAX ? INT_MAX : len), name);
   return NULL;
 }
 
-/* Looks up export `name`, checking that it has `kind`. */
+/* Looks up export `name` as a wt extern, checking that it has `kind` (named
+ * `what` in the message); `out` is the caller's out parameter, checked
+ * first. */
 static wt_error_t *get_export(const char *fn, wt_store_t *store,
                               const wt_instance_t *instance, const char *name,
                               wasmtime_extern_kind_t kind, const char *what,
-                              wasmtime_extern_t *item) {
-  wt_error_t *err = check_instance(fn, store, instance);
+                              const void *out, wt_extern_t *ext) {
+  if (!out)
+    return wt__misuse(fn, "out is NULL");
+  wasmtime_instance_t inst;
+  wt_error_t *err = wt__instance_arg(fn, store, instance, &inst);
   if (err)
     return err;
   if (!name)
     return wt__misuse(fn, "name is NULL");
-  if ((err = find_export(fn, store, instance, name, strlen(name), item)))
+  wasmtime_extern_t item;
+  if ((err = find_export(fn, store, &inst, name, strlen(name), &item)))
     return err;
-  if (item->kind != kind) {
-    wasmtime_extern_delete(item);
+  if (item.kind != kind) {
+    wasmtime_extern_delete(&item);
     return wt__misuse(fn, "export \"%s\" is not a %s", name, what);
   }
-  return NULL;
+  return wt__extern_from_wasmtime(store, &item, ext);
 }
 
 wt_error_t *wt_instance_memory(wt_store_t *store, const wt_instance_t *instance,
                                const char *name, wt_memory_t *out) {
-  static const char fn[] = "wt_instance_memory";
-  if (!out)
-    return wt__misuse(fn, "out is NULL");
-  wasmtime_extern_t item;
-  wt_error_t *err = get_export(fn, store, instance, name,
-                               WASMTIME_EXTERN_MEMORY, "memory", &item);
-  if (err)
-    return err;
-  out->store_id_ = item.of.memory.store_id;
-  out->raw1_ = item.of.memory.__private1;
-  out->raw2_ = item.of.memory.__private2;
-  return NULL;
+  wt_extern_t ext;
+  wt_error_t *err = get_export("wt_instance_memory", store, instance, name,
+                               WASMTIME_EXTERN_MEMORY, "memory", out, &ext);
+  if (!err)
+    *out = ext.of.memory;
+  return err;
 }
 
 wt_error_t *wt_instance_global(wt_store_t *store, const wt_instance_t *instance,
                                const char *name, wt_global_t *out) {
-  static const char fn[] = "wt_instance_global";
-  if (!out)
-    return wt__misuse(fn, "out is NULL");
-  wasmtime_extern_t item;
-  wt_error_t *err = get_export(fn, store, instance, name,
-                               WASMTIME_EXTERN_GLOBAL, "global", &item);
-  if (err)
-    return err;
-  out->store_id_ = item.of.global.store_id;
-  out->raw1_ = item.of.global.__private1;
-  out->raw2_ = item.of.global.__private2;
-  out->raw3_ = item.of.global.__private3;
-  return NULL;
+  wt_extern_t ext;
+  wt_error_t *err = get_export("wt_instance_global", store, instance, name,
+                               WASMTIME_EXTERN_GLOBAL, "global", out, &ext);
+  if (!err)
+    *out = ext.of.global;
+  return err;
 }
 
 wt_error_t *wt_instance_func(wt_store_t *store, const wt_instance_t *instance,
                              const char *name, wt_func_t *out) {
-  static const char fn[] = "wt_instance_func";
-  if (!out)
-    return wt__misuse(fn, "out is NULL");
-  wasmtime_extern_t item;
-  wt_error_t *err = get_export(fn, store, instance, name,
-                               WASMTIME_EXTERN_FUNC, "function", &item);
-  if (err)
-    return err;
-  return wt__func_wrap(store, &item.of.func, out);
+  wt_extern_t ext;
+  wt_error_t *err = get_export("wt_instance_func", store, instance, name,
+                               WASMTIME_EXTERN_FUNC, "function", out, &ext);
+  if (!err)
+    *out = ext.of.func;
+  return err;
 }
 
 wt_error_t *wt_instance_call(wt_store_t *store, const wt_instance_t *instance,
@@ -108,16 +85,9 @@ wt_error_t *wt_instance_call(wt_store_t *store, const wt_instance_t *instance,
 
 wt_error_t *wt_instance_table(wt_store_t *store, const wt_instance_t *instance,
                               const char *name, wt_table_t *out) {
-  static const char fn[] = "wt_instance_table";
-  if (!out)
-    return wt__misuse(fn, "out is NULL");
-  wasmtime_extern_t item;
-  wt_error_t *err = get_export(fn, store, instance, name,
-                               WASMTIME_EXTERN_TABLE, "table", &item);
-  if (err)
-    return err;
   wt_extern_t ext;
-  err = wt__extern_from_wasmtime(store, &item, &ext);
+  wt_error_t *err = get_export("wt_instance_table", store, instance, name,
+                               WASMTIME_EXTERN_TABLE, "table", out, &ext);
   if (!err)
     *out = ext.of.table;
   return err;
@@ -128,13 +98,14 @@ static wt_error_t *export_bytes(const char *fn, wt_store_t *store,
                                 const wt_instance_t *instance,
                                 const char *name, size_t len,
                                 wt_extern_t *out) {
-  wt_error_t *err = check_instance(fn, store, instance);
+  wasmtime_instance_t inst;
+  wt_error_t *err = wt__instance_arg(fn, store, instance, &inst);
   if (err)
     return err;
   if (!name || !out)
     return wt__misuse(fn, "name or out is NULL");
   wasmtime_extern_t item;
-  if ((err = find_export(fn, store, instance, name, len, &item)))
+  if ((err = find_export(fn, store, &inst, name, len, &item)))
     return err;
   return wt__extern_from_wasmtime(store, &item, out);
 }
@@ -160,12 +131,12 @@ wt_error_t *wt_instance_export_nth(wt_store_t *store,
                                    const wt_instance_t *instance, size_t index,
                                    const char **name, wt_extern_t *out) {
   static const char fn[] = "wt_instance_export_nth";
-  wt_error_t *err = check_instance(fn, store, instance);
+  wasmtime_instance_t inst;
+  wt_error_t *err = wt__instance_arg(fn, store, instance, &inst);
   if (err)
     return err;
   if (!out)
     return wt__misuse(fn, "out is NULL");
-  wasmtime_instance_t inst = {instance->store_id_, instance->raw_};
   wasmtime_extern_t item;
   char *n = NULL;
   size_t nlen = 0;
@@ -185,13 +156,13 @@ wt_error_t *wt_instance_export_nth(wt_store_t *store,
 
 size_t wt_instance_export_count(wt_store_t *store,
                                 const wt_instance_t *instance) {
-  wt_error_t *err = check_instance("wt_instance_export_count", store,
-                                   instance);
+  wasmtime_instance_t inst;
+  wt_error_t *err =
+      wt__instance_arg("wt_instance_export_count", store, instance, &inst);
   if (err) {
     wt_error_delete(err);
     return 0;
   }
-  wasmtime_instance_t inst = {instance->store_id_, instance->raw_};
   size_t n = 0;
   wasmtime_extern_t item;
   char *name;
@@ -252,8 +223,7 @@ wt_error_t *wt_instance_new(wt_store_t *store, const wt_module_t *module,
     err = wt__call_result(store, WT_ERROR_LINK, werr, trap);
     if (!err) {
       wt__store_saw(store, inst.store_id);
-      out->store_id_ = inst.store_id;
-      out->raw_ = inst.__private;
+      *out = wt__instance_from(&inst);
     }
     wt__store_leave(store);
   }
@@ -266,17 +236,10 @@ wt_error_t *wt_instance_shared_memory(wt_store_t *store,
                                       const wt_instance_t *instance,
                                       const char *name,
                                       wt_shared_memory_t **out) {
-  static const char fn[] = "wt_instance_shared_memory";
-  if (!out)
-    return wt__misuse(fn, "out is NULL");
-  wasmtime_extern_t item;
-  wt_error_t *err =
-      get_export(fn, store, instance, name, WASMTIME_EXTERN_SHAREDMEMORY,
-                 "shared memory", &item);
-  if (err)
-    return err;
   wt_extern_t ext;
-  err = wt__extern_from_wasmtime(store, &item, &ext);
+  wt_error_t *err =
+      get_export("wt_instance_shared_memory", store, instance, name,
+                 WASMTIME_EXTERN_SHAREDMEMORY, "shared memory", out, &ext);
   if (!err)
     *out = ext.of.shared_memory;
   return err;
@@ -284,16 +247,9 @@ wt_error_t *wt_instance_shared_memory(wt_store_t *store,
 
 wt_error_t *wt_instance_tag(wt_store_t *store, const wt_instance_t *instance,
                             const char *name, wt_tag_t *out) {
-  static const char fn[] = "wt_instance_tag";
-  if (!out)
-    return wt__misuse(fn, "out is NULL");
-  wasmtime_extern_t item;
-  wt_error_t *err = get_export(fn, store, instance, name, WASMTIME_EXTERN_TAG,
-                               "tag", &item);
-  if (err)
-    return err;
   wt_extern_t ext;
-  err = wt__extern_from_wasmtime(store, &item, &ext);
+  wt_error_t *err = get_export("wt_instance_tag", store, instance, name,
+                               WASMTIME_EXTERN_TAG, "tag", out, &ext);
   if (!err)
     *out = ext.of.tag;
   return err;

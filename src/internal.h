@@ -60,11 +60,20 @@ wt_error_t *wt__from_wasmtime_in(wt_error_kind_t kind, const char *fn,
                                  const char *what, wasmtime_error_t *err);
 /* Takes ownership of `trap`. */
 wt_error_t *wt__from_trap(wasm_trap_t *trap);
-/* The error's message that a trap made from it carries. */
 /* Makes a Wasmtime trap carrying the error's message (and code if any). */
 wasm_trap_t *wt__to_trap(const wt_error_t *error);
 
-/* ---- signatures (func.c) ---- */
+/* ---- value kinds (kinds.c) ---- */
+
+/* Maps a value type to a wt kind; clears *plain for reference types that a
+ * kind alone does not describe. False for an unknown type. */
+bool wt__kind_of(const wasm_valtype_t *vt, wt_valkind_t *kind, bool *plain);
+/* Whether values of the kind are GC references held in the store's table. */
+static inline bool wt__is_ref_kind(wt_valkind_t k) {
+  return k == WT_VAL_EXTERNREF || k == WT_VAL_ANYREF || k == WT_VAL_EXNREF;
+}
+
+/* ---- function types (sig.c) ---- */
 
 /*
  * A function signature interned per engine: one wt__sig per distinct type,
@@ -86,12 +95,13 @@ typedef struct wt_functype wt__sig;
 /* The interned signature of `type` (borrowed), or NULL when out of memory or
  * when a value type is not one wt can represent. */
 const wt__sig *wt__sig_of(wt_engine_t *engine, const wasm_functype_t *type);
-/* Maps a value type to a wt kind; clears *plain for reference types that a
- * kind alone does not describe. False for an unknown type. */
-bool wt__kind_of(const wasm_valtype_t *vt, wt_valkind_t *kind, bool *plain);
 /* Parses "i32 i64 -> f32"; on failure returns NULL and sets *err. */
 const wt__sig *wt__sig_parse(wt_engine_t *engine, const char *fn,
                              const char *text, wt_error_t **err);
+/* Whether `sig` was interned by `engine`. */
+bool wt__sig_of_engine(wt_engine_t *engine, const wt__sig *sig);
+/* Frees the engine's signatures (when the engine itself is freed). */
+void wt__sigs_free(wt_engine_t *engine);
 
 /* ---- engine (engine.c) ---- */
 
@@ -114,6 +124,14 @@ wt_error_t *wt__engine_start_ticker(wt_engine_t *engine);
 
 wt_engine_t *wt__engine_ref(wt_engine_t *engine);
 void wt__engine_unref(wt_engine_t *engine);
+
+/* Defined in native/src/lib.rs, beside Wasmtime's C API: builds an engine
+ * from `config`, which it takes ownership of whatever the outcome (as
+ * wasm_engine_new_with_config does). Returns NULL and sets *out, or returns
+ * Wasmtime's error (the message of a panic in Engine::new included) instead
+ * of aborting; *out is then left as it was. */
+wasmtime_error_t *wt_native_engine_new(wasm_config_t *config,
+                                       wasm_engine_t **out);
 
 /* An engine the caller may still use: live and not deleted by the caller
  * (stores and modules may keep a deleted one alive internally). */
@@ -146,26 +164,14 @@ struct wt_store {
                           while depth > 0 */
   bool delete_pending; /* wt_store_delete() was called while depth > 0 */
   wt_error_t *host_error; /* error a host function returned, in flight */
-  /* GC references held for the caller: slot i holds a rooted value while
-   * gens[i] is odd; releasing bumps the generation. */
-  wasmtime_val_t *refs;
-  uint32_t *ref_gens;
-  uint32_t nrefs, cap_refs;
-  uint32_t *ref_free;
-  uint32_t nfree;
+  struct wt__refs *refs;  /* GC references held for the caller: ref.c's */
   uint64_t fuel_base;  /* fuel consumed before the last wt_store_set_fuel */
   uint64_t fuel_level; /* fuel given by the last wt_store_set_fuel */
-  struct wt_shared_memory *shared; /* shared memories the store owns */
-  struct wt__capture *capture[3];  /* captured WASI stdout [1], stderr [2] */
-  bool has_wasi;                   /* a WASI context was set */
+  struct wt_shared_memory *shared;  /* shared memories the store owns */
+  struct wt__wasi_state *wasi;      /* WASI context and outputs: wasi.c's */
   /* NUL-terminated copies of export names, keyed by Wasmtime's pointer. */
   struct wt__name *names;
   size_t nnames, cap_names;
-};
-
-struct wt__capture {
-  uint8_t *data;
-  size_t len, cap;
 };
 
 struct wt__name {
@@ -191,9 +197,21 @@ static inline void wt__store_saw(wt_store_t *s, uint64_t id) {
 
 /* Checks `store` is a live store; returns a misuse error naming `fn`. */
 wt_error_t *wt__check_store(const char *fn, const wt_store_t *store);
+/* Checks a store handle argument: a live store, a non-NULL `handle` and its
+ * `store_id` the store's. Misuse messages name `fn` and the handle (`what`:
+ * "memory" gives "memory is NULL", "memory belongs to another store (or to
+ * a deleted one)"). */
+wt_error_t *wt__check_handle(const char *fn, const wt_store_t *store,
+                             const char *what, const void *handle,
+                             uint64_t store_id);
 
 /* Frees a store whose deletion was deferred while wasm ran in it. */
 void wt__store_free_deferred(wt_store_t *store);
+
+/* How many stores, in all threads, wait for their outermost call to return
+ * to be freed. While it is 0 no host call needs to look for a deleted
+ * store, which keeps that check to one load (see func.c). */
+extern atomic_uint wt__pending_deletes;
 
 /* One byte per thread: its address tells threads apart. Read with the
  * initial-exec model it costs one instruction, where pthread_self() is a
@@ -218,6 +236,8 @@ static inline void wt__store_leave(wt_store_t *store) {
 wt_error_t *wt__call_result(wt_store_t *store, wt_error_kind_t kind,
                             wasmtime_error_t *err, wasm_trap_t *trap);
 
+/* ---- GC references held for the caller (ref.c) ---- */
+
 /* Takes ownership of a rooted reference value and gives the caller a
  * wt_ref_t for it in `out` (kind set from the value). */
 wt_error_t *wt__ref_put(wt_store_t *store, wasmtime_val_t *rooted,
@@ -228,6 +248,9 @@ wt_error_t *wt__ref_get(const char *fn, wt_store_t *store, const wt_val_t *v,
                         wasmtime_val_t *out);
 /* Releases the reference if it is still live (no error otherwise). */
 void wt__ref_drop(wt_store_t *store, const wt_ref_t *ref);
+/* Unroots every reference still held and frees the table; the store frees
+ * it before its Wasmtime store. */
+void wt__refs_free(wt_store_t *store);
 
 /* ---- module, linker ---- */
 
@@ -248,12 +271,16 @@ struct wt_module {
  * out of memory. */
 bool wt__module_describe(wt_module_t *m);
 
+/* Prepares a store for a linker's definitions, before the linker (or an
+ * instance_pre made from it) is used with the store. */
+typedef wt_error_t *(*wt__store_hook)(wt_store_t *store);
+
 struct wt_instance_pre {
   uint32_t magic;
   wasmtime_instance_pre_t *raw;
   wt_engine_t *engine;
-  uint64_t store_id; /* as the linker's */
-  bool has_wasi;     /* as the linker's */
+  uint64_t store_id;         /* as the linker's */
+  wt__store_hook store_hook; /* as the linker's */
 };
 
 struct wt_linker {
@@ -261,13 +288,19 @@ struct wt_linker {
   wasmtime_linker_t *raw;
   wt_engine_t *engine;
   uint64_t store_id; /* the store whose items it holds, 0 for none */
-  bool has_wasi;     /* wt_linker_define_wasi was called */
+  wt__store_hook store_hook; /* or NULL; set by wt_linker_define_wasi */
 };
 
-/* WASI functions abort the process when their store has no WASI context:
- * before a linker with WASI is used with a store, the store gets an empty
- * one unless it has its own. */
-wt_error_t *wt__wasi_ensure(wt_store_t *store);
+/* Sets the hook every store used with the linker goes through. */
+void wt__linker_set_store_hook(wt_linker_t *linker, wt__store_hook hook);
+
+/* ---- WASI (wasi.c) ---- */
+
+/* Frees the store's WASI state (captured output), after its Wasmtime store,
+ * whose WASI context writes to it. */
+void wt__wasi_free(wt_store_t *store);
+
+/* ---- shared memories (shared_memory.c) ---- */
 
 struct wt_shared_memory {
   uint32_t magic;
@@ -280,6 +313,8 @@ struct wt_shared_memory {
 /* Wraps a shared memory Wasmtime handed out (taking it) as store-owned. */
 wt_shared_memory_t *wt__shared_memory_adopt(wt_store_t *store,
                                             wasmtime_sharedmemory_t *raw);
+/* Frees the shared memories the store owns (when the store is freed). */
+void wt__shared_memories_free(wt_store_t *store);
 
 /* wt_caller_t is Wasmtime's wasmtime_caller_t under wt's name. */
 
@@ -321,6 +356,8 @@ wt_error_t *wt__val_check(const char *fn, const char *what, size_t index,
 wt_error_t *wt__bounds(const char *fn, size_t size, uint64_t offset,
                        const void *buf, size_t len);
 
+/* ---- the quarantine of deleted objects (retire.c) ---- */
+
 /*
  * Frees the shell of a deleted object (already marked WT_MAGIC_DEAD) after a
  * delay: the most recent shells are kept, so that a use after delete finds
@@ -329,8 +366,104 @@ wt_error_t *wt__bounds(const char *fn, size_t size, uint64_t offset,
  */
 void wt__retire(void *shell);
 
-/* Utilities. */
+/* ---- strings (str.c) ---- */
+
+/* A malloc()ed copy of `s`, or NULL when out of memory. */
 char *wt__strdup(const char *s);
+/* Whether the `len` bytes at `s` are well-formed UTF-8. */
 bool wt__utf8_valid(const char *s, size_t len);
+
+/* ---- store handles and Wasmtime's ----
+ *
+ * A wt handle holds the fields of Wasmtime's under wt's own names. These
+ * converters are the only code that names Wasmtime's private fields: the
+ * rest of wt converts with them and never depends on Wasmtime's layouts.
+ * wt__<kind>_to gives Wasmtime's form of a wt handle, wt__<kind>_from the
+ * wt form of Wasmtime's, and wt__<kind>_arg checks a handle argument
+ * (wt__check_handle) and converts it.
+ */
+
+static inline wasmtime_func_t wt__func_to(const wt_func_t *f) {
+  wasmtime_func_t r = {.store_id = f->store_id_, .__private = f->raw_};
+  return r;
+}
+static inline wt_func_t wt__func_from(const wasmtime_func_t *f,
+                                      const wt__sig *sig) {
+  wt_func_t r = {f->store_id, f->__private, sig};
+  return r;
+}
+
+static inline wasmtime_instance_t wt__instance_to(const wt_instance_t *i) {
+  wasmtime_instance_t r = {.store_id = i->store_id_, .__private = i->raw_};
+  return r;
+}
+static inline wt_instance_t wt__instance_from(const wasmtime_instance_t *i) {
+  wt_instance_t r = {i->store_id, i->__private};
+  return r;
+}
+
+static inline wasmtime_global_t wt__global_to(const wt_global_t *g) {
+  wasmtime_global_t r = {.store_id = g->store_id_,
+                         .__private1 = g->raw1_,
+                         .__private2 = g->raw2_,
+                         .__private3 = g->raw3_};
+  return r;
+}
+static inline wt_global_t wt__global_from(const wasmtime_global_t *g) {
+  wt_global_t r = {g->store_id, g->__private1, g->__private2, g->__private3};
+  return r;
+}
+
+/* Memories, tables and tags share one shape: an id and two private words. */
+#define WT__HANDLE_OF_TWO(kind)                                                \
+  static inline wasmtime_##kind##_t wt__##kind##_to(const wt_##kind##_t *h) {  \
+    wasmtime_##kind##_t r = {                                                  \
+        .store_id = h->store_id_, .__private1 = h->raw1_,                      \
+        .__private2 = h->raw2_};                                               \
+    return r;                                                                  \
+  }                                                                            \
+  static inline wt_##kind##_t wt__##kind##_from(                               \
+      const wasmtime_##kind##_t *r) {                                          \
+    wt_##kind##_t h = {r->store_id, r->__private1, r->__private2};             \
+    return h;                                                                  \
+  }
+WT__HANDLE_OF_TWO(memory)
+WT__HANDLE_OF_TWO(table)
+WT__HANDLE_OF_TWO(tag)
+#undef WT__HANDLE_OF_TWO
+
+#define WT__HANDLE_ARG(kind, what)                                             \
+  static inline wt_error_t *wt__##kind##_arg(                                  \
+      const char *fn, const wt_store_t *store, const wt_##kind##_t *h,         \
+      wasmtime_##kind##_t *raw) {                                              \
+    wt_error_t *err =                                                          \
+        wt__check_handle(fn, store, what, h, h ? h->store_id_ : 0);            \
+    if (!err)                                                                  \
+      *raw = wt__##kind##_to(h);                                               \
+    return err;                                                                \
+  }
+WT__HANDLE_ARG(instance, "instance")
+WT__HANDLE_ARG(memory, "memory")
+WT__HANDLE_ARG(global, "global")
+WT__HANDLE_ARG(table, "table")
+WT__HANDLE_ARG(tag, "tag")
+#undef WT__HANDLE_ARG
+
+/* The typed fast path passes a wt_typed_func_t to Wasmtime as it is, and the
+ * caller's wt_raw_t array as Wasmtime's raw values: both layouts are fixed
+ * here, at compile time. */
+_Static_assert(offsetof(wt_typed_func_t, store_id_) ==
+                       offsetof(wasmtime_func_t, store_id) &&
+                   offsetof(wt_typed_func_t, raw_) ==
+                       offsetof(wasmtime_func_t, __private),
+               "wt_typed_func_t must begin like wasmtime_func_t");
+_Static_assert(sizeof(wt_raw_t) == sizeof(wasmtime_val_raw_t),
+               "wt_raw_t must match wasmtime_val_raw_t");
+_Static_assert(_Alignof(wt_raw_t) <= _Alignof(wasmtime_val_raw_t),
+               "wt_raw_t alignment");
+static inline const wasmtime_func_t *
+wt__typed_func_raw(const wt_typed_func_t *f) {
+  return (const wasmtime_func_t *)(const void *)f;
+}
 
 #endif

@@ -16,7 +16,7 @@ static wt_error_t *check_store_items(const char *fn, const wt_linker_t *l,
                                      wt_store_t *store) {
   if (l->store_id != 0 && l->store_id != store->id)
     return wt__misuse(fn, "the linker holds items of another store");
-  return l->has_wasi ? wt__wasi_ensure(store) : NULL;
+  return l->store_hook ? l->store_hook(store) : NULL;
 }
 
 /* The checks every use of a linker with a store makes: both live, one
@@ -46,6 +46,10 @@ wt_error_t *wt_linker_new(wt_engine_t *engine, wt_linker_t **out) {
   l->engine = wt__engine_ref(engine);
   *out = l;
   return NULL;
+}
+
+void wt__linker_set_store_hook(wt_linker_t *linker, wt__store_hook hook) {
+  linker->store_hook = hook;
 }
 
 void wt_linker_delete(wt_linker_t *linker) {
@@ -80,8 +84,7 @@ wt_error_t *wt_linker_instantiate(const wt_linker_t *linker, wt_store_t *store,
   err = wt__call_result(store, WT_ERROR_LINK, werr, trap);
   if (!err) {
     wt__store_saw(store, inst.store_id);
-    out->store_id_ = inst.store_id;
-    out->raw_ = inst.__private;
+    *out = wt__instance_from(&inst);
   }
   wt__store_leave(store);
   return err;
@@ -125,17 +128,14 @@ wt_error_t *wt_linker_define_instance(wt_linker_t *linker, wt_store_t *store,
                                       const char *name,
                                       const wt_instance_t *instance) {
   static const char fn[] = "wt_linker_define_instance";
+  wasmtime_instance_t inst;
   wt_error_t *err = check_use(fn, linker, store);
   if (!err)
     err = check_name(fn, "name", name);
-  if (!err && !instance)
-    err = wt__misuse(fn, "instance is NULL");
-  if (!err && (instance->store_id_ == 0 || instance->store_id_ != store->id))
-    err = wt__misuse(fn, "instance belongs to another store (or to a "
-                         "deleted one)");
+  if (!err)
+    err = wt__instance_arg(fn, store, instance, &inst);
   if (err)
     return err;
-  wasmtime_instance_t inst = {instance->store_id_, instance->raw_};
   wasmtime_error_t *werr = wasmtime_linker_define_instance(
       linker->raw, store->ctx, name, strlen(name), &inst);
   if (werr)
@@ -167,8 +167,8 @@ wt_error_t *wt_linker_define_module(wt_linker_t *linker, wt_store_t *store,
   return err;
 }
 
-wt_error_t *wt_linker_allow_shadowing(wt_linker_t *linker, bool allow) {
-  wt_error_t *err = check_linker("wt_linker_allow_shadowing", linker);
+wt_error_t *wt_linker_set_allow_shadowing(wt_linker_t *linker, bool allow) {
+  wt_error_t *err = check_linker("wt_linker_set_allow_shadowing", linker);
   if (!err)
     wasmtime_linker_allow_shadowing(linker->raw, allow);
   return err;
@@ -273,7 +273,7 @@ wt_error_t *wt_linker_instantiate_pre(const wt_linker_t *linker,
   pre->magic = WT_MAGIC_PRE;
   pre->engine = wt__engine_ref(linker->engine);
   pre->store_id = linker->store_id;
-  pre->has_wasi = linker->has_wasi;
+  pre->store_hook = linker->store_hook;
   *out = pre;
   return NULL;
 }
@@ -293,7 +293,7 @@ wt_error_t *wt_instance_pre_instantiate(const wt_instance_pre_t *pre,
   if (pre->store_id != 0 && pre->store_id != store->id)
     return wt__misuse(fn, "the linker it came from holds items of another "
                           "store");
-  if (pre->has_wasi && (err = wt__wasi_ensure(store)) != NULL)
+  if (pre->store_hook && (err = pre->store_hook(store)) != NULL)
     return err;
   wasmtime_instance_t inst;
   wasm_trap_t *trap = NULL;
@@ -303,8 +303,7 @@ wt_error_t *wt_instance_pre_instantiate(const wt_instance_pre_t *pre,
   err = wt__call_result(store, WT_ERROR_LINK, werr, trap);
   if (!err) {
     wt__store_saw(store, inst.store_id);
-    out->store_id_ = inst.store_id;
-    out->raw_ = inst.__private;
+    *out = wt__instance_from(&inst);
   }
   wt__store_leave(store);
   return err;

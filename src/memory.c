@@ -3,28 +3,10 @@
 
 #include "internal.h"
 
-/* Checks store and handle; on success fills *raw. */
-static wt_error_t *check(const char *fn, wt_store_t *store,
-                         const wt_memory_t *mem, wasmtime_memory_t *raw) {
-  wt_error_t *err = wt__check_store(fn, store);
-  if (err)
-    return err;
-  if (!mem)
-    return wt__misuse(fn, "memory is NULL");
-  if (mem->store_id_ == 0 || mem->store_id_ != store->id)
-    return wt__misuse(fn, "memory belongs to another store (or to a deleted "
-                          "one)");
-  memset(raw, 0, sizeof *raw);
-  raw->store_id = mem->store_id_;
-  raw->__private1 = mem->raw1_;
-  raw->__private2 = mem->raw2_;
-  return NULL;
-}
-
 wt_error_t *wt_memory_pages(wt_store_t *store, const wt_memory_t *mem,
                             uint64_t *pages) {
   wasmtime_memory_t raw;
-  wt_error_t *err = check("wt_memory_pages", store, mem, &raw);
+  wt_error_t *err = wt__memory_arg("wt_memory_pages", store, mem, &raw);
   if (err)
     return err;
   if (!pages)
@@ -36,7 +18,7 @@ wt_error_t *wt_memory_pages(wt_store_t *store, const wt_memory_t *mem,
 wt_error_t *wt_memory_grow(wt_store_t *store, const wt_memory_t *mem,
                            uint64_t delta, uint64_t *old_pages) {
   wasmtime_memory_t raw;
-  wt_error_t *err = check("wt_memory_grow", store, mem, &raw);
+  wt_error_t *err = wt__memory_arg("wt_memory_grow", store, mem, &raw);
   if (err)
     return err;
   uint64_t prev = 0;
@@ -54,7 +36,7 @@ uint8_t *wt_memory_data(wt_store_t *store, const wt_memory_t *mem,
   wasmtime_memory_t raw;
   if (len)
     *len = 0;
-  wt_error_t *err = check("wt_memory_data", store, mem, &raw);
+  wt_error_t *err = wt__memory_arg("wt_memory_data", store, mem, &raw);
   if (err) {
     wt_error_delete(err);
     return NULL;
@@ -81,7 +63,7 @@ static wt_error_t *span(const char *fn, wt_store_t *store,
                         const wt_memory_t *mem, uint64_t offset,
                         const void *buf, size_t len, uint8_t **at) {
   wasmtime_memory_t raw;
-  wt_error_t *err = check(fn, store, mem, &raw);
+  wt_error_t *err = wt__memory_arg(fn, store, mem, &raw);
   if (err)
     return err;
   size_t size = wasmtime_memory_data_size(store->ctx, &raw);
@@ -112,7 +94,7 @@ wt_error_t *wt_memory_write(wt_store_t *store, const wt_memory_t *mem,
 wt_error_t *wt_memory_type(wt_store_t *store, const wt_memory_t *mem,
                            wt_memorytype_t *out) {
   wasmtime_memory_t raw;
-  wt_error_t *err = check("wt_memory_type", store, mem, &raw);
+  wt_error_t *err = wt__memory_arg("wt_memory_type", store, mem, &raw);
   if (err)
     return err;
   if (!out)
@@ -129,7 +111,7 @@ wt_error_t *wt__check_page_size(const char *fn, const wt_engine_t *engine,
     return NULL;
   return wt__misuse(fn,
                     "page_size_log2 %u needs an engine with custom page "
-                    "sizes (wt_config_wasm_custom_page_sizes); 64 KiB pages "
+                    "sizes (wt_config_set_wasm_custom_page_sizes); 64 KiB pages "
                     "are page_size_log2 16",
                     (unsigned)type->page_size_log2);
 }
@@ -160,8 +142,6 @@ wt_error_t *wt_memory_new(wt_store_t *store, const wt_memorytype_t *type,
   if (werr)
     return wt__from_wasmtime_in(WT_ERROR_WASMTIME, fn, NULL, werr);
   wt__store_saw(store, m.store_id);
-  out->store_id_ = m.store_id;
-  out->raw1_ = m.__private1;
-  out->raw2_ = m.__private2;
+  *out = wt__memory_from(&m);
   return NULL;
 }

@@ -60,13 +60,25 @@ wt_error_t *wt_shared_memory_new(wt_engine_t *engine,
   return NULL;
 }
 
-void wt_shared_memory_delete(wt_shared_memory_t *m) {
-  if (!m || m->magic != WT_MAGIC_SHARED || m->store_owned)
-    return;
+static void shared_memory_free(wt_shared_memory_t *m) {
   wasmtime_sharedmemory_delete(m->raw);
   wt__engine_unref(m->engine);
   m->magic = WT_MAGIC_DEAD;
   wt__retire(m);
+}
+
+void wt__shared_memories_free(wt_store_t *store) {
+  for (wt_shared_memory_t *m = store->shared, *next; m; m = next) {
+    next = m->next;
+    shared_memory_free(m);
+  }
+  store->shared = NULL;
+}
+
+void wt_shared_memory_delete(wt_shared_memory_t *m) {
+  if (!m || m->magic != WT_MAGIC_SHARED || m->store_owned)
+    return;
+  shared_memory_free(m);
 }
 
 static wt_error_t *check(const char *fn, const wt_shared_memory_t *m) {

@@ -14,6 +14,8 @@
 #define WT_STORE_RING 1024
 __thread char wt__thread_marker;
 
+atomic_uint wt__pending_deletes;
+
 static pthread_mutex_t ring_lock = PTHREAD_MUTEX_INITIALIZER;
 static wt_store_t *ring[WT_STORE_RING];
 static size_t ring_head, ring_count;
@@ -112,31 +114,17 @@ const char *wt__store_name(wt_store_t *s, const char *raw, size_t len) {
 }
 
 static void store_free(wt_store_t *s) {
-  for (uint32_t i = 0; i < s->nrefs; i++)
-    if (s->ref_gens[i] & 1)
-      wasmtime_val_unroot(&s->refs[i]);
-  wasmtime_store_delete(s->raw); /* before the captures WASI writes to */
+  wt__refs_free(s); /* while the Wasmtime store lives */
+  wasmtime_store_delete(s->raw);
   s->raw = NULL;
-  for (int i = 0; i < 3; i++) {
-    if (s->capture[i]) {
-      free(s->capture[i]->data);
-      free(s->capture[i]);
-    }
-  }
-  for (wt_shared_memory_t *m = s->shared, *next; m; m = next) {
-    next = m->next;
-    wasmtime_sharedmemory_delete(m->raw);
-    wt__engine_unref(m->engine);
-    m->magic = WT_MAGIC_DEAD;
-    wt__retire(m);
-  }
+  wt__wasi_free(s); /* after the Wasmtime store, whose WASI writes to it */
+  wt__shared_memories_free(s);
   for (size_t i = 0; i < s->cap_names; i++)
     free(s->names[i].copy);
   free(s->names);
-  free(s->refs);
-  free(s->ref_gens);
-  free(s->ref_free);
   wt_error_delete(s->host_error);
+  if (s->delete_pending)
+    atomic_fetch_sub(&wt__pending_deletes, 1);
   if (s->finalizer)
     s->finalizer(s->data);
   wt__engine_unref(s->engine);
@@ -150,6 +138,7 @@ void wt_store_delete(wt_store_t *store) {
   if (store->depth > 0) {
     store->delete_pending = true;
     store->magic = WT_MAGIC_DYING;
+    atomic_fetch_add(&wt__pending_deletes, 1);
     return;
   }
   store_free(store);
@@ -190,8 +179,22 @@ wt_error_t *wt__check_store(const char *fn, const wt_store_t *store) {
   return NULL;
 }
 
+wt_error_t *wt__check_handle(const char *fn, const wt_store_t *store,
+                             const char *what, const void *handle,
+                             uint64_t store_id) {
+  wt_error_t *err = wt__check_store(fn, store);
+  if (err)
+    return err;
+  if (!handle)
+    return wt__misuse(fn, "%s is NULL", what);
+  if (store_id == 0 || store_id != store->id)
+    return wt__misuse(fn, "%s belongs to another store (or to a deleted one)",
+                      what);
+  return NULL;
+}
+
 /* Whether Wasmtime refused an instantiation because of a store limit
- * (wt_store_limits): that is not a link error. Wasmtime words these as
+ * (wt_store_set_limits): that is not a link error. Wasmtime words these as
  * "resource limit exceeded: <count> too high" and "<memory|table> minimum
  * size of N ... exceeds <memory|table> limits". */
 static bool is_limit_error(const wasmtime_error_t *err) {
@@ -256,7 +259,7 @@ wt_error_t *wt_store_set_fuel(wt_store_t *store, uint64_t fuel) {
 wt_error_t *wt_store_fuel_consumed(const wt_store_t *store,
                                    uint64_t *consumed) {
   uint64_t left;
-  wt_error_t *err = wt_store_get_fuel(store, &left);
+  wt_error_t *err = wt_store_fuel(store, &left);
   if (err)
     return err;
   if (!consumed)
@@ -298,10 +301,10 @@ static wasmtime_error_t *epoch_trampoline(wasmtime_context_t *ctx, void *data,
   return wasmtime_error_new(m);
 }
 
-wt_error_t *wt_store_epoch_deadline_callback(wt_store_t *store, wt_epoch_cb cb,
+wt_error_t *wt_store_set_epoch_deadline_callback(wt_store_t *store, wt_epoch_cb cb,
                                              void *env,
                                              void (*finalizer)(void *)) {
-  static const char fn[] = "wt_store_epoch_deadline_callback";
+  static const char fn[] = "wt_store_set_epoch_deadline_callback";
   wt_error_t *err = wt__check_store(fn, store);
   if (err) {
     if (finalizer)
@@ -328,8 +331,8 @@ wt_error_t *wt_store_epoch_deadline_callback(wt_store_t *store, wt_epoch_cb cb,
   return NULL;
 }
 
-wt_error_t *wt_store_limits(wt_store_t *store, const wt_limits_t *l) {
-  static const char fn[] = "wt_store_limits";
+wt_error_t *wt_store_set_limits(wt_store_t *store, const wt_limits_t *l) {
+  static const char fn[] = "wt_store_set_limits";
   wt_error_t *err = wt__check_store(fn, store);
   if (err)
     return err;
@@ -340,12 +343,12 @@ wt_error_t *wt_store_limits(wt_store_t *store, const wt_limits_t *l) {
   return NULL;
 }
 
-wt_error_t *wt_store_get_fuel(const wt_store_t *store, uint64_t *fuel) {
-  wt_error_t *err = wt__check_store("wt_store_get_fuel", store);
+wt_error_t *wt_store_fuel(const wt_store_t *store, uint64_t *fuel) {
+  wt_error_t *err = wt__check_store("wt_store_fuel", store);
   if (err)
     return err;
   if (!fuel)
-    return wt__misuse("wt_store_get_fuel", "fuel is NULL");
+    return wt__misuse("wt_store_fuel", "fuel is NULL");
   wasmtime_error_t *werr = wasmtime_context_get_fuel(store->ctx, fuel);
   return werr ? wt__from_wasmtime(WT_ERROR_CONFIG, werr) : NULL;
 }
@@ -356,91 +359,6 @@ wt_error_t *wt_store_set_epoch_deadline(wt_store_t *store, uint64_t ticks) {
     return err;
   wasmtime_context_set_epoch_deadline(store->ctx, ticks);
   return NULL;
-}
-
-/* ---- GC references held for the caller ---- */
-
-static bool is_ref_kind(wt_valkind_t k) {
-  return k == WT_EXTERNREF || k == WT_ANYREF || k == WT_EXNREF;
-}
-
-wt_error_t *wt__ref_put(wt_store_t *store, wasmtime_val_t *rooted,
-                        wt_val_t *out) {
-  memset(out, 0, sizeof *out);
-  out->kind = rooted->kind;
-  if (rooted->of.externref.store_id == 0) /* all ref kinds share layout */
-    return NULL;
-  wt__store_saw(store, rooted->of.externref.store_id);
-  uint32_t slot;
-  if (store->nfree > 0) {
-    slot = store->ref_free[--store->nfree];
-  } else {
-    if (store->nrefs == store->cap_refs) {
-      uint32_t cap = store->cap_refs ? store->cap_refs * 2 : 16;
-      wasmtime_val_t *refs = realloc(store->refs, cap * sizeof *refs);
-      if (refs)
-        store->refs = refs;
-      uint32_t *gens = realloc(store->ref_gens, cap * sizeof *gens);
-      if (gens)
-        store->ref_gens = gens;
-      uint32_t *fr = realloc(store->ref_free, cap * sizeof *fr);
-      if (fr)
-        store->ref_free = fr;
-      if (!refs || !gens || !fr) {
-        wasmtime_val_unroot(rooted);
-        return wt__error(WT_ERROR_WASMTIME, "out of memory");
-      }
-      store->cap_refs = cap;
-    }
-    slot = store->nrefs++;
-    store->ref_gens[slot] = 0;
-  }
-  store->refs[slot] = *rooted;
-  store->ref_gens[slot]++; /* odd: live */
-  out->of.ref.store_id_ = store->id;
-  out->of.ref.slot_ = slot;
-  out->of.ref.gen_ = store->ref_gens[slot];
-  return NULL;
-}
-
-static bool ref_live(const wt_store_t *store, const wt_ref_t *r) {
-  return r->store_id_ == store->id && r->slot_ < store->nrefs &&
-         store->ref_gens[r->slot_] == r->gen_ && (r->gen_ & 1);
-}
-
-wt_error_t *wt__ref_get(const char *fn, wt_store_t *store, const wt_val_t *v,
-                        wasmtime_val_t *out) {
-  memset(out, 0, sizeof *out);
-  out->kind = v->kind;
-  const wt_ref_t *r = &v->of.ref;
-  if (r->store_id_ == 0)
-    return NULL;
-  if (r->store_id_ != store->id)
-    return wt__misuse(fn, "%s belongs to another store (or to a deleted one)",
-                      wt_valkind_name(v->kind));
-  if (!ref_live(store, r))
-    return wt__misuse(fn, "%s was released", wt_valkind_name(v->kind));
-  if (store->refs[r->slot_].kind != v->kind)
-    return wt__misuse(fn, "value says %s but holds %s",
-                      wt_valkind_name(v->kind),
-                      wt_valkind_name(store->refs[r->slot_].kind));
-  *out = store->refs[r->slot_];
-  return NULL;
-}
-
-void wt__ref_drop(wt_store_t *store, const wt_ref_t *r) {
-  if (r->store_id_ == 0 || !ref_live(store, r))
-    return;
-  wasmtime_val_unroot(&store->refs[r->slot_]);
-  store->ref_gens[r->slot_]++; /* even: free */
-  store->ref_free[store->nfree++] = r->slot_;
-}
-
-void wt_ref_release(wt_store_t *store, wt_val_t *val) {
-  if (!wt__store_ok(store) || !val || !is_ref_kind(val->kind))
-    return;
-  wt__ref_drop(store, &val->of.ref);
-  memset(&val->of, 0, sizeof val->of);
 }
 
 wt_error_t *wt_store_gc(wt_store_t *store) {
@@ -458,7 +376,7 @@ wt_error_t *wt_store_set_timeout(wt_store_t *store, uint64_t ms) {
     return err;
   if (!store->engine->epochs)
     return wt__error(WT_ERROR_CONFIG, "%s: the engine's config does not turn "
-                                      "on wt_config_epoch_interruption", fn);
+                                      "on wt_config_set_epoch_interruption", fn);
   if ((err = wt__engine_start_ticker(store->engine)) != NULL)
     return err;
   /* A tick is a millisecond; one more tick covers the partial one. */

@@ -3,23 +3,6 @@
 
 #include "internal.h"
 
-static wt_error_t *check(const char *fn, wt_store_t *store,
-                         const wt_table_t *t, wasmtime_table_t *raw) {
-  wt_error_t *err = wt__check_store(fn, store);
-  if (err)
-    return err;
-  if (!t)
-    return wt__misuse(fn, "table is NULL");
-  if (t->store_id_ == 0 || t->store_id_ != store->id)
-    return wt__misuse(fn, "table belongs to another store (or to a deleted "
-                          "one)");
-  memset(raw, 0, sizeof *raw);
-  raw->store_id = t->store_id_;
-  raw->__private1 = t->raw1_;
-  raw->__private2 = t->raw2_;
-  return NULL;
-}
-
 static wt_valkind_t elem_kind(wt_store_t *store, const wasmtime_table_t *raw) {
   wasm_tabletype_t *ty = wasmtime_table_type(store->ctx, raw);
   wt_tabletype_t t;
@@ -46,14 +29,14 @@ wt_error_t *wt_table_new(wt_store_t *store, const wt_tabletype_t *type,
     return err;
   if (!type || !init || !out)
     return wt__misuse(fn, "type, init or out is NULL");
-  if (type->elem > WT_EXNREF)
+  if (type->elem > WT_VAL_EXNREF)
     return wt__misuse(fn, "element kind %u is not a value kind",
                       (unsigned)type->elem);
   if (init->kind != type->elem)
     return wt__misuse(fn, "init is %s, the table holds %s",
                       wt_valkind_name(init->kind),
                       wt_valkind_name(type->elem));
-  if (type->elem != WT_FUNCREF && type->elem != WT_EXTERNREF)
+  if (type->elem != WT_VAL_FUNCREF && type->elem != WT_VAL_EXTERNREF)
     return wt__misuse(fn, "tables of %s are not supported by this version of "
                           "wt", wt_valkind_name(type->elem));
   if (type->min > UINT32_MAX || (type->has_max && type->max > UINT32_MAX) ||
@@ -69,7 +52,7 @@ wt_error_t *wt_table_new(wt_store_t *store, const wt_tabletype_t *type,
                           type->has_max ? (uint32_t)type->max
                                         : wasm_limits_max_default};
   wasm_tabletype_t *ty = wasm_tabletype_new(
-      wasm_valtype_new(type->elem == WT_FUNCREF ? WASM_FUNCREF
+      wasm_valtype_new(type->elem == WT_VAL_FUNCREF ? WASM_FUNCREF
                                                 : WASM_EXTERNREF),
       &limits);
   wasmtime_table_t t;
@@ -78,9 +61,7 @@ wt_error_t *wt_table_new(wt_store_t *store, const wt_tabletype_t *type,
   if (werr)
     return wt__from_wasmtime_in(WT_ERROR_WASMTIME, fn, NULL, werr);
   wt__store_saw(store, t.store_id);
-  out->store_id_ = t.store_id;
-  out->raw1_ = t.__private1;
-  out->raw2_ = t.__private2;
+  *out = wt__table_from(&t);
   return NULL;
 }
 
@@ -88,7 +69,7 @@ wt_error_t *wt_table_type(wt_store_t *store, const wt_table_t *table,
                           wt_tabletype_t *out) {
   static const char fn[] = "wt_table_type";
   wasmtime_table_t raw;
-  wt_error_t *err = check(fn, store, table, &raw);
+  wt_error_t *err = wt__table_arg(fn, store, table, &raw);
   if (err)
     return err;
   if (!out)
@@ -102,7 +83,7 @@ wt_error_t *wt_table_type(wt_store_t *store, const wt_table_t *table,
 wt_error_t *wt_table_size(wt_store_t *store, const wt_table_t *table,
                           uint64_t *size) {
   wasmtime_table_t raw;
-  wt_error_t *err = check("wt_table_size", store, table, &raw);
+  wt_error_t *err = wt__table_arg("wt_table_size", store, table, &raw);
   if (err)
     return err;
   if (!size)
@@ -115,7 +96,7 @@ wt_error_t *wt_table_get(wt_store_t *store, const wt_table_t *table,
                          uint64_t index, wt_val_t *out) {
   static const char fn[] = "wt_table_get";
   wasmtime_table_t raw;
-  wt_error_t *err = check(fn, store, table, &raw);
+  wt_error_t *err = wt__table_arg(fn, store, table, &raw);
   if (err)
     return err;
   if (!out)
@@ -133,7 +114,7 @@ wt_error_t *wt_table_set(wt_store_t *store, const wt_table_t *table,
                          uint64_t index, const wt_val_t *val) {
   static const char fn[] = "wt_table_set";
   wasmtime_table_t raw;
-  wt_error_t *err = check(fn, store, table, &raw);
+  wt_error_t *err = wt__table_arg(fn, store, table, &raw);
   if (err)
     return err;
   wasmtime_val_t v;
@@ -152,7 +133,7 @@ wt_error_t *wt_table_grow(wt_store_t *store, const wt_table_t *table,
                           uint64_t *old_size) {
   static const char fn[] = "wt_table_grow";
   wasmtime_table_t raw;
-  wt_error_t *err = check(fn, store, table, &raw);
+  wt_error_t *err = wt__table_arg(fn, store, table, &raw);
   if (err)
     return err;
   wasmtime_val_t v;

@@ -3,23 +3,6 @@
 
 #include "internal.h"
 
-static wt_error_t *check(const char *fn, wt_store_t *store, const wt_tag_t *t,
-                         wasmtime_tag_t *raw) {
-  wt_error_t *err = wt__check_store(fn, store);
-  if (err)
-    return err;
-  if (!t)
-    return wt__misuse(fn, "tag is NULL");
-  if (t->store_id_ == 0 || t->store_id_ != store->id)
-    return wt__misuse(fn, "tag belongs to another store (or to a deleted "
-                          "one)");
-  memset(raw, 0, sizeof *raw);
-  raw->store_id = t->store_id_;
-  raw->__private1 = t->raw1_;
-  raw->__private2 = t->raw2_;
-  return NULL;
-}
-
 wt_error_t *wt_tag_new(wt_store_t *store, const wt_functype_t *type,
                        wt_tag_t *out) {
   static const char fn[] = "wt_tag_new";
@@ -37,15 +20,13 @@ wt_error_t *wt_tag_new(wt_store_t *store, const wt_functype_t *type,
   if (werr)
     return wt__from_wasmtime(WT_ERROR_WASMTIME, werr);
   wt__store_saw(store, t.store_id);
-  out->store_id_ = t.store_id;
-  out->raw1_ = t.__private1;
-  out->raw2_ = t.__private2;
+  *out = wt__tag_from(&t);
   return NULL;
 }
 
 const wt_functype_t *wt_tag_type(wt_store_t *store, const wt_tag_t *tag) {
   wasmtime_tag_t raw;
-  wt_error_t *err = check("wt_tag_type", store, tag, &raw);
+  wt_error_t *err = wt__tag_arg("wt_tag_type", store, tag, &raw);
   if (err) {
     wt_error_delete(err);
     return NULL;
@@ -58,9 +39,9 @@ const wt_functype_t *wt_tag_type(wt_store_t *store, const wt_tag_t *tag) {
 
 bool wt_tag_eq(wt_store_t *store, const wt_tag_t *a, const wt_tag_t *b) {
   wasmtime_tag_t ra, rb;
-  wt_error_t *err = check("wt_tag_eq", store, a, &ra);
+  wt_error_t *err = wt__tag_arg("wt_tag_eq", store, a, &ra);
   if (!err)
-    err = check("wt_tag_eq", store, b, &rb);
+    err = wt__tag_arg("wt_tag_eq", store, b, &rb);
   if (err) {
     wt_error_delete(err);
     return false;

@@ -1,72 +1,9 @@
-/* Types: function types (interned per engine) and plain extern types. */
+/* Extern types: memory, table, global and extern types as plain values
+ * (function types are sig.c's). */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
-
-wt_error_t *wt_functype_new(wt_engine_t *engine, const wt_valkind_t *params,
-                            size_t nparams, const wt_valkind_t *results,
-                            size_t nresults, const wt_functype_t **out) {
-  static const char fn[] = "wt_functype_new";
-  if (!wt__engine_ok(engine))
-    return wt__misuse(fn, "engine is NULL or deleted");
-  if (!out || (nparams && !params) || (nresults && !results))
-    return wt__misuse(fn, "out, params or results is NULL");
-  /* Build the same text form the parser reads, and parse it: one path. */
-  size_t cap = 16 * (nparams + nresults) + 8, n = 0;
-  char *text = malloc(cap);
-  if (!text)
-    return wt__error(WT_ERROR_WASMTIME, "out of memory");
-  text[0] = '\0';
-  for (size_t i = 0; i < nparams + nresults; i++) {
-    wt_valkind_t k = i < nparams ? params[i] : results[i - nparams];
-    if (k > WT_EXTERNREF || k == WT_ANYREF) {
-      free(text);
-      return wt__misuse(fn, "%s %zu has unsupported kind %d",
-                        i < nparams ? "param" : "result",
-                        i < nparams ? i : i - nparams, (int)k);
-    }
-    n += (size_t)snprintf(text + n, cap - n, "%s%s ",
-                          i == nparams ? "-> " : "", wt_valkind_name(k));
-  }
-  wt_error_t *err = NULL;
-  const wt__sig *sig = wt__sig_parse(engine, fn, text, &err);
-  free(text);
-  if (sig)
-    *out = sig;
-  return err;
-}
-
-wt_error_t *wt_functype_parse(wt_engine_t *engine, const char *text,
-                              const wt_functype_t **out) {
-  static const char fn[] = "wt_functype_parse";
-  if (!wt__engine_ok(engine))
-    return wt__misuse(fn, "engine is NULL or deleted");
-  if (!out)
-    return wt__misuse(fn, "out is NULL");
-  wt_error_t *err = NULL;
-  const wt__sig *sig = wt__sig_parse(engine, fn, text, &err);
-  if (sig)
-    *out = sig;
-  return err;
-}
-
-size_t wt_functype_param_count(const wt_functype_t *t) {
-  return t ? t->nparams : 0;
-}
-size_t wt_functype_result_count(const wt_functype_t *t) {
-  return t ? t->nresults : 0;
-}
-wt_valkind_t wt_functype_param(const wt_functype_t *t, size_t i) {
-  return t && i < t->nparams ? t->kinds[i] : 0xff;
-}
-wt_valkind_t wt_functype_result(const wt_functype_t *t, size_t i) {
-  return t && i < t->nresults ? t->kinds[t->nparams + i] : 0xff;
-}
-const char *wt_functype_text(const wt_functype_t *t) {
-  return t ? t->text : "";
-}
 
 /* ---- from Wasmtime's types ---- */
 
@@ -104,7 +41,7 @@ bool wt__externtype_from(wt_engine_t *engine, const wasm_externtype_t *t,
     const wasm_globaltype_t *g = wasm_externtype_as_globaltype_const(t);
     bool plain;
     out->kind = WT_EXTERN_GLOBAL;
-    out->of.global.mutable_ = wasm_globaltype_mutability(g) == WASM_VAR;
+    out->of.global.is_mutable = wasm_globaltype_mutability(g) == WASM_VAR;
     return wt__kind_of(wasm_globaltype_content(g), &out->of.global.kind,
                        &plain);
   }
@@ -139,7 +76,7 @@ size_t wt_externtype_text(const wt_externtype_t *t, char *buf, size_t cap) {
       s = t->of.func ? t->of.func->text : "(func)";
       break;
     case WT_EXTERN_GLOBAL:
-      snprintf(tmp, sizeof tmp, t->of.global.mutable_ ? "(global (mut %s))"
+      snprintf(tmp, sizeof tmp, t->of.global.is_mutable ? "(global (mut %s))"
                                                        : "(global %s)",
                wt_valkind_name(t->of.global.kind));
       break;

@@ -3,52 +3,6 @@
 
 #include "internal.h"
 
-const char *wt_valkind_name(wt_valkind_t kind) {
-  switch (kind) {
-  case WT_I32:
-    return "i32";
-  case WT_I64:
-    return "i64";
-  case WT_F32:
-    return "f32";
-  case WT_F64:
-    return "f64";
-  case WT_V128:
-    return "v128";
-  case WT_FUNCREF:
-    return "funcref";
-  case WT_EXTERNREF:
-    return "externref";
-  case WT_ANYREF:
-    return "anyref";
-  case WT_EXNREF:
-    return "exnref";
-  }
-  return "?";
-}
-
-const char *wt_externkind_name(wt_externkind_t kind) {
-  switch (kind) {
-  case WT_EXTERN_FUNC:
-    return "func";
-  case WT_EXTERN_GLOBAL:
-    return "global";
-  case WT_EXTERN_TABLE:
-    return "table";
-  case WT_EXTERN_MEMORY:
-    return "memory";
-  case WT_EXTERN_SHARED_MEMORY:
-    return "shared memory";
-  case WT_EXTERN_TAG:
-    return "tag";
-  }
-  return "?";
-}
-
-static bool is_ref(wt_valkind_t k) {
-  return k == WT_EXTERNREF || k == WT_ANYREF || k == WT_EXNREF;
-}
-
 wt_error_t *wt__func_wrap(wt_store_t *store, const wasmtime_func_t *raw,
                           wt_func_t *out) {
   memset(out, 0, sizeof *out);
@@ -62,9 +16,7 @@ wt_error_t *wt__func_wrap(wt_store_t *store, const wasmtime_func_t *raw,
   if (!sig)
     return wt__error(WT_ERROR_WASMTIME,
                      "function type not representable (or out of memory)");
-  out->store_id_ = raw->store_id;
-  out->raw_ = raw->__private;
-  out->sig_ = sig;
+  *out = wt__func_from(raw, sig);
   return NULL;
 }
 
@@ -74,37 +26,37 @@ void wt__val_to_raw(const wt_val_t *val, wasmtime_val_raw_t *raw,
                     wt_store_t *store) {
   memset(raw, 0, sizeof *raw);
   switch (val->kind) {
-  case WT_I32:
+  case WT_VAL_I32:
     raw->i32 = val->of.i32;
     break;
-  case WT_I64:
+  case WT_VAL_I64:
     raw->i64 = val->of.i64;
     break;
-  case WT_F32:
+  case WT_VAL_F32:
     memcpy(&raw->f32, &val->of.f32, 4);
     break;
-  case WT_F64:
+  case WT_VAL_F64:
     memcpy(&raw->f64, &val->of.f64, 8);
     break;
-  case WT_V128:
+  case WT_VAL_V128:
     memcpy(raw->v128, val->of.v128, 16);
     break;
-  case WT_FUNCREF:
+  case WT_VAL_FUNCREF:
     if (val->of.funcref.store_id_ != 0) {
-      wasmtime_func_t f = {val->of.funcref.store_id_, val->of.funcref.raw_};
+      wasmtime_func_t f = wt__func_to(&val->of.funcref);
       raw->funcref = wasmtime_func_to_raw(store->ctx, &f);
     }
     break;
-  case WT_EXTERNREF:
-  case WT_ANYREF:
-  case WT_EXNREF: {
+  case WT_VAL_EXTERNREF:
+  case WT_VAL_ANYREF:
+  case WT_VAL_EXNREF: {
     /* Checked by wt__val_check before any call gets here. */
     wasmtime_val_t v;
     if (val->of.ref.store_id_ == 0 || wt__ref_get("", store, val, &v) != NULL)
       break;
-    if (val->kind == WT_EXTERNREF)
+    if (val->kind == WT_VAL_EXTERNREF)
       raw->externref = wasmtime_externref_to_raw(store->ctx, &v.of.externref);
-    else if (val->kind == WT_ANYREF)
+    else if (val->kind == WT_VAL_ANYREF)
       raw->anyref = wasmtime_anyref_to_raw(store->ctx, &v.of.anyref);
     else
       raw->exnref = wasmtime_exnref_to_raw(store->ctx, &v.of.exnref);
@@ -123,39 +75,39 @@ wt_error_t *wt__val_from_raw(wt_store_t *store, wt_valkind_t kind,
   memset(&v, 0, sizeof v);
   v.kind = kind;
   switch (kind) {
-  case WT_I32:
+  case WT_VAL_I32:
     out->of.i32 = raw->i32;
     return NULL;
-  case WT_I64:
+  case WT_VAL_I64:
     out->of.i64 = raw->i64;
     return NULL;
-  case WT_F32:
+  case WT_VAL_F32:
     memcpy(&out->of.f32, &raw->f32, 4);
     return NULL;
-  case WT_F64:
+  case WT_VAL_F64:
     memcpy(&out->of.f64, &raw->f64, 8);
     return NULL;
-  case WT_V128:
+  case WT_VAL_V128:
     memcpy(out->of.v128, raw->v128, 16);
     return NULL;
-  case WT_FUNCREF:
+  case WT_VAL_FUNCREF:
     if (raw->funcref) {
       wasmtime_func_t f;
       wasmtime_func_from_raw(store->ctx, raw->funcref, &f);
       return wt__func_wrap(store, &f, &out->of.funcref);
     }
     return NULL;
-  case WT_EXTERNREF:
+  case WT_VAL_EXTERNREF:
     if (!raw->externref)
       return NULL;
     wasmtime_externref_from_raw(store->ctx, raw->externref, &v.of.externref);
     return wt__ref_put(store, &v, out);
-  case WT_ANYREF:
+  case WT_VAL_ANYREF:
     if (!raw->anyref)
       return NULL;
     wasmtime_anyref_from_raw(store->ctx, raw->anyref, &v.of.anyref);
     return wt__ref_put(store, &v, out);
-  case WT_EXNREF:
+  case WT_VAL_EXNREF:
     if (!raw->exnref)
       return NULL;
     wasmtime_exnref_from_raw(store->ctx, raw->exnref, &v.of.exnref);
@@ -170,11 +122,11 @@ wt_error_t *wt__val_check(const char *fn, const char *what, size_t index,
   if (val->kind != kind)
     return wt__misuse(fn, "%s %zu is %s, expected %s", what, index,
                       wt_valkind_name(val->kind), wt_valkind_name(kind));
-  if (kind == WT_FUNCREF && val->of.funcref.store_id_ != 0 &&
+  if (kind == WT_VAL_FUNCREF && val->of.funcref.store_id_ != 0 &&
       (val->of.funcref.store_id_ != store->id || !val->of.funcref.sig_))
     return wt__misuse(fn, "%s %zu is a function of another store", what,
                       index);
-  if (is_ref(kind) && val->of.ref.store_id_ != 0) {
+  if (wt__is_ref_kind(kind) && val->of.ref.store_id_ != 0) {
     wasmtime_val_t v;
     wt_error_t *err = wt__ref_get(fn, (wt_store_t *)store, val, &v);
     if (err) {
@@ -194,31 +146,30 @@ wt_error_t *wt__val_to_wasmtime(const char *fn, wt_store_t *store,
   memset(out, 0, sizeof *out);
   out->kind = val->kind;
   switch (val->kind) {
-  case WT_I32:
+  case WT_VAL_I32:
     out->of.i32 = val->of.i32;
     return NULL;
-  case WT_I64:
+  case WT_VAL_I64:
     out->of.i64 = val->of.i64;
     return NULL;
-  case WT_F32:
+  case WT_VAL_F32:
     memcpy(&out->of.f32, &val->of.f32, 4);
     return NULL;
-  case WT_F64:
+  case WT_VAL_F64:
     memcpy(&out->of.f64, &val->of.f64, 8);
     return NULL;
-  case WT_V128:
+  case WT_VAL_V128:
     memcpy(out->of.v128, val->of.v128, 16);
     return NULL;
-  case WT_FUNCREF:
+  case WT_VAL_FUNCREF:
     if (val->of.funcref.store_id_ != 0 &&
         (val->of.funcref.store_id_ != store->id || !val->of.funcref.sig_))
       return wt__misuse(fn, "funcref belongs to another store");
-    out->of.funcref.store_id = val->of.funcref.store_id_;
-    out->of.funcref.__private = val->of.funcref.raw_;
+    out->of.funcref = wt__func_to(&val->of.funcref);
     return NULL;
-  case WT_EXTERNREF:
-  case WT_ANYREF:
-  case WT_EXNREF:
+  case WT_VAL_EXTERNREF:
+  case WT_VAL_ANYREF:
+  case WT_VAL_EXNREF:
     return wt__ref_get(fn, store, val, out);
   }
   return wt__misuse(fn, "unknown value kind %d", (int)val->kind);
@@ -265,33 +216,23 @@ wt_error_t *wt__extern_to_wasmtime(const char *fn, const wt_store_t *store,
   switch (item->kind) {
   case WT_EXTERN_FUNC:
     id = item->of.func.store_id_;
-    out->of.func.store_id = id;
-    out->of.func.__private = item->of.func.raw_;
+    out->of.func = wt__func_to(&item->of.func);
     break;
   case WT_EXTERN_GLOBAL:
     id = item->of.global.store_id_;
-    out->of.global.store_id = id;
-    out->of.global.__private1 = item->of.global.raw1_;
-    out->of.global.__private2 = item->of.global.raw2_;
-    out->of.global.__private3 = item->of.global.raw3_;
+    out->of.global = wt__global_to(&item->of.global);
     break;
   case WT_EXTERN_TABLE:
     id = item->of.table.store_id_;
-    out->of.table.store_id = id;
-    out->of.table.__private1 = item->of.table.raw1_;
-    out->of.table.__private2 = item->of.table.raw2_;
+    out->of.table = wt__table_to(&item->of.table);
     break;
   case WT_EXTERN_MEMORY:
     id = item->of.memory.store_id_;
-    out->of.memory.store_id = id;
-    out->of.memory.__private1 = item->of.memory.raw1_;
-    out->of.memory.__private2 = item->of.memory.raw2_;
+    out->of.memory = wt__memory_to(&item->of.memory);
     break;
   case WT_EXTERN_TAG:
     id = item->of.tag.store_id_;
-    out->of.tag.store_id = id;
-    out->of.tag.__private1 = item->of.tag.raw1_;
-    out->of.tag.__private2 = item->of.tag.raw2_;
+    out->of.tag = wt__tag_to(&item->of.tag);
     break;
   case WT_EXTERN_SHARED_MEMORY: {
     const wt_shared_memory_t *m = item->of.shared_memory;
@@ -323,28 +264,19 @@ wt_error_t *wt__extern_from_wasmtime(wt_store_t *store,
     return wt__func_wrap(store, &item->of.func, &out->of.func);
   case WASMTIME_EXTERN_GLOBAL:
     wt__store_saw(store, item->of.global.store_id);
-    out->of.global.store_id_ = item->of.global.store_id;
-    out->of.global.raw1_ = item->of.global.__private1;
-    out->of.global.raw2_ = item->of.global.__private2;
-    out->of.global.raw3_ = item->of.global.__private3;
+    out->of.global = wt__global_from(&item->of.global);
     return NULL;
   case WASMTIME_EXTERN_TABLE:
     wt__store_saw(store, item->of.table.store_id);
-    out->of.table.store_id_ = item->of.table.store_id;
-    out->of.table.raw1_ = item->of.table.__private1;
-    out->of.table.raw2_ = item->of.table.__private2;
+    out->of.table = wt__table_from(&item->of.table);
     return NULL;
   case WASMTIME_EXTERN_MEMORY:
     wt__store_saw(store, item->of.memory.store_id);
-    out->of.memory.store_id_ = item->of.memory.store_id;
-    out->of.memory.raw1_ = item->of.memory.__private1;
-    out->of.memory.raw2_ = item->of.memory.__private2;
+    out->of.memory = wt__memory_from(&item->of.memory);
     return NULL;
   case WASMTIME_EXTERN_TAG:
     wt__store_saw(store, item->of.tag.store_id);
-    out->of.tag.store_id_ = item->of.tag.store_id;
-    out->of.tag.raw1_ = item->of.tag.__private1;
-    out->of.tag.raw2_ = item->of.tag.__private2;
+    out->of.tag = wt__tag_from(&item->of.tag);
     return NULL;
   case WASMTIME_EXTERN_SHAREDMEMORY:
     out->of.shared_memory =

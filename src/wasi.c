@@ -102,8 +102,8 @@ const char *wt_wasi_rejected(const wt_wasi_t *w) {
   return wasi_ok(w) ? w->rejected : "not a live wt_wasi_t";
 }
 
-bool wt_wasi_args(wt_wasi_t *w, size_t argc, const char *const *argv) {
-  static const char fn[] = "wt_wasi_args";
+bool wt_wasi_set_args(wt_wasi_t *w, size_t argc, const char *const *argv) {
+  static const char fn[] = "wt_wasi_set_args";
   if (!wasi_ok(w))
     return false;
   if (argc && !argv)
@@ -123,8 +123,8 @@ bool wt_wasi_args(wt_wasi_t *w, size_t argc, const char *const *argv) {
   return true;
 }
 
-bool wt_wasi_env(wt_wasi_t *w, const char *name, const char *value) {
-  static const char fn[] = "wt_wasi_env";
+bool wt_wasi_add_env(wt_wasi_t *w, const char *name, const char *value) {
+  static const char fn[] = "wt_wasi_add_env";
   if (!wasi_ok(w))
     return false;
   char *n = take(w, fn, name), *v = n ? take(w, fn, value) : NULL;
@@ -169,8 +169,8 @@ static void clear_stdin(wt_wasi_t *w) {
   w->in_len = 0;
 }
 
-bool wt_wasi_stdin_bytes(wt_wasi_t *w, const void *bytes, size_t len) {
-  static const char fn[] = "wt_wasi_stdin_bytes";
+bool wt_wasi_set_stdin_bytes(wt_wasi_t *w, const void *bytes, size_t len) {
+  static const char fn[] = "wt_wasi_set_stdin_bytes";
   if (!wasi_ok(w))
     return false;
   if (!bytes && len)
@@ -187,10 +187,10 @@ bool wt_wasi_stdin_bytes(wt_wasi_t *w, const void *bytes, size_t len) {
   return true;
 }
 
-bool wt_wasi_stdin_file(wt_wasi_t *w, const char *path) {
+bool wt_wasi_set_stdin_file(wt_wasi_t *w, const char *path) {
   if (!wasi_ok(w))
     return false;
-  char *p = take(w, "wt_wasi_stdin_file", path);
+  char *p = take(w, "wt_wasi_set_stdin_file", path);
   if (!p)
     return false;
   clear_stdin(w);
@@ -200,9 +200,9 @@ bool wt_wasi_stdin_file(wt_wasi_t *w, const char *path) {
 }
 
 static bool stream_ok(wt_wasi_t *w, const char *fn, wt_wasi_stream_t s) {
-  if (s == WT_WASI_STDOUT || s == WT_WASI_STDERR)
+  if (s == WT_WASI_STREAM_STDOUT || s == WT_WASI_STREAM_STDERR)
     return true;
-  return reject(w, fn, "stream is neither WT_WASI_STDOUT nor WT_WASI_STDERR");
+  return reject(w, fn, "stream is neither WT_WASI_STREAM_STDOUT nor WT_WASI_STREAM_STDERR");
 }
 
 static bool set_output(wt_wasi_t *w, const char *fn, wt_wasi_stream_t s,
@@ -218,14 +218,14 @@ static bool set_output(wt_wasi_t *w, const char *fn, wt_wasi_stream_t s,
   return true;
 }
 
-bool wt_wasi_output_inherit(wt_wasi_t *w, wt_wasi_stream_t s) {
-  return set_output(w, "wt_wasi_output_inherit", s, OUT_INHERIT, NULL);
+bool wt_wasi_set_output_inherit(wt_wasi_t *w, wt_wasi_stream_t s) {
+  return set_output(w, "wt_wasi_set_output_inherit", s, OUT_INHERIT, NULL);
 }
-bool wt_wasi_output_file(wt_wasi_t *w, wt_wasi_stream_t s, const char *path) {
-  return set_output(w, "wt_wasi_output_file", s, OUT_FILE, path);
+bool wt_wasi_set_output_file(wt_wasi_t *w, wt_wasi_stream_t s, const char *path) {
+  return set_output(w, "wt_wasi_set_output_file", s, OUT_FILE, path);
 }
-bool wt_wasi_output_capture(wt_wasi_t *w, wt_wasi_stream_t s) {
-  return set_output(w, "wt_wasi_output_capture", s, OUT_CAPTURE, NULL);
+bool wt_wasi_set_output_capture(wt_wasi_t *w, wt_wasi_stream_t s) {
+  return set_output(w, "wt_wasi_set_output_capture", s, OUT_CAPTURE, NULL);
 }
 
 bool wt_wasi_inherit_stdio(wt_wasi_t *w) {
@@ -233,13 +233,13 @@ bool wt_wasi_inherit_stdio(wt_wasi_t *w) {
     return false;
   clear_stdin(w);
   w->in_mode = IN_INHERIT;
-  return wt_wasi_output_inherit(w, WT_WASI_STDOUT) &&
-         wt_wasi_output_inherit(w, WT_WASI_STDERR);
+  return wt_wasi_set_output_inherit(w, WT_WASI_STREAM_STDOUT) &&
+         wt_wasi_set_output_inherit(w, WT_WASI_STREAM_STDERR);
 }
 
-bool wt_wasi_preopen(wt_wasi_t *w, const char *host_dir, const char *guest_dir,
+bool wt_wasi_add_preopen(wt_wasi_t *w, const char *host_dir, const char *guest_dir,
                      bool writable) {
-  static const char fn[] = "wt_wasi_preopen";
+  static const char fn[] = "wt_wasi_add_preopen";
   if (!wasi_ok(w))
     return false;
   char *h = take(w, fn, host_dir), *g = h ? take(w, fn, guest_dir) : NULL;
@@ -266,11 +266,40 @@ bool wt_wasi_preopen(wt_wasi_t *w, const char *host_dir, const char *guest_dir,
   return true;
 }
 
-/* ---- applying ---- */
+/* ---- a store's WASI state ---- */
+
+/* Output captured for the caller, kept until the store is freed. */
+typedef struct {
+  bool on; /* capture was asked for at least once */
+  uint8_t *data;
+  size_t len, cap;
+} capture;
+
+/* What a store knows of WASI; made the first time it is needed. Its address
+ * never changes, so Wasmtime's output callbacks may keep pointers into it. */
+struct wt__wasi_state {
+  bool has_context; /* the Wasmtime store has a WASI context */
+  capture out[3];   /* [WT_WASI_STREAM_STDOUT], [WT_WASI_STREAM_STDERR] */
+};
+
+static struct wt__wasi_state *state_of(wt_store_t *store) {
+  if (!store->wasi)
+    store->wasi = calloc(1, sizeof *store->wasi);
+  return store->wasi;
+}
+
+void wt__wasi_free(wt_store_t *store) {
+  if (!store->wasi)
+    return;
+  for (int s = 0; s < 3; s++)
+    free(store->wasi->out[s].data);
+  free(store->wasi);
+  store->wasi = NULL;
+}
 
 static ptrdiff_t capture_write(void *data, const unsigned char *buf,
                                size_t len) {
-  struct wt__capture *c = data;
+  capture *c = data;
   if (c->len + len > c->cap) {
     size_t cap = c->cap ? c->cap : 4096;
     while (cap < c->len + len)
@@ -286,13 +315,16 @@ static ptrdiff_t capture_write(void *data, const unsigned char *buf,
   return (ptrdiff_t)len;
 }
 
-static struct wt__capture *capture_for(wt_store_t *store, int s) {
-  if (!store->capture[s])
-    store->capture[s] = calloc(1, sizeof *store->capture[s]);
-  if (store->capture[s])
-    store->capture[s]->len = 0;
-  return store->capture[s];
+static wt_error_t *set_context(wt_store_t *store, struct wt__wasi_state *st,
+                               wasi_config_t *c) {
+  wasmtime_error_t *werr = wasmtime_context_set_wasi(store->ctx, c);
+  if (werr)
+    return wt__from_wasmtime(WT_ERROR_WASMTIME, werr);
+  st->has_context = true;
+  return NULL;
 }
+
+/* ---- applying settings to a store ---- */
 
 wt_error_t *wt_store_set_wasi(wt_store_t *store, const wt_wasi_t *w) {
   static const char fn[] = "wt_store_set_wasi";
@@ -303,7 +335,8 @@ wt_error_t *wt_store_set_wasi(wt_store_t *store, const wt_wasi_t *w) {
     return wt__misuse(fn, "wasi is NULL or deleted");
   if (w->rejected)
     return wt__misuse(fn, "%s", w->rejected);
-  wasi_config_t *c = wasi_config_new();
+  struct wt__wasi_state *st = state_of(store);
+  wasi_config_t *c = st ? wasi_config_new() : NULL;
   if (!c)
     return wt__error(WT_ERROR_WASMTIME, "out of memory");
   if (w->inherit_args)
@@ -352,10 +385,10 @@ wt_error_t *wt_store_set_wasi(wt_store_t *store, const wt_wasi_t *w) {
                         w->out_path[s]);
       break;
     case OUT_CAPTURE: {
-      struct wt__capture *cap = capture_for(store, s);
-      if (!cap)
-        err = wt__error(WT_ERROR_WASMTIME, "out of memory");
-      else if (s == 1)
+      capture *cap = &st->out[s];
+      cap->on = true;
+      cap->len = 0;
+      if (s == 1)
         wasi_config_set_stdout_custom(c, capture_write, cap, NULL);
       else
         wasi_config_set_stderr_custom(c, capture_write, cap, NULL);
@@ -377,40 +410,39 @@ wt_error_t *wt_store_set_wasi(wt_store_t *store, const wt_wasi_t *w) {
   }
   /* Captures not asked for this time are emptied too. */
   for (int s = 1; s <= 2; s++)
-    if (w->out[s] != OUT_CAPTURE && store->capture[s])
-      store->capture[s]->len = 0;
-  wasmtime_error_t *werr = wasmtime_context_set_wasi(store->ctx, c);
-  if (werr)
-    return wt__from_wasmtime(WT_ERROR_WASMTIME, werr);
-  store->has_wasi = true;
-  return NULL;
+    if (w->out[s] != OUT_CAPTURE)
+      st->out[s].len = 0;
+  return set_context(store, st, c);
 }
 
-wt_error_t *wt__wasi_ensure(wt_store_t *store) {
-  if (store->has_wasi)
+/* The store hook of a linker with WASI: WASI functions abort the process
+ * when their store has no WASI context, so a store without one gets an
+ * empty one. */
+static wt_error_t *ensure_context(wt_store_t *store) {
+  if (store->wasi && store->wasi->has_context)
     return NULL;
-  wasi_config_t *c = wasi_config_new();
+  struct wt__wasi_state *st = state_of(store);
+  wasi_config_t *c = st ? wasi_config_new() : NULL;
   if (!c)
     return wt__error(WT_ERROR_WASMTIME, "out of memory");
-  wasmtime_error_t *werr = wasmtime_context_set_wasi(store->ctx, c);
-  if (werr)
-    return wt__from_wasmtime(WT_ERROR_WASMTIME, werr);
-  store->has_wasi = true;
-  return NULL;
+  return set_context(store, st, c);
 }
 
 const uint8_t *wt_store_wasi_output(wt_store_t *store, wt_wasi_stream_t s,
                                     size_t *len) {
   if (len)
     *len = 0;
-  if (!wt__store_ok(store) || (s != WT_WASI_STDOUT && s != WT_WASI_STDERR) ||
-      !store->capture[s])
+  if (!wt__store_ok(store) ||
+      (s != WT_WASI_STREAM_STDOUT && s != WT_WASI_STREAM_STDERR) ||
+      !store->wasi || !store->wasi->out[s].on)
     return NULL;
+  const capture *c = &store->wasi->out[s];
   if (len)
-    *len = store->capture[s]->len;
-  return store->capture[s]->data ? store->capture[s]->data
-                                 : (const uint8_t *)"";
+    *len = c->len;
+  return c->data ? c->data : (const uint8_t *)"";
 }
+
+/* ---- linkers ---- */
 
 wt_error_t *wt_linker_define_wasi(wt_linker_t *linker) {
   if (!linker || linker->magic != WT_MAGIC_LINKER)
@@ -418,7 +450,7 @@ wt_error_t *wt_linker_define_wasi(wt_linker_t *linker) {
   wasmtime_error_t *werr = wasmtime_linker_define_wasi(linker->raw);
   if (werr)
     return wt__from_wasmtime(WT_ERROR_LINK, werr);
-  linker->has_wasi = true;
+  wt__linker_set_store_hook(linker, ensure_context);
   return NULL;
 }
 

@@ -59,13 +59,16 @@ static void *work(void *p) {
       fail(w, err, "store");
       continue;
     }
-    wt_store_set_fuel(store, 100000000);
-    wt_store_set_timeout(store, 60000);
     wt_instance_t inst;
-    if ((err = wt_linker_instantiate(shared_linker, store, module, &inst))) {
+    if ((err = wt_store_set_fuel(store, 100000000))) {
+      fail(w, err, "fuel");
+    } else if ((err = wt_store_set_timeout(store, 60000))) {
+      fail(w, err, "timeout");
+    } else if ((err = wt_linker_instantiate(shared_linker, store, module,
+                                            &inst))) {
       fail(w, err, "instantiate");
     } else {
-      wt_val_t n = {.kind = WT_I32, .of.i32 = 100 + w->id}, res;
+      wt_val_t n = {.kind = WT_VAL_I32, .of.i32 = 100 + w->id}, res;
       for (int i = 0; i < 20 && !err; i++)
         err = wt_instance_call(store, &inst, "sum", &n, 1, &res, 1);
       int64_t k = 100 + w->id;
@@ -91,11 +94,11 @@ int main(int argc, char **argv) {
   if (nthreads < 1 || nthreads > 64)
     nthreads = 8;
   wt_config_t *c = wt_config_new();
-  wt_config_consume_fuel(c, true);
-  wt_config_epoch_interruption(c, true);
+  wt_config_set_consume_fuel(c, true);
+  wt_config_set_epoch_interruption(c, true);
   /* Compile on the calling threads (not Wasmtime's own pool): the threads
    * here are the concurrency under test. */
-  wt_config_parallel_compilation(c, false);
+  wt_config_set_parallel_compilation(c, false);
   wt_error_t *err = wt_engine_new(c, &engine);
   wt_config_delete(c);
   if (!err)

@@ -16,7 +16,7 @@ static double now_ms(void) {
 
 static wt_engine_t *epoch_engine(void) {
   wt_config_t *c = wt_config_new();
-  cr_assert(wt_config_epoch_interruption(c, true));
+  cr_assert(wt_config_set_epoch_interruption(c, true));
   return engine_from(c);
 }
 

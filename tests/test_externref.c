@@ -26,16 +26,16 @@ Test(externref, round_trip_through_wasm_keeps_data) {
   int payload = 7;
   wt_val_t ref, out;
   OK(wt_externref_new(store, &payload, NULL, &ref));
-  cr_assert_eq(ref.kind, WT_EXTERNREF);
+  cr_assert_eq(ref.kind, WT_VAL_EXTERNREF);
   OK(wt_instance_call(store, &inst, "id", &ref, 1, &out, 1));
-  cr_assert_eq(out.kind, WT_EXTERNREF);
+  cr_assert_eq(out.kind, WT_VAL_EXTERNREF);
   void *data = NULL;
   OK(wt_externref_data(store, &out, &data));
   cr_assert_eq(data, &payload);
   wt_val_t r;
   OK(wt_instance_call(store, &inst, "is_null", &ref, 1, &r, 1));
   cr_assert_eq(r.of.i32, 0);
-  wt_val_t null = {.kind = WT_EXTERNREF};
+  wt_val_t null = {.kind = WT_VAL_EXTERNREF};
   OK(wt_instance_call(store, &inst, "is_null", &null, 1, &r, 1));
   cr_assert_eq(r.of.i32, 1);
   OK(wt_instance_call(store, &inst, "id", &null, 1, &out, 1));
@@ -210,7 +210,7 @@ Test(externref, i31_anyref_round_trip) {
       &store);
   wt_val_t a, r;
   OK(wt_anyref_i31(store, 0x7fffffff, &a)); /* all 31 bits set: -1 signed */
-  cr_assert_eq(a.kind, WT_ANYREF);
+  cr_assert_eq(a.kind, WT_VAL_ANYREF);
   OK(wt_instance_call(store, &inst, "get", &a, 1, &r, 1));
   cr_assert_eq(r.of.i32, -1);
   wt_val_t n = i32v(12345);
@@ -224,7 +224,7 @@ Test(externref, i31_anyref_round_trip) {
   cr_assert_eq(v, -5);
   OK(wt_anyref_i31_get(store, &a, false, &v));
   cr_assert_eq(v, 0x7ffffffb);
-  wt_val_t null = {.kind = WT_ANYREF};
+  wt_val_t null = {.kind = WT_VAL_ANYREF};
   EXPECT_ERROR(wt_anyref_i31_get(store, &null, false, &v), WT_ERROR_MISUSE,
                "not an i31ref");
   wt_store_delete(store);
@@ -242,7 +242,7 @@ Test(externref, null_data_is_not_a_null_reference) {
   void *data = (void *)1;
   OK(wt_externref_data(store, &ref, &data));
   cr_assert_null(data);
-  wt_val_t zero = {.kind = WT_EXTERNREF, .of.ref = {0, 0, 0}};
+  wt_val_t zero = {.kind = WT_VAL_EXTERNREF, .of.ref = {0, 0, 0}};
   OK(wt_instance_call(store, &inst, "is_null", &zero, 1, &r, 1));
   cr_assert_eq(r.of.i32, 1);
   wt_store_delete(store);
@@ -258,7 +258,7 @@ Test(externref, table_init_grow_and_overwrite_keep_every_slot) {
   OK(wt_externref_new(store, &first, NULL, &a));
   OK(wt_externref_new(store, &grown, NULL, &b));
   OK(wt_externref_new(store, &over, NULL, &c));
-  wt_tabletype_t tt = {.elem = WT_EXTERNREF, .min = 10};
+  wt_tabletype_t tt = {.elem = WT_VAL_EXTERNREF, .min = 10};
   wt_table_t t;
   OK(wt_table_new(store, &tt, &a, &t));
   uint64_t old, size;
@@ -277,7 +277,7 @@ Test(externref, table_init_grow_and_overwrite_keep_every_slot) {
     wt_val_t v;
     void *data;
     OK(wt_table_get(store, &t, i, &v));
-    cr_assert_eq(v.kind, WT_EXTERNREF);
+    cr_assert_eq(v.kind, WT_VAL_EXTERNREF);
     cr_assert_neq(v.of.ref.store_id_, 0, "slot %llu is null",
                   (unsigned long long)i);
     OK(wt_externref_data(store, &v, &data));
@@ -302,7 +302,7 @@ static wt_error_t *inspect_ref(void *env, wt_caller_t *caller,
                                wt_val_t *results, size_t nresults) {
   struct null_seen *s = env;
   s->calls++;
-  s->was_null = args[0].kind == WT_EXTERNREF && args[0].of.ref.store_id_ == 0;
+  s->was_null = args[0].kind == WT_VAL_EXTERNREF && args[0].of.ref.store_id_ == 0;
   void *data = (void *)1;
   s->error = wt_externref_data(wt_caller_store(caller), &args[0], &data);
   s->data_null = data == NULL;
@@ -338,7 +338,7 @@ Test(externref, null_made_by_wasm_reaches_the_host_as_null) {
                  wt_error_message(seen.error));
   cr_assert(seen.was_null, "wasm's ref.null reached the host as non-null");
   cr_assert(seen.data_null);
-  cr_assert_eq(out.kind, WT_EXTERNREF);
+  cr_assert_eq(out.kind, WT_VAL_EXTERNREF);
   cr_assert_eq(out.of.ref.store_id_, 0, "the null came back non-null");
   void *data = (void *)1;
   OK(wt_externref_data(store, &out, &data));
@@ -347,12 +347,12 @@ Test(externref, null_made_by_wasm_reaches_the_host_as_null) {
   OK(wt_instance_call(store, &inst, "null_back", NULL, 0, &r, 1));
   cr_assert_eq(r.of.i32, 1);
   /* A host null passed in comes back out as null, through the host. */
-  wt_val_t null = {.kind = WT_EXTERNREF};
+  wt_val_t null = {.kind = WT_VAL_EXTERNREF};
   OK(wt_instance_call(store, &inst, "id", &null, 1, &out, 1));
   cr_assert_eq(seen.calls, 3);
   cr_assert_null(seen.error);
   cr_assert(seen.was_null);
-  cr_assert_eq(out.kind, WT_EXTERNREF);
+  cr_assert_eq(out.kind, WT_VAL_EXTERNREF);
   cr_assert_eq(out.of.ref.store_id_, 0);
   wt_module_delete(m);
   wt_store_delete(store);

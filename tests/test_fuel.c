@@ -7,7 +7,7 @@
 
 static wt_engine_t *fuel_engine(void) {
   wt_config_t *c = wt_config_new();
-  cr_assert(wt_config_consume_fuel(c, true));
+  cr_assert(wt_config_set_consume_fuel(c, true));
   return engine_from(c);
 }
 
@@ -16,7 +16,7 @@ Test(fuel, new_store_has_no_fuel_and_nothing_consumed) {
   wt_store_t *s = NULL;
   OK(wt_store_new(e, NULL, NULL, &s));
   uint64_t fuel = 12345, used = 12345;
-  OK(wt_store_get_fuel(s, &fuel));
+  OK(wt_store_fuel(s, &fuel));
   cr_assert_eq(fuel, 0);
   OK(wt_store_fuel_consumed(s, &used));
   cr_assert_eq(used, 0);
@@ -30,7 +30,7 @@ Test(fuel, get_fuel_without_fuel_counting_is_a_config_error) {
   wt_store_t *s = NULL;
   OK(wt_store_new(e, NULL, NULL, &s));
   uint64_t fuel = 777;
-  EXPECT_ERROR(wt_store_get_fuel(s, &fuel), WT_ERROR_CONFIG, "fuel");
+  EXPECT_ERROR(wt_store_fuel(s, &fuel), WT_ERROR_CONFIG, "fuel");
   cr_assert_eq(fuel, 777, "a failed read must not write the output");
   wt_store_delete(s);
   wt_engine_delete(e);
@@ -50,14 +50,14 @@ static wt_error_t *burn(void *env, wt_caller_t *caller, const wt_val_t *args,
   burner *b = env;
   wt_store_t *store = wt_caller_store(caller);
   b->calls++;
-  wt_error_t *err = wt_store_get_fuel(store, &b->on_entry);
+  wt_error_t *err = wt_store_fuel(store, &b->on_entry);
   if (err)
     return err;
   if (b->on_entry < b->remove)
     return wt_error_new("less fuel left than the host wants to remove");
   if ((err = wt_store_set_fuel(store, b->on_entry - b->remove)))
     return err;
-  return wt_store_get_fuel(store, &b->lowered);
+  return wt_store_fuel(store, &b->lowered);
 }
 
 /* `run` calls the host function, then does a little work of its own, so wasm
@@ -90,7 +90,7 @@ static wt_error_t *run(wt_store_t *store, wt_instance_t *inst, int32_t x,
 
 static uint64_t fuel_of(wt_store_t *store) {
   uint64_t left = 0;
-  OK(wt_store_get_fuel(store, &left));
+  OK(wt_store_fuel(store, &left));
   return left;
 }
 

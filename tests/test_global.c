@@ -25,24 +25,23 @@ Test(global, read_types_and_values) {
   OK(wt_instance_global(store, &inst, "d", &d));
   wt_val_t val;
   OK(wt_global_get(store, &c, &val));
-  cr_assert_eq(val.kind, WT_I32);
+  cr_assert_eq(val.kind, WT_VAL_I32);
   cr_assert_eq(val.of.i32, 7);
   OK(wt_global_get(store, &v, &val));
-  cr_assert_eq(val.kind, WT_I64);
+  cr_assert_eq(val.kind, WT_VAL_I64);
   cr_assert_eq(val.of.i64, -1);
   OK(wt_global_get(store, &f, &val));
-  cr_assert_eq(val.kind, WT_F32);
+  cr_assert_eq(val.kind, WT_VAL_F32);
   cr_assert_float_eq(val.of.f32, 1.5f, 0);
   OK(wt_global_get(store, &d, &val));
   cr_assert_float_eq(val.of.f64, 2.25, 0);
-  wt_valkind_t kind;
-  bool mut;
-  OK(wt_global_type(store, &c, &kind, &mut));
-  cr_assert_eq(kind, WT_I32);
-  cr_assert_not(mut);
-  OK(wt_global_type(store, &v, &kind, &mut));
-  cr_assert_eq(kind, WT_I64);
-  cr_assert(mut);
+  wt_globaltype_t gt;
+  OK(wt_global_type(store, &c, &gt));
+  cr_assert_eq(gt.kind, WT_VAL_I32);
+  cr_assert_not(gt.is_mutable);
+  OK(wt_global_type(store, &v, &gt));
+  cr_assert_eq(gt.kind, WT_VAL_I64);
+  cr_assert(gt.is_mutable);
   wt_store_delete(store);
   wt_engine_delete(engine);
 }
@@ -69,11 +68,11 @@ Test(global, funcref_global_round_trip) {
   OK(wt_instance_global(store, &inst, "fr", &fr));
   wt_val_t val;
   OK(wt_global_get(store, &fr, &val));
-  cr_assert_eq(val.kind, WT_FUNCREF);
+  cr_assert_eq(val.kind, WT_VAL_FUNCREF);
   cr_assert_eq(val.of.funcref.store_id_, 0, "expected a null funcref");
   wt_func_t get;
   OK(wt_instance_func(store, &inst, "get", &get));
-  wt_val_t set = {.kind = WT_FUNCREF, .of.funcref = get};
+  wt_val_t set = {.kind = WT_VAL_FUNCREF, .of.funcref = get};
   OK(wt_global_set(store, &fr, &set));
   OK(wt_global_get(store, &fr, &val));
   wt_val_t res;
@@ -98,7 +97,7 @@ Test(global, immutable_wrong_type_and_foreign_values_are_misuse) {
                "value 0 is i32, expected i64");
   wt_func_t foreign;
   OK(wt_instance_func(other, &inst2, "get", &foreign));
-  wt_val_t fv = {.kind = WT_FUNCREF, .of.funcref = foreign};
+  wt_val_t fv = {.kind = WT_VAL_FUNCREF, .of.funcref = foreign};
   EXPECT_ERROR(wt_global_set(store, &fr, &fv), WT_ERROR_MISUSE,
                "another store");
   EXPECT_ERROR(wt_global_get(other, &v, &x), WT_ERROR_MISUSE, "another store");
@@ -117,8 +116,8 @@ Test(global, new_globals_of_each_kind) {
   wt_engine_t *engine = engine_from(NULL);
   wt_store_t *store;
   OK(wt_store_new(engine, NULL, NULL, &store));
-  wt_globaltype_t gt = {.kind = WT_F64, .mutable_ = true};
-  wt_val_t init = {.kind = WT_F64, .of.f64 = 1.25}, v;
+  wt_globaltype_t gt = {.kind = WT_VAL_F64, .is_mutable = true};
+  wt_val_t init = {.kind = WT_VAL_F64, .of.f64 = 1.25}, v;
   wt_global_t g;
   OK(wt_global_new(store, &gt, &init, &g));
   OK(wt_global_get(store, &g, &v));
@@ -127,13 +126,13 @@ Test(global, new_globals_of_each_kind) {
   OK(wt_global_set(store, &g, &init));
   OK(wt_global_get(store, &g, &v));
   cr_assert_float_eq(v.of.f64, -3, 0);
-  wt_globaltype_t vt = {.kind = WT_V128};
-  wt_val_t vinit = {.kind = WT_V128};
+  wt_globaltype_t vt = {.kind = WT_VAL_V128};
+  wt_val_t vinit = {.kind = WT_VAL_V128};
   memset(vinit.of.v128, 0xab, 16);
   OK(wt_global_new(store, &vt, &vinit, &g));
   OK(wt_global_get(store, &g, &v));
   cr_assert_eq(v.of.v128[15], 0xab);
-  wt_globaltype_t et = {.kind = WT_EXTERNREF};
+  wt_globaltype_t et = {.kind = WT_VAL_EXTERNREF};
   wt_val_t ref;
   OK(wt_externref_new(store, (void *)9, NULL, &ref));
   OK(wt_global_new(store, &et, &ref, &g));
@@ -153,13 +152,13 @@ static bool same_val(const wt_val_t *a, const wt_val_t *b) {
   if (a->kind != b->kind)
     return false;
   switch (a->kind) {
-  case WT_I32:
+  case WT_VAL_I32:
     return a->of.i32 == b->of.i32;
-  case WT_I64:
+  case WT_VAL_I64:
     return a->of.i64 == b->of.i64;
-  case WT_F32:
+  case WT_VAL_F32:
     return memcmp(&a->of.f32, &b->of.f32, sizeof(float)) == 0;
-  case WT_F64:
+  case WT_VAL_F64:
     return memcmp(&a->of.f64, &b->of.f64, sizeof(double)) == 0;
   default:
     return false;
@@ -173,19 +172,19 @@ struct shared_case {
 
 Test(global, host_global_is_shared_by_host_and_two_instances) {
   const struct shared_case cases[] = {
-      {WT_I32, {.kind = WT_I32, .of.i32 = 1}, {.kind = WT_I32, .of.i32 = 40},
-       {.kind = WT_I32, .of.i32 = -7}, {.kind = WT_I32, .of.i32 = INT32_MAX}},
-      {WT_I64, {.kind = WT_I64, .of.i64 = 1}, {.kind = WT_I64, .of.i64 = 40},
-       {.kind = WT_I64, .of.i64 = -(1ll << 40)},
-       {.kind = WT_I64, .of.i64 = INT64_MAX}},
-      {WT_F32, {.kind = WT_F32, .of.f32 = 1.5f},
-       {.kind = WT_F32, .of.f32 = 40.25f},
-       {.kind = WT_F32, .of.f32 = -7.125f},
-       {.kind = WT_F32, .of.f32 = 3.0e38f}},
-      {WT_F64, {.kind = WT_F64, .of.f64 = 1.5},
-       {.kind = WT_F64, .of.f64 = 40.25},
-       {.kind = WT_F64, .of.f64 = -7.125},
-       {.kind = WT_F64, .of.f64 = 1e300}},
+      {WT_VAL_I32, {.kind = WT_VAL_I32, .of.i32 = 1}, {.kind = WT_VAL_I32, .of.i32 = 40},
+       {.kind = WT_VAL_I32, .of.i32 = -7}, {.kind = WT_VAL_I32, .of.i32 = INT32_MAX}},
+      {WT_VAL_I64, {.kind = WT_VAL_I64, .of.i64 = 1}, {.kind = WT_VAL_I64, .of.i64 = 40},
+       {.kind = WT_VAL_I64, .of.i64 = -(1ll << 40)},
+       {.kind = WT_VAL_I64, .of.i64 = INT64_MAX}},
+      {WT_VAL_F32, {.kind = WT_VAL_F32, .of.f32 = 1.5f},
+       {.kind = WT_VAL_F32, .of.f32 = 40.25f},
+       {.kind = WT_VAL_F32, .of.f32 = -7.125f},
+       {.kind = WT_VAL_F32, .of.f32 = 3.0e38f}},
+      {WT_VAL_F64, {.kind = WT_VAL_F64, .of.f64 = 1.5},
+       {.kind = WT_VAL_F64, .of.f64 = 40.25},
+       {.kind = WT_VAL_F64, .of.f64 = -7.125},
+       {.kind = WT_VAL_F64, .of.f64 = 1e300}},
   };
   wt_engine_t *engine = engine_from(NULL);
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -203,8 +202,8 @@ Test(global, host_global_is_shared_by_host_and_two_instances) {
     wt_module_t *m = compile(engine, wat);
     wt_store_t *store;
     OK(wt_store_new(engine, NULL, NULL, &store));
-    wt_globaltype_t mt = {.kind = c->kind, .mutable_ = true};
-    wt_globaltype_t ct = {.kind = c->kind, .mutable_ = false};
+    wt_globaltype_t mt = {.kind = c->kind, .is_mutable = true};
+    wt_globaltype_t ct = {.kind = c->kind, .is_mutable = false};
     wt_extern_t imports[2] = {{.kind = WT_EXTERN_GLOBAL},
                               {.kind = WT_EXTERN_GLOBAL}};
     OK(wt_global_new(store, &mt, &c->init, &imports[0].of.global));
@@ -250,7 +249,7 @@ Test(global, new_with_null_arguments_or_unknown_kind_is_misuse) {
   wt_engine_t *engine = engine_from(NULL);
   wt_store_t *store;
   OK(wt_store_new(engine, NULL, NULL, &store));
-  wt_globaltype_t gt = {.kind = WT_I32, .mutable_ = true};
+  wt_globaltype_t gt = {.kind = WT_VAL_I32, .is_mutable = true};
   wt_val_t init = i32v(1);
   wt_global_t g = {0};
   EXPECT_ERROR(wt_global_new(store, NULL, &init, &g), WT_ERROR_MISUSE,
@@ -260,7 +259,7 @@ Test(global, new_with_null_arguments_or_unknown_kind_is_misuse) {
   EXPECT_ERROR(wt_global_new(store, &gt, &init, NULL), WT_ERROR_MISUSE,
                "type, init or out is NULL");
   /* 255 is no value kind, whether or not the init claims the same kind. */
-  wt_globaltype_t bad = {.kind = 255, .mutable_ = true};
+  wt_globaltype_t bad = {.kind = 255, .is_mutable = true};
   EXPECT_ERROR(wt_global_new(store, &bad, &init, &g), WT_ERROR_MISUSE,
                "wt_global_new: type kind 255 is not a value kind");
   wt_val_t bad_init = {.kind = 255};

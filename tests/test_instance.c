@@ -1,5 +1,5 @@
 /* wt_instance_t: explicit imports, exports by name, by index and in order,
- * and pre-instantiation. */
+ * start functions, and pre-instantiation. */
 #include <string.h>
 
 #include "helpers.h"
@@ -270,7 +270,7 @@ Test(instance, export_with_the_empty_name) {
   cr_assert_not_null(ft);
   cr_assert_eq(wt_functype_param_count(ft), 0);
   cr_assert_eq(wt_functype_result_count(ft), 1);
-  cr_assert_eq(wt_functype_result(ft, 0), WT_I32);
+  cr_assert_eq(wt_functype_result(ft, 0), WT_VAL_I32);
   wt_extern_t by_name;
   OK(wt_instance_export(store, &inst, "", &by_name));
   cr_assert_eq(by_name.kind, WT_EXTERN_FUNC);
@@ -351,4 +351,33 @@ Test(instance, too_many_imports_and_bad_extern_items_are_misuse) {
   wt_module_delete(m);
   wt_store_delete(store);
   wt_engine_delete(engine);
+}
+
+Test(instance, start_function_trap_during_instantiation) {
+  fx_t fx;
+  fx_setup(&fx, NULL);
+  wt_module_t *m =
+      compile(fx.engine, "(module (func $s unreachable) (start $s))");
+  wt_instance_t inst;
+  expect_trap(wt_linker_instantiate(fx.linker, fx.store, m, &inst),
+              WT_TRAP_UNREACHABLE);
+  wt_module_delete(m);
+  fx_teardown(&fx);
+}
+
+Test(instance, exports_missing_or_not_functions) {
+  fx_t fx;
+  fx_setup(&fx, NULL);
+  wt_instance_t inst = fx_instantiate(
+      &fx, "(module (func (export \"add\") (param i32 i32) (result i32)"
+           " (i32.add (local.get 0) (local.get 1)))"
+           " (memory (export \"mem\") 1))");
+  wt_func_t f;
+  EXPECT_ERROR(wt_instance_func(fx.store, &inst, "nope", &f),
+               WT_ERROR_NOT_FOUND, "nope");
+  EXPECT_ERROR(wt_instance_func(fx.store, &inst, "mem", &f), WT_ERROR_MISUSE,
+               "not a function");
+  EXPECT_ERROR(wt_instance_func(fx.store, NULL, "add", &f), WT_ERROR_MISUSE,
+               "instance is NULL");
+  fx_teardown(&fx);
 }

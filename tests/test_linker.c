@@ -1,5 +1,6 @@
-/* wt_linker_t: definitions of every kind, shadowing, lookups, modules and
- * instances as import sources, and traps for unknown imports. */
+/* wt_linker_t: definitions of every kind, shadowing and duplicates, lookups,
+ * modules and instances as import sources, missing and mismatched imports,
+ * and traps for unknown imports. */
 #include <string.h>
 
 #include "helpers.h"
@@ -34,7 +35,7 @@ Test(linker, shadowing_off_rejects_then_on_replaces) {
   wt_error_delete(EXPECT_KIND(wt_linker_define_func(linker, "a", "f", "-> i32",
                                                     answer, (void *)2, NULL),
                               WT_ERROR_LINK));
-  OK(wt_linker_allow_shadowing(linker, true));
+  OK(wt_linker_set_allow_shadowing(linker, true));
   OK(wt_linker_define_func(linker, "a", "f", "-> i32", answer, (void *)3,
                            NULL));
   wt_store_t *store;
@@ -55,11 +56,11 @@ Test(linker, define_items_of_every_kind_and_get_them_back) {
               tab = {.kind = WT_EXTERN_TABLE};
   wt_memorytype_t mt = {.min = 1, .page_size_log2 = 16};
   OK(wt_memory_new(store, &mt, &mem.of.memory));
-  wt_globaltype_t gt = {.kind = WT_I32, .mutable_ = false};
+  wt_globaltype_t gt = {.kind = WT_VAL_I32, .is_mutable = false};
   wt_val_t g0 = i32v(40);
   OK(wt_global_new(store, &gt, &g0, &glob.of.global));
-  wt_tabletype_t tt = {.elem = WT_FUNCREF, .min = 1};
-  wt_val_t nullf = {.kind = WT_FUNCREF};
+  wt_tabletype_t tt = {.elem = WT_VAL_FUNCREF, .min = 1};
+  wt_val_t nullf = {.kind = WT_VAL_FUNCREF};
   OK(wt_table_new(store, &tt, &nullf, &tab.of.table));
   OK(wt_linker_define(linker, store, "env", "mem", &mem));
   OK(wt_linker_define(linker, store, "env", "g", &glob));
@@ -207,7 +208,7 @@ Test(linker, define_functype_and_misuse) {
   cr_assert_eq(run_with(linker, engine, store), 5);
   EXPECT_ERROR(wt_linker_define(linker, store, "a", "x", NULL),
                WT_ERROR_MISUSE, "item is NULL");
-  EXPECT_ERROR(wt_linker_allow_shadowing(NULL, true), WT_ERROR_MISUSE,
+  EXPECT_ERROR(wt_linker_set_allow_shadowing(NULL, true), WT_ERROR_MISUSE,
                "linker");
   EXPECT_ERROR(wt_linker_new(NULL, &linker), WT_ERROR_MISUSE, "engine");
   wt_store_delete(store);
@@ -235,7 +236,7 @@ Test(linker, unknown_imports_as_default_values) {
   OK(wt_linker_instantiate(linker, store, m, &inst));
   wt_val_t r;
   OK(wt_instance_call(store, &inst, "run", NULL, 0, &r, 1));
-  cr_assert_eq(r.kind, WT_I64);
+  cr_assert_eq(r.kind, WT_VAL_I64);
   cr_assert_eq(r.of.i64, 0);
   OK(wt_instance_call(store, &inst, "g", NULL, 0, &r, 1));
   cr_assert_float_eq(r.of.f64, 0.0, 0);
@@ -251,9 +252,9 @@ Test(linker, global_and_table_import_mismatches_are_link_errors) {
   wt_engine_t *engine = engine_from(NULL);
   wt_store_t *store;
   OK(wt_store_new(engine, NULL, NULL, &store));
-  wt_globaltype_t const_i32 = {.kind = WT_I32}, mut_i32 = {WT_I32, true},
-                  const_i64 = {.kind = WT_I64};
-  wt_val_t zero32 = i32v(0), zero64 = i64v(0), nullf = {.kind = WT_FUNCREF};
+  wt_globaltype_t const_i32 = {.kind = WT_VAL_I32}, mut_i32 = {WT_VAL_I32, true},
+                  const_i64 = {.kind = WT_VAL_I64};
+  wt_val_t zero32 = i32v(0), zero64 = i64v(0), nullf = {.kind = WT_VAL_FUNCREF};
   wt_extern_t g_const = {.kind = WT_EXTERN_GLOBAL},
               g_mut = {.kind = WT_EXTERN_GLOBAL},
               g_i64 = {.kind = WT_EXTERN_GLOBAL};
@@ -275,9 +276,9 @@ Test(linker, global_and_table_import_mismatches_are_link_errors) {
                WT_ERROR_LINK, "incompatible import type for `a::g`");
   OK(wt_instance_new(store, wants_const, &g_const, 1, &inst));
   /* Tables: element type and limits. */
-  wt_tabletype_t small = {.elem = WT_FUNCREF, .min = 1};
-  wt_tabletype_t ext = {.elem = WT_EXTERNREF, .min = 5};
-  wt_val_t nulle = {.kind = WT_EXTERNREF};
+  wt_tabletype_t small = {.elem = WT_VAL_FUNCREF, .min = 1};
+  wt_tabletype_t ext = {.elem = WT_VAL_EXTERNREF, .min = 5};
+  wt_val_t nulle = {.kind = WT_VAL_EXTERNREF};
   wt_extern_t t_small = {.kind = WT_EXTERN_TABLE},
               t_ext = {.kind = WT_EXTERN_TABLE};
   OK(wt_table_new(store, &small, &nullf, &t_small.of.table));
@@ -354,7 +355,7 @@ Test(linker, define_instance_empty_duplicate_and_shadowed) {
   EXPECT_ERROR(wt_linker_define_instance(linker, store, "a", &two),
                WT_ERROR_LINK, "a::f");
   cr_assert_eq(run_with(linker, engine, store), 1);
-  OK(wt_linker_allow_shadowing(linker, true));
+  OK(wt_linker_set_allow_shadowing(linker, true));
   OK(wt_linker_define_instance(linker, store, "a", &two));
   cr_assert_eq(run_with(linker, engine, store), 2);
   wt_store_delete(store);
@@ -384,12 +385,8 @@ Test(linker, instantiate_resolves_by_name_and_kind) {
                WT_ERROR_LINK, "y::z");
   wt_module_t *trapping =
       compile(engine, "(module (func unreachable) (start 0))");
-  wt_error_t *err = EXPECT_KIND(
-      wt_linker_instantiate(linker, store, trapping, &inst), WT_ERROR_TRAP);
-  wt_trap_code_t code;
-  cr_assert(wt_error_trap_code(err, &code));
-  cr_assert_eq(code, WT_TRAP_UNREACHABLE);
-  wt_error_delete(err);
+  expect_trap(wt_linker_instantiate(linker, store, trapping, &inst),
+              WT_TRAP_UNREACHABLE);
   wt_module_t *empty = compile(engine, "(module)");
   OK(wt_linker_instantiate(linker, store, empty, &inst));
   cr_assert_eq(wt_instance_export_count(store, &inst), 0);
@@ -409,7 +406,7 @@ Test(linker, memory_under_two_names_table_of_an_instance_and_empty_names) {
   wt_store_t *store;
   OK(wt_store_new(engine, NULL, NULL, &store));
   OK(wt_linker_define_func(linker, "", "f", "", nothing, NULL, NULL));
-  wt_globaltype_t gt = {.kind = WT_I32};
+  wt_globaltype_t gt = {.kind = WT_VAL_I32};
   wt_val_t zero = i32v(0);
   wt_extern_t g = {.kind = WT_EXTERN_GLOBAL};
   OK(wt_global_new(store, &gt, &zero, &g.of.global));
@@ -479,10 +476,10 @@ Test(linker, shadowing_turned_off_again_rejects_duplicates) {
   wt_error_delete(EXPECT_KIND(wt_linker_define_func(linker, "a", "f", "-> i32",
                                                     answer, (void *)2, NULL),
                               WT_ERROR_LINK));
-  OK(wt_linker_allow_shadowing(linker, true));
+  OK(wt_linker_set_allow_shadowing(linker, true));
   OK(wt_linker_define_func(linker, "a", "f", "-> i32", answer, (void *)3,
                            NULL));
-  OK(wt_linker_allow_shadowing(linker, false));
+  OK(wt_linker_set_allow_shadowing(linker, false));
   wt_error_delete(EXPECT_KIND(wt_linker_define_func(linker, "a", "f", "-> i32",
                                                     answer, (void *)4, NULL),
                               WT_ERROR_LINK));
@@ -552,7 +549,7 @@ Test(linker, one_definition_serves_many_stores_with_their_own_data) {
     cr_assert_eq(res.of.i32, i < 4 ? ids[i] : -1);
   }
   /* A shadowing definition runs instead for later instantiations. */
-  OK(wt_linker_allow_shadowing(linker, true));
+  OK(wt_linker_set_allow_shadowing(linker, true));
   const wt_functype_t *ft;
   OK(wt_functype_parse(engine, "", &ft));
   OK(wt_linker_define_functype(linker, "host", "note", ft, note_data, &second,
@@ -573,22 +570,22 @@ Test(linker, mismatched_import_message_names_the_mismatched_import) {
   wt_engine_t *engine = engine_from(NULL);
   wt_linker_t *linker;
   OK(wt_linker_new(engine, &linker));
-  OK(wt_linker_allow_shadowing(linker, true));
+  OK(wt_linker_set_allow_shadowing(linker, true));
   wt_store_t *store;
   OK(wt_store_new(engine, NULL, NULL, &store));
-  wt_globaltype_t mut_i32 = {WT_I32, true}, const_i32 = {.kind = WT_I32},
-                  mut_i64 = {WT_I64, true};
-  wt_val_t z32 = i32v(0), z64 = i64v(0), nullf = {.kind = WT_FUNCREF},
-           nulle = {.kind = WT_EXTERNREF};
+  wt_globaltype_t mut_i32 = {WT_VAL_I32, true}, const_i32 = {.kind = WT_VAL_I32},
+                  mut_i64 = {WT_VAL_I64, true};
+  wt_val_t z32 = i32v(0), z64 = i64v(0), nullf = {.kind = WT_VAL_FUNCREF},
+           nulle = {.kind = WT_VAL_EXTERNREF};
   wt_extern_t g_mut = {.kind = WT_EXTERN_GLOBAL},
               g_const = {.kind = WT_EXTERN_GLOBAL},
               g_i64 = {.kind = WT_EXTERN_GLOBAL};
   OK(wt_global_new(store, &mut_i32, &z32, &g_mut.of.global));
   OK(wt_global_new(store, &const_i32, &z32, &g_const.of.global));
   OK(wt_global_new(store, &mut_i64, &z64, &g_i64.of.global));
-  wt_tabletype_t funcs_t = {.elem = WT_FUNCREF, .min = 10},
-                 externs_t = {.elem = WT_EXTERNREF, .min = 10},
-                 small_t = {.elem = WT_EXTERNREF, .min = 1};
+  wt_tabletype_t funcs_t = {.elem = WT_VAL_FUNCREF, .min = 10},
+                 externs_t = {.elem = WT_VAL_EXTERNREF, .min = 10},
+                 small_t = {.elem = WT_VAL_EXTERNREF, .min = 1};
   wt_extern_t funcs = {.kind = WT_EXTERN_TABLE},
               externs = {.kind = WT_EXTERN_TABLE},
               small = {.kind = WT_EXTERN_TABLE};
@@ -631,4 +628,33 @@ Test(linker, mismatched_import_message_names_the_mismatched_import) {
   wt_store_delete(store);
   wt_linker_delete(linker);
   wt_engine_delete(engine);
+}
+
+Test(linker, duplicate_definition_is_link_error) {
+  fx_t fx;
+  fx_setup(&fx, NULL);
+  OK(wt_linker_define_func(fx.linker, "m", "f", "", nothing, NULL, NULL));
+  wt_error_delete(EXPECT_KIND(
+      wt_linker_define_func(fx.linker, "m", "f", "", nothing, NULL, NULL),
+      WT_ERROR_LINK));
+  fx_teardown(&fx);
+}
+
+static const char *hello_wat =
+    "(module (import \"host\" \"hello\" (func $h (param i32)))"
+    " (func (export \"run\") (param i32) (call $h (local.get 0))))";
+
+Test(linker, missing_or_mismatched_import_is_link_error) {
+  fx_t fx;
+  fx_setup(&fx, NULL);
+  wt_module_t *m = compile(fx.engine, hello_wat);
+  wt_instance_t inst;
+  EXPECT_ERROR(wt_linker_instantiate(fx.linker, fx.store, m, &inst),
+               WT_ERROR_LINK, "hello");
+  OK(wt_linker_define_func(fx.linker, "host", "hello", "i64", nothing, NULL,
+                           NULL));
+  EXPECT_ERROR(wt_linker_instantiate(fx.linker, fx.store, m, &inst),
+               WT_ERROR_LINK, "hello");
+  wt_module_delete(m);
+  fx_teardown(&fx);
 }

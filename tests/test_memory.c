@@ -199,8 +199,8 @@ static const char *shared_wat =
 
 Test(memory, shared_memory_import_export_and_access) {
   wt_config_t *c = wt_config_new();
-  cr_assert(wt_config_wasm_threads(c, true));
-  cr_assert(wt_config_wasm_shared_memory(c, true));
+  cr_assert(wt_config_set_wasm_threads(c, true));
+  cr_assert(wt_config_set_wasm_shared_memory(c, true));
   wt_engine_t *engine = engine_from(c);
   wt_memorytype_t mt = {.min = 1, .has_max = true, .max = 4, .shared = true,
                         .page_size_log2 = 16};
@@ -294,9 +294,9 @@ Test(memory, limits_beyond_32_bits) {
 
 Test(memory, shared_memory_types_checked) {
   wt_config_t *c = wt_config_new();
-  cr_assert(wt_config_wasm_threads(c, true));
-  cr_assert(wt_config_wasm_shared_memory(c, true));
-  cr_assert(wt_config_wasm_memory64(c, true));
+  cr_assert(wt_config_set_wasm_threads(c, true));
+  cr_assert(wt_config_set_wasm_shared_memory(c, true));
+  cr_assert(wt_config_set_wasm_memory64(c, true));
   wt_engine_t *engine = engine_from(c);
   wt_shared_memory_t *m = NULL;
   /* A shared memory needs a maximum. */
@@ -513,7 +513,7 @@ Test(memory, default_page_size_is_64_kib_on_type_and_memory) {
 
 Test(memory, custom_page_size_of_one_byte) {
   wt_config_t *c = wt_config_new();
-  cr_assert(wt_config_wasm_custom_page_sizes(c, true));
+  cr_assert(wt_config_set_wasm_custom_page_sizes(c, true));
   wt_engine_t *engine = engine_from(c);
   wt_store_t *store;
   OK(wt_store_new(engine, NULL, NULL, &store));
@@ -550,8 +550,8 @@ Test(memory, custom_page_size_of_one_byte) {
  * sizes on the engine that is refused, never silently 1-byte pages. */
 Test(memory, page_size_other_than_64_kib_needs_custom_page_sizes) {
   wt_config_t *c = wt_config_new();
-  cr_assert(wt_config_wasm_threads(c, true));
-  cr_assert(wt_config_wasm_shared_memory(c, true));
+  cr_assert(wt_config_set_wasm_threads(c, true));
+  cr_assert(wt_config_set_wasm_shared_memory(c, true));
   wt_engine_t *engine = engine_from(c);
   wt_store_t *store;
   OK(wt_store_new(engine, NULL, NULL, &store));
@@ -605,8 +605,8 @@ Test(memory, invalid_memory_types_are_misuse_naming_the_function) {
 
 static wt_engine_t *threads_engine(void) {
   wt_config_t *c = wt_config_new();
-  cr_assert(wt_config_wasm_threads(c, true));
-  cr_assert(wt_config_wasm_shared_memory(c, true));
+  cr_assert(wt_config_set_wasm_threads(c, true));
+  cr_assert(wt_config_set_wasm_shared_memory(c, true));
   return engine_from(c);
 }
 

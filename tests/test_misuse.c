@@ -73,7 +73,7 @@ Test(misuse, deleted_module_and_linker) {
 Test(misuse, deleted_config_and_instance_pre) {
   wt_config_t *c = wt_config_new();
   wt_config_delete(c);
-  cr_assert_not(wt_config_consume_fuel(c, true));
+  cr_assert_not(wt_config_set_consume_fuel(c, true));
   wt_engine_t *e = NULL;
   EXPECT_ERROR(wt_engine_new(c, &e), WT_ERROR_MISUSE, "config");
   wt_engine_t *engine = engine_from(NULL);
@@ -273,8 +273,8 @@ Test(misuse, linker_module_defaults_and_pre) {
 
 Test(misuse, shared_memories) {
   wt_config_t *c = wt_config_new();
-  wt_config_wasm_threads(c, true);
-  wt_config_wasm_shared_memory(c, true);
+  wt_config_set_wasm_threads(c, true);
+  wt_config_set_wasm_shared_memory(c, true);
   wt_engine_t *engine = engine_from(c);
   wt_memorytype_t mt = {.min = 1, .has_max = true, .max = 2, .shared = true,
                         .page_size_log2 = 16};
@@ -306,4 +306,43 @@ Test(misuse, shared_memories) {
                WT_ERROR_MISUSE, "wt_instance_shared_memory: store is NULL");
   wt_store_delete(store);
   wt_engine_delete(engine);
+}
+
+Test(misuse, func_from_another_store_is_misuse_not_abort) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *s1, *s2;
+  wt_instance_t i1 = instantiate(engine, add_wat, &s1);
+  instantiate(engine, add_wat, &s2);
+  wt_func_t add1;
+  OK(wt_instance_func(s1, &i1, "add", &add1));
+  wt_val_t args[2] = {i32v(1), i32v(2)}, res;
+  EXPECT_ERROR(wt_func_call(s2, &add1, args, 2, &res, 1), WT_ERROR_MISUSE,
+               "another store");
+  EXPECT_ERROR(wt_instance_func(s2, &i1, "add", &add1), WT_ERROR_MISUSE,
+               "another store");
+  /* A store that has made nothing yet is "another store" too. */
+  wt_store_t *fresh;
+  OK(wt_store_new(engine, NULL, NULL, &fresh));
+  EXPECT_ERROR(wt_func_call(fresh, &add1, args, 2, &res, 1), WT_ERROR_MISUSE,
+               "another store");
+  wt_store_delete(fresh);
+  wt_store_delete(s1);
+  /* Handles of a deleted store are rejected by any live store. */
+  EXPECT_ERROR(wt_func_call(s2, &add1, args, 2, &res, 1), WT_ERROR_MISUSE,
+               "another store");
+  wt_store_delete(s2);
+  wt_engine_delete(engine);
+}
+
+Test(misuse, objects_of_different_engines_are_misuse) {
+  fx_t fx;
+  fx_setup(&fx, NULL);
+  wt_engine_t *a = engine_from(NULL);
+  wt_module_t *m = compile(a, add_wat);
+  wt_instance_t inst;
+  EXPECT_ERROR(wt_linker_instantiate(fx.linker, fx.store, m, &inst),
+               WT_ERROR_MISUSE, "different engines");
+  wt_module_delete(m);
+  wt_engine_delete(a);
+  fx_teardown(&fx);
 }

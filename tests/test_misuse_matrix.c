@@ -1,8 +1,9 @@
 /*
  * The misuse matrix: every function that takes a store and a store handle,
  * called with a NULL store, a deleted store, and a store the handle does not
- * belong to. Each case is its own Criterion test, in its own process, so a
- * crash fails one case. docs/misuse.md is generated from the PROBES table
+ * belong to, and, as the control, with the handle's own store, where each
+ * row gives the exact result the call must have. Each case is its own
+ * Criterion test, in its own process, so a crash fails one case. docs/misuse.md is generated from the PROBES table
  * below and the other tests' misuse assertions by scripts/misuse_table.py.
  */
 #include <string.h>
@@ -38,10 +39,13 @@ static wt_error_t *nop(void *env, wt_caller_t *caller, const wt_val_t *args,
 
 static void setup(fixture *f) {
   wt_config_t *c = wt_config_new();
-  wt_config_wasm_exceptions(c, true);
-  wt_config_epoch_interruption(c, true);
+  cr_assert(wt_config_set_wasm_exceptions(c, true));
+  cr_assert(wt_config_set_epoch_interruption(c, true));
   f->engine = engine_from(c);
   f->inst = instantiate(f->engine, fixture_wat, &f->home);
+  /* Epoch interruption is on (for the epoch rows): without a deadline ahead
+   * of the epoch, every call would trap at once. */
+  OK(wt_store_set_epoch_deadline(f->home, 1000000));
   OK(wt_store_new(f->engine, NULL, NULL, &f->other));
   OK(wt_store_new(f->engine, NULL, NULL, &f->dead));
   wt_store_delete(f->dead);
@@ -142,11 +146,11 @@ PROBE(p_table_get) {
   return wt_table_get(s, &f->table, 0, &v);
 }
 PROBE(p_table_set) {
-  wt_val_t v = {.kind = WT_FUNCREF};
+  wt_val_t v = {.kind = WT_VAL_FUNCREF};
   return wt_table_set(s, &f->table, 0, &v);
 }
 PROBE(p_table_grow) {
-  wt_val_t v = {.kind = WT_FUNCREF};
+  wt_val_t v = {.kind = WT_VAL_FUNCREF};
   return wt_table_grow(s, &f->table, 1, &v, NULL);
 }
 PROBE(p_table_type) {
@@ -154,8 +158,8 @@ PROBE(p_table_type) {
   return wt_table_type(s, &f->table, &t);
 }
 PROBE(p_table_new) {
-  wt_tabletype_t t = {.elem = WT_FUNCREF, .min = 1};
-  wt_val_t v = {.kind = WT_FUNCREF};
+  wt_tabletype_t t = {.elem = WT_VAL_FUNCREF, .min = 1};
+  wt_val_t v = {.kind = WT_VAL_FUNCREF};
   wt_table_t out;
   return wt_table_new(s, &t, &v, &out);
 }
@@ -167,9 +171,12 @@ PROBE(p_global_set) {
   wt_val_t v = i32v(1);
   return wt_global_set(s, &f->global, &v);
 }
-PROBE(p_global_type) { return wt_global_type(s, &f->global, NULL, NULL); }
+PROBE(p_global_type) {
+  wt_globaltype_t t;
+  return wt_global_type(s, &f->global, &t);
+}
 PROBE(p_global_new) {
-  wt_globaltype_t t = {.kind = WT_I32};
+  wt_globaltype_t t = {.kind = WT_VAL_I32};
   wt_val_t v = i32v(1);
   wt_global_t out;
   return wt_global_new(s, &t, &v, &out);
@@ -195,7 +202,7 @@ PROBE(p_anyref_i31) {
 PROBE(p_store_set_fuel) { return wt_store_set_fuel(s, 1); }
 PROBE(p_store_get_fuel) {
   uint64_t n;
-  return wt_store_get_fuel(s, &n);
+  return wt_store_fuel(s, &n);
 }
 PROBE(p_store_fuel_consumed) {
   uint64_t n;
@@ -205,7 +212,7 @@ PROBE(p_store_set_epoch_deadline) { return wt_store_set_epoch_deadline(s, 1); }
 PROBE(p_store_set_timeout) { return wt_store_set_timeout(s, 1000); }
 PROBE(p_store_limits) {
   wt_limits_t l = WT_LIMITS_NONE;
-  return wt_store_limits(s, &l);
+  return wt_store_set_limits(s, &l);
 }
 PROBE(p_store_gc) { return wt_store_gc(s); }
 PROBE(p_store_set_data) { return wt_store_set_data(s, NULL, NULL); }
@@ -257,54 +264,62 @@ PROBE(p_instance_new) {
   return err;
 }
 
-/* PROBES: function, probe, whether a foreign handle applies. */
+/* The result a call with the home store must give: success, or an error of
+ * `kind` whose message contains `text`. */
+#define SUCCEEDS 0, NULL
+#define FAILS(kind, text) (kind), (text)
+/* The fixture's engine has fuel off. */
+#define NO_FUEL FAILS(WT_ERROR_CONFIG, "fuel is not configured")
+
+/* PROBES: function, probe, whether a foreign handle applies, and the result
+ * with the home store (and with another store, for rows without a handle). */
 #define WT_MISUSE_ROWS(X)                                                      \
-  X(wt_func_call, p_func_call, true)                                         \
-  X(wt_func_typed, p_func_typed, true)                                       \
-  X(wt_func_call_typed, p_func_call_typed, true)                             \
-  X(wt_func_new, p_func_new, false)                                          \
-  X(wt_instance_func, p_instance_func, true)                                 \
-  X(wt_instance_call, p_instance_call, true)                                 \
-  X(wt_instance_export, p_instance_export, true)                             \
-  X(wt_instance_export_n, p_instance_export_n, true)                         \
-  X(wt_instance_export_nth, p_instance_export_nth, true)                     \
-  X(wt_instance_memory, p_instance_memory, true)                             \
-  X(wt_instance_table, p_instance_table, true)                               \
-  X(wt_instance_global, p_instance_global, true)                             \
-  X(wt_instance_tag, p_instance_tag, true)                                   \
-  X(wt_instance_new, p_instance_new, false)                                  \
-  X(wt_memory_pages, p_memory_pages, true)                                   \
-  X(wt_memory_grow, p_memory_grow, true)                                     \
-  X(wt_memory_read, p_memory_read, true)                                     \
-  X(wt_memory_write, p_memory_write, true)                                   \
-  X(wt_memory_type, p_memory_type, true)                                     \
-  X(wt_memory_new, p_memory_new, false)                                      \
-  X(wt_table_size, p_table_size, true)                                       \
-  X(wt_table_get, p_table_get, true)                                         \
-  X(wt_table_set, p_table_set, true)                                         \
-  X(wt_table_grow, p_table_grow, true)                                       \
-  X(wt_table_type, p_table_type, true)                                       \
-  X(wt_table_new, p_table_new, false)                                        \
-  X(wt_global_get, p_global_get, true)                                       \
-  X(wt_global_set, p_global_set, true)                                       \
-  X(wt_global_type, p_global_type, true)                                     \
-  X(wt_global_new, p_global_new, false)                                      \
-  X(wt_tag_new, p_tag_new, false)                                            \
-  X(wt_externref_new, p_externref_new, false)                                \
-  X(wt_externref_data, p_externref_data, true)                               \
-  X(wt_anyref_i31, p_anyref_i31, false)                                      \
-  X(wt_store_set_fuel, p_store_set_fuel, false)                              \
-  X(wt_store_get_fuel, p_store_get_fuel, false)                              \
-  X(wt_store_fuel_consumed, p_store_fuel_consumed, false)                    \
-  X(wt_store_set_epoch_deadline, p_store_set_epoch_deadline, false)          \
-  X(wt_store_set_timeout, p_store_set_timeout, false)                        \
-  X(wt_store_limits, p_store_limits, false)                                  \
-  X(wt_store_gc, p_store_gc, false)                                          \
-  X(wt_store_set_data, p_store_set_data, false)                              \
-  X(wt_store_set_wasi, p_store_set_wasi, false)                              \
-  X(wt_linker_instantiate, p_linker_instantiate, false)                      \
-  X(wt_linker_define, p_linker_define, true)                                 \
-  X(wt_linker_define_instance, p_linker_define_instance, true)
+  X(wt_func_call, p_func_call, true, SUCCEEDS)                                 \
+  X(wt_func_typed, p_func_typed, true, SUCCEEDS)                               \
+  X(wt_func_call_typed, p_func_call_typed, true, SUCCEEDS)                     \
+  X(wt_func_new, p_func_new, false, SUCCEEDS)                                  \
+  X(wt_instance_func, p_instance_func, true, SUCCEEDS)                         \
+  X(wt_instance_call, p_instance_call, true, SUCCEEDS)                         \
+  X(wt_instance_export, p_instance_export, true, SUCCEEDS)                     \
+  X(wt_instance_export_n, p_instance_export_n, true, SUCCEEDS)                 \
+  X(wt_instance_export_nth, p_instance_export_nth, true, SUCCEEDS)             \
+  X(wt_instance_memory, p_instance_memory, true, SUCCEEDS)                     \
+  X(wt_instance_table, p_instance_table, true, SUCCEEDS)                       \
+  X(wt_instance_global, p_instance_global, true, SUCCEEDS)                     \
+  X(wt_instance_tag, p_instance_tag, true, SUCCEEDS)                           \
+  X(wt_instance_new, p_instance_new, false, SUCCEEDS)                          \
+  X(wt_memory_pages, p_memory_pages, true, SUCCEEDS)                           \
+  X(wt_memory_grow, p_memory_grow, true, SUCCEEDS)                             \
+  X(wt_memory_read, p_memory_read, true, SUCCEEDS)                             \
+  X(wt_memory_write, p_memory_write, true, SUCCEEDS)                           \
+  X(wt_memory_type, p_memory_type, true, SUCCEEDS)                             \
+  X(wt_memory_new, p_memory_new, false, SUCCEEDS)                              \
+  X(wt_table_size, p_table_size, true, SUCCEEDS)                               \
+  X(wt_table_get, p_table_get, true, SUCCEEDS)                                 \
+  X(wt_table_set, p_table_set, true, SUCCEEDS)                                 \
+  X(wt_table_grow, p_table_grow, true, SUCCEEDS)                               \
+  X(wt_table_type, p_table_type, true, SUCCEEDS)                               \
+  X(wt_table_new, p_table_new, false, SUCCEEDS)                                \
+  X(wt_global_get, p_global_get, true, SUCCEEDS)                               \
+  X(wt_global_set, p_global_set, true, SUCCEEDS)                               \
+  X(wt_global_type, p_global_type, true, SUCCEEDS)                             \
+  X(wt_global_new, p_global_new, false, SUCCEEDS)                              \
+  X(wt_tag_new, p_tag_new, false, SUCCEEDS)                                    \
+  X(wt_externref_new, p_externref_new, false, SUCCEEDS)                        \
+  X(wt_externref_data, p_externref_data, true, SUCCEEDS)                       \
+  X(wt_anyref_i31, p_anyref_i31, false, SUCCEEDS)                              \
+  X(wt_store_set_fuel, p_store_set_fuel, false, NO_FUEL)                       \
+  X(wt_store_fuel, p_store_get_fuel, false, NO_FUEL)                           \
+  X(wt_store_fuel_consumed, p_store_fuel_consumed, false, NO_FUEL)             \
+  X(wt_store_set_epoch_deadline, p_store_set_epoch_deadline, false, SUCCEEDS)  \
+  X(wt_store_set_timeout, p_store_set_timeout, false, SUCCEEDS)                \
+  X(wt_store_set_limits, p_store_limits, false, SUCCEEDS)                      \
+  X(wt_store_gc, p_store_gc, false, SUCCEEDS)                                  \
+  X(wt_store_set_data, p_store_set_data, false, SUCCEEDS)                      \
+  X(wt_store_set_wasi, p_store_set_wasi, false, SUCCEEDS)                      \
+  X(wt_linker_instantiate, p_linker_instantiate, false, SUCCEEDS)              \
+  X(wt_linker_define, p_linker_define, true, SUCCEEDS)                         \
+  X(wt_linker_define_instance, p_linker_define_instance, true, SUCCEEDS)
 /* END PROBES */
 
 static void check_misuse(wt_error_t *err, const char *function,
@@ -321,17 +336,31 @@ static void check_misuse(wt_error_t *err, const char *function,
   wt_error_delete(err);
 }
 
-/* Not misuse: success, or a failure of another kind (fuel off, say). */
-static void check_not_misuse(wt_error_t *err, const char *function) {
-  cr_assert(err == NULL || wt_error_kind(err) != WT_ERROR_MISUSE, "%s: %s",
-            function, wt_error_message(err));
+/* The expected result: success when `kind` is 0, else a failure of `kind`
+ * whose message contains `text`. */
+static void check_result(wt_error_t *err, const char *function, int kind,
+                         const char *text) {
+  if (!kind) {
+    cr_assert_null(err, "%s failed: %s (%s)", function,
+                   wt_error_kind_name(wt_error_kind(err)),
+                   wt_error_message(err));
+    return;
+  }
+  cr_assert_not_null(err, "%s succeeded, expected a %s error", function,
+                     wt_error_kind_name((wt_error_kind_t)kind));
+  cr_assert_eq((int)wt_error_kind(err), kind, "%s: %s, expected %s (%s)",
+               function, wt_error_kind_name(wt_error_kind(err)),
+               wt_error_kind_name((wt_error_kind_t)kind),
+               wt_error_message(err));
+  cr_assert(strstr(wt_error_message(err), text) != NULL,
+            "%s: \"%s\" lacks \"%s\"", function, wt_error_message(err), text);
   wt_error_delete(err);
 }
 
 /* Four tests per row, each in its own process: NULL store, deleted store,
- * another store (misuse only for rows that take a handle), and the home
- * store as the control. */
-#define WT_MISUSE_TESTS(fn, probe, handle)                                     \
+ * another store (misuse for rows that take a handle, otherwise the row's
+ * result), and the home store, which must give the row's result. */
+#define WT_MISUSE_TESTS(fn, probe, handle, ...)                                \
   Test(misuse_matrix, fn##_null_store) {                                       \
     fixture f;                                                                 \
     setup(&f);                                                                 \
@@ -348,11 +377,11 @@ static void check_not_misuse(wt_error_t *err, const char *function) {
     if (handle)                                                                \
       check_misuse(probe(&f, f.other), #fn, "another store");                  \
     else                                                                       \
-      check_not_misuse(probe(&f, f.other), #fn);                               \
+      check_result(probe(&f, f.other), #fn, __VA_ARGS__);                      \
   }                                                                            \
   Test(misuse_matrix, fn##_home_store) {                                       \
     fixture f;                                                                 \
     setup(&f);                                                                 \
-    check_not_misuse(probe(&f, f.home), #fn);                                  \
+    check_result(probe(&f, f.home), #fn, __VA_ARGS__);                         \
   }
 WT_MISUSE_ROWS(WT_MISUSE_TESTS)

@@ -259,3 +259,18 @@ Test(module, missing_payload_or_wrong_engine_is_misuse) {
   wt_store_delete(store);
   wt_engine_delete(engine);
 }
+
+Test(module, module_from_binary_and_wat_bytes) {
+  wt_engine_t *engine = engine_from(NULL);
+  const uint8_t empty[] = {0, 'a', 's', 'm', 1, 0, 0, 0};
+  wt_module_t *m = NULL;
+  OK(wt_module_new(engine, empty, sizeof empty, &m));
+  wt_module_delete(m);
+  const char *wat = "(module)";
+  OK(wt_module_new(engine, (const uint8_t *)wat, strlen(wat), &m));
+  wt_module_delete(m);
+  EXPECT_ERROR(wt_module_new(NULL, empty, sizeof empty, &m), WT_ERROR_MISUSE,
+               "engine");
+  EXPECT_ERROR(wt_module_new_wat(engine, NULL, &m), WT_ERROR_MISUSE, "wat");
+  wt_engine_delete(engine);
+}

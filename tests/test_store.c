@@ -1,6 +1,8 @@
-/* wt_store_t: fuel accounting, epoch deadline callback, limits. */
+/* wt_store_t: its data and finalizer, deletion during a call, fuel
+ * accounting, epoch deadline callback, limits. */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -23,7 +25,7 @@ static const char *work_wat =
 
 static wt_engine_t *fuel_engine(void) {
   wt_config_t *c = wt_config_new();
-  cr_assert(wt_config_consume_fuel(c, true));
+  cr_assert(wt_config_set_consume_fuel(c, true));
   return engine_from(c);
 }
 
@@ -39,7 +41,7 @@ Test(store, fuel_consumed_accumulates_across_refills) {
   OK(wt_instance_call(store, &inst, "count", &arg, 1, &res, 1));
   uint64_t after_one, left;
   OK(wt_store_fuel_consumed(store, &after_one));
-  OK(wt_store_get_fuel(store, &left));
+  OK(wt_store_fuel(store, &left));
   cr_assert_gt(after_one, 100);
   cr_assert_eq(after_one + left, 100000);
   /* The same call costs the same again. */
@@ -61,12 +63,8 @@ Test(store, out_of_fuel_then_refuel_runs_again) {
   wt_instance_t inst = instantiate(engine, work_wat, &store);
   OK(wt_store_set_fuel(store, 50));
   wt_val_t arg = i32v(1000), res;
-  wt_error_t *err = EXPECT_KIND(
-      wt_instance_call(store, &inst, "count", &arg, 1, &res, 1), WT_ERROR_TRAP);
-  wt_trap_code_t code;
-  cr_assert(wt_error_trap_code(err, &code));
-  cr_assert_eq(code, WT_TRAP_OUT_OF_FUEL);
-  wt_error_delete(err);
+  expect_trap(wt_instance_call(store, &inst, "count", &arg, 1, &res, 1),
+              WT_TRAP_OUT_OF_FUEL);
   OK(wt_store_set_fuel(store, 1000000));
   OK(wt_instance_call(store, &inst, "count", &arg, 1, &res, 1));
   cr_assert_eq(res.of.i32, 1000);
@@ -106,12 +104,12 @@ static void *tick(void *p) {
 
 Test(store, epoch_callback_decides_to_continue_then_stop) {
   wt_config_t *c = wt_config_new();
-  cr_assert(wt_config_epoch_interruption(c, true));
+  cr_assert(wt_config_set_epoch_interruption(c, true));
   wt_engine_t *engine = engine_from(c);
   wt_store_t *store;
   wt_instance_t inst = instantiate(engine, work_wat, &store);
   epoch_env env = {0, 3, 0};
-  OK(wt_store_epoch_deadline_callback(store, on_deadline, &env, epoch_final));
+  OK(wt_store_set_epoch_deadline_callback(store, on_deadline, &env, epoch_final));
   OK(wt_store_set_epoch_deadline(store, 1));
   ticker t = {engine, false};
   pthread_t thread;
@@ -132,7 +130,7 @@ Test(store, epoch_callback_null_is_misuse) {
   wt_store_t *store;
   OK(wt_store_new(engine, NULL, NULL, &store));
   epoch_env env = {0};
-  EXPECT_ERROR(wt_store_epoch_deadline_callback(store, NULL, &env,
+  EXPECT_ERROR(wt_store_set_epoch_deadline_callback(store, NULL, &env,
                                                 epoch_final),
                WT_ERROR_MISUSE, "cb is NULL");
   cr_assert_eq(env.finalized, 1);
@@ -146,7 +144,7 @@ Test(store, memory_limit_makes_grow_fail_cleanly) {
   OK(wt_store_new(engine, NULL, NULL, &store));
   wt_limits_t limits = WT_LIMITS_NONE;
   limits.memory_size = 4 * 65536;
-  OK(wt_store_limits(store, &limits));
+  OK(wt_store_set_limits(store, &limits));
   wt_linker_t *l;
   OK(wt_linker_new(engine, &l));
   wt_module_t *m = compile(engine, work_wat);
@@ -179,7 +177,7 @@ Test(store, table_and_instance_limits) {
   wt_limits_t limits = WT_LIMITS_NONE;
   limits.table_elements = 3;
   limits.instances = 1;
-  OK(wt_store_limits(store, &limits));
+  OK(wt_store_set_limits(store, &limits));
   wt_linker_t *l;
   OK(wt_linker_new(engine, &l));
   wt_module_t *m = compile(engine, work_wat);
@@ -208,7 +206,7 @@ Test(store, memory_count_limit_refuses_instantiation) {
   OK(wt_store_new(engine, NULL, NULL, &store));
   wt_limits_t limits = WT_LIMITS_NONE;
   limits.memories = 0;
-  OK(wt_store_limits(store, &limits));
+  OK(wt_store_set_limits(store, &limits));
   wt_linker_t *l;
   OK(wt_linker_new(engine, &l));
   wt_module_t *m = compile(engine, "(module (memory 1))");
@@ -227,7 +225,7 @@ Test(store, huge_memory_request_is_refused_without_allocating) {
   OK(wt_store_new(engine, NULL, NULL, &store));
   wt_limits_t limits = WT_LIMITS_NONE;
   limits.memory_size = 1 << 20;
-  OK(wt_store_limits(store, &limits));
+  OK(wt_store_set_limits(store, &limits));
   wt_linker_t *l;
   OK(wt_linker_new(engine, &l));
   wt_module_t *m = compile(engine, "(module (memory 60000))"); /* ~3.7 GiB */
@@ -241,14 +239,14 @@ Test(store, huge_memory_request_is_refused_without_allocating) {
 }
 
 Test(store, limits_and_gc_misuse) {
-  EXPECT_ERROR(wt_store_limits(NULL, NULL), WT_ERROR_MISUSE, "store");
+  EXPECT_ERROR(wt_store_set_limits(NULL, NULL), WT_ERROR_MISUSE, "store");
   EXPECT_ERROR(wt_store_gc(NULL), WT_ERROR_MISUSE, "store");
   uint64_t x;
   EXPECT_ERROR(wt_store_fuel_consumed(NULL, &x), WT_ERROR_MISUSE, "store");
   wt_engine_t *engine = engine_from(NULL);
   wt_store_t *store;
   OK(wt_store_new(engine, NULL, NULL, &store));
-  EXPECT_ERROR(wt_store_limits(store, NULL), WT_ERROR_MISUSE, "limits");
+  EXPECT_ERROR(wt_store_set_limits(store, NULL), WT_ERROR_MISUSE, "limits");
   EXPECT_ERROR(wt_store_fuel_consumed(store, &x), WT_ERROR_CONFIG, "fuel");
   OK(wt_store_gc(store));
   wt_store_delete(store);
@@ -263,7 +261,7 @@ Test(store, zero_fuel_is_legal_and_fuel_round_trips) {
   for (size_t i = 0; i < 4; i++) {
     uint64_t got = 99;
     OK(wt_store_set_fuel(store, amounts[i]));
-    OK(wt_store_get_fuel(store, &got));
+    OK(wt_store_fuel(store, &got));
     cr_assert_eq(got, amounts[i]);
   }
   wt_store_delete(store);
@@ -276,14 +274,14 @@ Test(store, limits_can_be_raised_later_on_the_same_store) {
   OK(wt_store_new(engine, NULL, NULL, &store));
   wt_limits_t limits = WT_LIMITS_NONE;
   limits.memory_size = 0;
-  OK(wt_store_limits(store, &limits));
+  OK(wt_store_set_limits(store, &limits));
   wt_memorytype_t mt = {.min = 1, .page_size_log2 = 16};
   wt_memory_t mem;
   wt_error_t *err = wt_memory_new(store, &mt, &mem);
   cr_assert_not_null(err, "a 1-page memory fit a 0-byte limit");
   wt_error_delete(err);
   limits.memory_size = 1 << 20;
-  OK(wt_store_limits(store, &limits));
+  OK(wt_store_set_limits(store, &limits));
   OK(wt_memory_new(store, &mt, &mem));
   wt_store_delete(store);
   wt_engine_delete(engine);
@@ -291,7 +289,7 @@ Test(store, limits_can_be_raised_later_on_the_same_store) {
 
 Test(store, timeout_stops_an_endless_start_function) {
   wt_config_t *c = wt_config_new();
-  cr_assert(wt_config_epoch_interruption(c, true));
+  cr_assert(wt_config_set_epoch_interruption(c, true));
   wt_engine_t *engine = engine_from(c);
   wt_store_t *store;
   OK(wt_store_new(engine, NULL, NULL, &store));
@@ -301,12 +299,8 @@ Test(store, timeout_stops_an_endless_start_function) {
   wt_module_t *m =
       compile(engine, "(module (func $s (loop $l (br $l))) (start $s))");
   wt_instance_t inst;
-  wt_error_t *err =
-      EXPECT_KIND(wt_linker_instantiate(l, store, m, &inst), WT_ERROR_TRAP);
-  wt_trap_code_t code;
-  cr_assert(wt_error_trap_code(err, &code));
-  cr_assert_eq(code, WT_TRAP_INTERRUPT);
-  wt_error_delete(err);
+  expect_trap(wt_linker_instantiate(l, store, m, &inst),
+              WT_TRAP_INTERRUPT);
   wt_module_delete(m);
   wt_linker_delete(l);
   wt_store_delete(store);
@@ -319,7 +313,7 @@ Test(store, table_count_limit_refuses_instantiation) {
   OK(wt_store_new(engine, NULL, NULL, &store));
   wt_limits_t limits = WT_LIMITS_NONE;
   limits.tables = 1;
-  OK(wt_store_limits(store, &limits));
+  OK(wt_store_set_limits(store, &limits));
   wt_linker_t *l;
   OK(wt_linker_new(engine, &l));
   wt_module_t *one = compile(engine, "(module (table 1 funcref))");
@@ -345,25 +339,70 @@ static wt_error_t *peek_data(void *env, wt_caller_t *caller,
 }
 
 Test(store, store_made_without_data_gives_null_data_inside_and_outside_calls) {
-  wt_engine_t *engine = engine_from(NULL);
-  wt_linker_t *l;
-  OK(wt_linker_new(engine, &l));
+  fx_t fx;
+  fx_setup(&fx, NULL);
   /* Starts as a pointer that is not NULL, so that the host function is seen
    * to write NULL. */
   void *seen = &seen;
-  OK(wt_linker_define_func(l, "h", "peek", "", peek_data, &seen, NULL));
-  wt_module_t *m = compile(engine, "(module (import \"h\" \"peek\" (func $p))"
-                                   " (func (export \"run\") (call $p)))");
-  wt_store_t *store;
-  OK(wt_store_new(engine, NULL, NULL, &store));
-  cr_assert_null(wt_store_data(store));
-  wt_instance_t inst;
-  OK(wt_linker_instantiate(l, store, m, &inst));
-  OK(wt_instance_call(store, &inst, "run", NULL, 0, NULL, 0));
+  OK(wt_linker_define_func(fx.linker, "h", "peek", "", peek_data, &seen,
+                           NULL));
+  cr_assert_null(wt_store_data(fx.store));
+  wt_instance_t inst =
+      fx_instantiate(&fx, "(module (import \"h\" \"peek\" (func $p))"
+                          " (func (export \"run\") (call $p)))");
+  OK(wt_instance_call(fx.store, &inst, "run", NULL, 0, NULL, 0));
   cr_assert_null(seen, "the host function saw data the store was not given");
-  cr_assert_null(wt_store_data(store));
-  wt_module_delete(m);
-  wt_linker_delete(l);
+  cr_assert_null(wt_store_data(fx.store));
+  fx_teardown(&fx);
+}
+
+static int data_freed;
+static void free_data(void *p) {
+  data_freed++;
+  free(p);
+}
+
+Test(store, store_data_and_finalizer_run_once) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  int *data = malloc(sizeof *data);
+  *data = 9;
+  data_freed = 0;
+  OK(wt_store_new(engine, data, free_data, &store));
+  cr_assert_eq(wt_store_data(store), data);
   wt_store_delete(store);
+  cr_assert_eq(data_freed, 1);
+  wt_store_delete(NULL);
+  cr_assert_null(wt_store_data(NULL));
+  EXPECT_ERROR(wt_store_new(NULL, NULL, NULL, &store), WT_ERROR_MISUSE,
+               "engine");
+  wt_engine_delete(engine);
+}
+
+static wt_error_t *delete_own_store(void *env, wt_caller_t *caller,
+                                    const wt_val_t *args, size_t nargs,
+                                    wt_val_t *results, size_t nresults) {
+  wt_store_delete(wt_caller_store(caller));
+  return NULL;
+}
+
+Test(store, deleting_store_inside_host_call_is_deferred) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_linker_t *linker;
+  OK(wt_linker_new(engine, &linker));
+  OK(wt_linker_define_func(linker, "m", "del", "", delete_own_store, NULL,
+                           NULL));
+  wt_module_t *m = compile(engine, "(module (import \"m\" \"del\" (func $d))"
+                                   " (func (export \"f\") (call $d)))");
+  wt_store_t *store;
+  data_freed = 0;
+  OK(wt_store_new(engine, malloc(1), free_data, &store));
+  wt_instance_t inst;
+  OK(wt_linker_instantiate(linker, store, m, &inst));
+  EXPECT_ERROR(wt_instance_call(store, &inst, "f", NULL, 0, NULL, 0),
+               WT_ERROR_MISUSE, "deleted during a call");
+  cr_assert_eq(data_freed, 1); /* freed once the call returned */
+  wt_module_delete(m);
+  wt_linker_delete(linker);
   wt_engine_delete(engine);
 }

@@ -20,7 +20,7 @@ Test(table, exported_table_type_get_set_grow) {
   OK(wt_instance_table(store, &inst, "t", &t));
   wt_tabletype_t tt;
   OK(wt_table_type(store, &t, &tt));
-  cr_assert_eq(tt.elem, WT_FUNCREF);
+  cr_assert_eq(tt.elem, WT_VAL_FUNCREF);
   cr_assert_eq(tt.min, 2);
   cr_assert(tt.has_max);
   cr_assert_eq(tt.max, 5);
@@ -29,7 +29,7 @@ Test(table, exported_table_type_get_set_grow) {
   cr_assert_eq(size, 2);
   wt_val_t v;
   OK(wt_table_get(store, &t, 0, &v));
-  cr_assert_eq(v.kind, WT_FUNCREF);
+  cr_assert_eq(v.kind, WT_VAL_FUNCREF);
   cr_assert_neq(v.of.funcref.store_id_, 0);
   wt_val_t res;
   OK(wt_func_call(store, &v.of.funcref, NULL, 0, &res, 1));
@@ -72,7 +72,7 @@ Test(table, out_of_range_and_wrong_values_are_misuse) {
                "out of bounds");
   EXPECT_ERROR(wt_table_get(store, &t, UINT64_MAX, &v), WT_ERROR_MISUSE,
                "out of bounds");
-  wt_val_t null = {.kind = WT_FUNCREF};
+  wt_val_t null = {.kind = WT_VAL_FUNCREF};
   EXPECT_ERROR(wt_table_set(store, &t, 2, &null), WT_ERROR_MISUSE,
                "out of bounds");
   wt_val_t num = i32v(1);
@@ -80,7 +80,7 @@ Test(table, out_of_range_and_wrong_values_are_misuse) {
                "i32, expected funcref");
   wt_func_t foreign;
   OK(wt_instance_func(other, &inst2, "call", &foreign));
-  wt_val_t fv = {.kind = WT_FUNCREF, .of.funcref = foreign};
+  wt_val_t fv = {.kind = WT_VAL_FUNCREF, .of.funcref = foreign};
   EXPECT_ERROR(wt_table_set(store, &t, 0, &fv), WT_ERROR_MISUSE,
                "another store");
   EXPECT_ERROR(wt_table_size(other, &t, &(uint64_t){0}), WT_ERROR_MISUSE,
@@ -105,7 +105,7 @@ Test(table, new_tables_of_funcref_and_externref) {
   wt_engine_t *engine = engine_from(NULL);
   wt_store_t *store;
   OK(wt_store_new(engine, NULL, NULL, &store));
-  wt_tabletype_t tt = {.elem = WT_EXTERNREF, .min = 3};
+  wt_tabletype_t tt = {.elem = WT_VAL_EXTERNREF, .min = 3};
   wt_val_t init;
   OK(wt_externref_new(store, (void *)0x1234, NULL, &init));
   wt_table_t t;
@@ -117,13 +117,13 @@ Test(table, new_tables_of_funcref_and_externref) {
   cr_assert_eq(data, (void *)0x1234);
   wt_tabletype_t back;
   OK(wt_table_type(store, &t, &back));
-  cr_assert_eq(back.elem, WT_EXTERNREF);
+  cr_assert_eq(back.elem, WT_VAL_EXTERNREF);
   cr_assert_eq(back.min, 3);
   cr_assert_not(back.has_max);
-  wt_val_t fnull = {.kind = WT_FUNCREF};
+  wt_val_t fnull = {.kind = WT_VAL_FUNCREF};
   EXPECT_ERROR(wt_table_new(store, &tt, &fnull, &t), WT_ERROR_MISUSE,
                "init is funcref");
-  wt_tabletype_t bad = {.elem = WT_FUNCREF, .min = 4, .has_max = true,
+  wt_tabletype_t bad = {.elem = WT_VAL_FUNCREF, .min = 4, .has_max = true,
                         .max = 2};
   EXPECT_ERROR(wt_table_new(store, &bad, &fnull, &t), WT_ERROR_MISUSE,
                "limits");
@@ -174,9 +174,9 @@ Test(table, new_funcref_table_filled_with_a_function) {
   const wt_functype_t *ft;
   OK(wt_functype_parse(engine, "-> i32", &ft));
   int calls = 0;
-  wt_val_t init = {.kind = WT_FUNCREF};
+  wt_val_t init = {.kind = WT_VAL_FUNCREF};
   OK(wt_func_new(store, ft, counted, &calls, NULL, &init.of.funcref));
-  wt_tabletype_t tt = {.elem = WT_FUNCREF, .min = 3};
+  wt_tabletype_t tt = {.elem = WT_VAL_FUNCREF, .min = 3};
   wt_table_t t;
   OK(wt_table_new(store, &tt, &init, &t));
   cr_assert_eq(calls, 0, "filling a table called the function");
@@ -186,7 +186,7 @@ Test(table, new_funcref_table_filled_with_a_function) {
   for (uint64_t i = 0; i < size; i++) {
     wt_val_t v, res;
     OK(wt_table_get(store, &t, i, &v));
-    cr_assert_eq(v.kind, WT_FUNCREF);
+    cr_assert_eq(v.kind, WT_VAL_FUNCREF);
     cr_assert_neq(v.of.funcref.store_id_, 0, "slot %llu is null",
                   (unsigned long long)i);
     cr_assert_eq(wt_func_type(store, &v.of.funcref), ft);
@@ -216,8 +216,8 @@ Test(table, grow_with_init_of_wrong_kind_is_misuse) {
   wt_engine_t *engine = engine_from(NULL);
   wt_store_t *store;
   OK(wt_store_new(engine, NULL, NULL, &store));
-  wt_tabletype_t tt = {.elem = WT_FUNCREF, .min = 1, .has_max = true, .max = 2};
-  wt_val_t fnull = {.kind = WT_FUNCREF};
+  wt_tabletype_t tt = {.elem = WT_VAL_FUNCREF, .min = 1, .has_max = true, .max = 2};
+  wt_val_t fnull = {.kind = WT_VAL_FUNCREF};
   wt_table_t t;
   OK(wt_table_new(store, &tt, &fnull, &t));
   uint64_t size, old = 99;
@@ -242,7 +242,7 @@ Test(table, grow_with_init_of_wrong_kind_is_misuse) {
   OK(wt_table_size(store, &t, &size));
   cr_assert_eq(size, 2);
   /* The other way round: a funcref init for an externref table. */
-  wt_tabletype_t et = {.elem = WT_EXTERNREF, .min = 1};
+  wt_tabletype_t et = {.elem = WT_VAL_EXTERNREF, .min = 1};
   wt_table_t e;
   OK(wt_table_new(store, &et, &ext, &e));
   EXPECT_ERROR(wt_table_grow(store, &e, 1, &fnull, &old), WT_ERROR_MISUSE,
@@ -284,7 +284,7 @@ Test(table, exported_table_imported_by_another_instance) {
   /* ...and through the handle A exported. */
   const wt_functype_t *ft;
   OK(wt_functype_parse(engine, "-> i32", &ft));
-  wt_val_t hf = {.kind = WT_FUNCREF};
+  wt_val_t hf = {.kind = WT_VAL_FUNCREF};
   OK(wt_func_new(store, ft, numbered, (void *)(intptr_t)9, NULL,
                  &hf.of.funcref));
   OK(wt_table_set(store, &t.of.table, 1, &hf));
@@ -311,22 +311,22 @@ Test(table, host_function_in_table_and_grow_with_null_or_function) {
   wt_engine_t *engine = engine_from(NULL);
   wt_store_t *store;
   OK(wt_store_new(engine, NULL, NULL, &store));
-  wt_tabletype_t tt = {.elem = WT_FUNCREF, .min = 1, .has_max = true, .max = 3};
-  wt_val_t fnull = {.kind = WT_FUNCREF}, v;
+  wt_tabletype_t tt = {.elem = WT_VAL_FUNCREF, .min = 1, .has_max = true, .max = 3};
+  wt_val_t fnull = {.kind = WT_VAL_FUNCREF}, v;
   wt_table_t t;
   OK(wt_table_new(store, &tt, &fnull, &t));
   uint64_t size;
   OK(wt_table_size(store, &t, &size));
   cr_assert_eq(size, 1);
   OK(wt_table_get(store, &t, 0, &v));
-  cr_assert_eq(v.kind, WT_FUNCREF);
+  cr_assert_eq(v.kind, WT_VAL_FUNCREF);
   cr_assert_eq(v.of.funcref.store_id_, 0, "a new slot should be null");
   EXPECT_ERROR(wt_table_get(store, &t, 1, &v), WT_ERROR_MISUSE,
                "index 1 is out of bounds of a table of 1");
   const wt_functype_t *ft;
   OK(wt_functype_parse(engine, "-> i32", &ft));
   int calls = 0;
-  wt_val_t hf = {.kind = WT_FUNCREF};
+  wt_val_t hf = {.kind = WT_VAL_FUNCREF};
   OK(wt_func_new(store, ft, counted, &calls, NULL, &hf.of.funcref));
   OK(wt_table_set(store, &t, 0, &fnull));
   OK(wt_table_set(store, &t, 0, &hf));
@@ -349,7 +349,7 @@ Test(table, host_function_in_table_and_grow_with_null_or_function) {
   OK(wt_table_grow(store, &t, 1, &fnull, &old));
   cr_assert_eq(old, 1);
   OK(wt_table_get(store, &t, 1, &v));
-  cr_assert_eq(v.kind, WT_FUNCREF);
+  cr_assert_eq(v.kind, WT_VAL_FUNCREF);
   cr_assert_eq(v.of.funcref.store_id_, 0, "a slot grown with null is not");
   expect_null_call_trap(store, &inst, 1);
   /* Growing with a function fills the slot, without calling it. */
@@ -392,9 +392,9 @@ Test(table, imported_host_tables_of_funcref_and_externref) {
                            record_ref, seen, NULL));
   wt_store_t *store;
   OK(wt_store_new(engine, NULL, NULL, &store));
-  wt_tabletype_t ft_t = {.elem = WT_FUNCREF, .min = NSLOTS};
-  wt_tabletype_t et_t = {.elem = WT_EXTERNREF, .min = NSLOTS};
-  wt_val_t fnull = {.kind = WT_FUNCREF}, enull = {.kind = WT_EXTERNREF};
+  wt_tabletype_t ft_t = {.elem = WT_VAL_FUNCREF, .min = NSLOTS};
+  wt_tabletype_t et_t = {.elem = WT_VAL_EXTERNREF, .min = NSLOTS};
+  wt_val_t fnull = {.kind = WT_VAL_FUNCREF}, enull = {.kind = WT_VAL_EXTERNREF};
   wt_extern_t funcs = {.kind = WT_EXTERN_TABLE},
               refs = {.kind = WT_EXTERN_TABLE};
   OK(wt_table_new(store, &ft_t, &fnull, &funcs.of.table));
@@ -427,7 +427,7 @@ Test(table, imported_host_tables_of_funcref_and_externref) {
     cr_assert_eq(r.of.i32, 1, "funcref slot %d", i);
     OK(wt_instance_call(store, &inst, "extern_is_null", &idx, 1, &r, 1));
     cr_assert_eq(r.of.i32, 1, "externref slot %d", i);
-    wt_val_t f = {.kind = WT_FUNCREF}, e;
+    wt_val_t f = {.kind = WT_VAL_FUNCREF}, e;
     OK(wt_func_new(store, ft, numbered, (void *)(intptr_t)(100 + i), NULL,
                    &f.of.funcref));
     OK(wt_table_set(store, &funcs.of.table, (uint64_t)i, &f));
@@ -472,11 +472,11 @@ Test(table, grow_from_wasm_is_seen_by_the_host) {
   wt_engine_t *engine = engine_from(NULL);
   wt_store_t *store;
   OK(wt_store_new(engine, NULL, NULL, &store));
-  wt_tabletype_t ftt = {.elem = WT_FUNCREF, .min = 10, .has_max = true,
+  wt_tabletype_t ftt = {.elem = WT_VAL_FUNCREF, .min = 10, .has_max = true,
                         .max = 20};
-  wt_tabletype_t ett = {.elem = WT_EXTERNREF, .min = 10, .has_max = true,
+  wt_tabletype_t ett = {.elem = WT_VAL_EXTERNREF, .min = 10, .has_max = true,
                         .max = 20};
-  wt_val_t inits[2] = {{.kind = WT_FUNCREF}, {.kind = WT_EXTERNREF}};
+  wt_val_t inits[2] = {{.kind = WT_VAL_FUNCREF}, {.kind = WT_VAL_EXTERNREF}};
   wt_extern_t imports[2] = {{.kind = WT_EXTERN_TABLE},
                             {.kind = WT_EXTERN_TABLE}};
   OK(wt_table_new(store, &ftt, &inits[0], &imports[0].of.table));

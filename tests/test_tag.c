@@ -6,7 +6,7 @@
 
 static wt_engine_t *exceptions_engine(void) {
   wt_config_t *c = wt_config_new();
-  cr_assert(wt_config_wasm_exceptions(c, true));
+  cr_assert(wt_config_set_wasm_exceptions(c, true));
   return engine_from(c);
 }
 

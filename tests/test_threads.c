@@ -34,7 +34,7 @@ static void *work(void *p) {
     wt_error_t *err = wt_store_new(w->engine, NULL, NULL, &store);
     if (!err)
       err = wt_linker_instantiate(w->linker, store, w->module, &inst);
-    wt_val_t arg = {.kind = WT_I32, .of.i32 = 1000 + w->index}, res;
+    wt_val_t arg = {.kind = WT_VAL_I32, .of.i32 = 1000 + w->index}, res;
     for (int i = 0; !err && i < 50; i++)
       err = wt_instance_call(store, &inst, "sum", &arg, 1, &res, 1);
     if (err) {
@@ -130,7 +130,7 @@ static void *bump(void *p) {
     err = wt_linker_define(linker, store, "env", "mem", &item);
   if (!err)
     err = wt_linker_instantiate(linker, store, b->module, &inst);
-  wt_val_t n = {.kind = WT_I32, .of.i32 = 100000};
+  wt_val_t n = {.kind = WT_VAL_I32, .of.i32 = 100000};
   if (!err)
     err = wt_instance_call(store, &inst, "bump", &n, 1, NULL, 0);
   if (err) {
@@ -144,8 +144,8 @@ static void *bump(void *p) {
 
 Test(threads, shared_memory_atomics_from_two_threads) {
   wt_config_t *c = wt_config_new();
-  cr_assert(wt_config_wasm_threads(c, true));
-  cr_assert(wt_config_wasm_shared_memory(c, true));
+  cr_assert(wt_config_set_wasm_threads(c, true));
+  cr_assert(wt_config_set_wasm_shared_memory(c, true));
   wt_engine_t *engine = engine_from(c);
   wt_module_t *module = compile(engine, atomic_wat);
   wt_memorytype_t mt = {.min = 1, .has_max = true, .max = 1, .shared = true,
@@ -185,7 +185,7 @@ static void *spin_in_store(void *p) {
 
 Test(threads, a_second_thread_in_a_running_store_is_misuse) {
   wt_config_t *c = wt_config_new();
-  cr_assert(wt_config_epoch_interruption(c, true));
+  cr_assert(wt_config_set_epoch_interruption(c, true));
   wt_engine_t *engine = engine_from(c);
   shared_store s;
   s.inst = instantiate(engine,

@@ -119,13 +119,13 @@ Test(trap, value_extremes_pass_unchanged) {
   }
   float f32s[] = {INFINITY, -INFINITY, -0.0f, 1e-45f, 3.4028235e38f};
   for (size_t i = 0; i < 5; i++) {
-    wt_val_t a = {.kind = WT_F32, .of.f32 = f32s[i]}, r;
+    wt_val_t a = {.kind = WT_VAL_F32, .of.f32 = f32s[i]}, r;
     OK(wt_instance_call(store, &inst, "f32", &a, 1, &r, 1));
     cr_assert_eq(memcmp(&r.of.f32, &f32s[i], 4), 0, "f32 %zu", i);
   }
   double f64s[] = {INFINITY, -INFINITY, -0.0, 5e-324, 1.7976931348623157e308};
   for (size_t i = 0; i < 5; i++) {
-    wt_val_t a = {.kind = WT_F64, .of.f64 = f64s[i]}, r;
+    wt_val_t a = {.kind = WT_VAL_F64, .of.f64 = f64s[i]}, r;
     OK(wt_instance_call(store, &inst, "f64", &a, 1, &r, 1));
     cr_assert_eq(memcmp(&r.of.f64, &f64s[i], 8), 0, "f64 %zu", i);
   }

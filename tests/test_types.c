@@ -7,16 +7,16 @@
 
 Test(types, functype_new_and_accessors) {
   wt_engine_t *engine = engine_from(NULL);
-  const wt_valkind_t params[] = {WT_I32, WT_I64, WT_F32, WT_F64, WT_V128,
-                                 WT_FUNCREF, WT_EXTERNREF};
-  const wt_valkind_t results[] = {WT_I64, WT_F64};
+  const wt_valkind_t params[] = {WT_VAL_I32, WT_VAL_I64, WT_VAL_F32, WT_VAL_F64, WT_VAL_V128,
+                                 WT_VAL_FUNCREF, WT_VAL_EXTERNREF};
+  const wt_valkind_t results[] = {WT_VAL_I64, WT_VAL_F64};
   const wt_functype_t *t = NULL;
   OK(wt_functype_new(engine, params, 7, results, 2, &t));
   cr_assert_eq(wt_functype_param_count(t), 7);
   cr_assert_eq(wt_functype_result_count(t), 2);
   for (size_t i = 0; i < 7; i++)
     cr_assert_eq(wt_functype_param(t, i), params[i]);
-  cr_assert_eq(wt_functype_result(t, 1), WT_F64);
+  cr_assert_eq(wt_functype_result(t, 1), WT_VAL_F64);
   cr_assert_eq(wt_functype_param(t, 7), 0xff);
   cr_assert_eq(wt_functype_result(t, 2), 0xff);
   cr_assert_str_eq(wt_functype_text(t),
@@ -27,7 +27,7 @@ Test(types, functype_new_and_accessors) {
 
 Test(types, equal_types_are_interned_once) {
   wt_engine_t *engine = engine_from(NULL);
-  const wt_valkind_t p[] = {WT_I32, WT_I32}, r[] = {WT_I32};
+  const wt_valkind_t p[] = {WT_VAL_I32, WT_VAL_I32}, r[] = {WT_VAL_I32};
   const wt_functype_t *a, *b, *c;
   OK(wt_functype_new(engine, p, 2, r, 1, &a));
   OK(wt_functype_parse(engine, "i32, i32 -> i32", &b));
@@ -90,7 +90,7 @@ static void text_is(const wt_externtype_t *t, const char *want) {
 
 Test(types, module_imports_with_types_and_text) {
   wt_config_t *c = wt_config_new();
-  cr_assert(wt_config_wasm_custom_page_sizes(c, true));
+  cr_assert(wt_config_set_wasm_custom_page_sizes(c, true));
   wt_engine_t *engine = engine_from(c);
   wt_module_t *m = compile(engine, typed_wat);
   cr_assert_eq(wt_module_import_count(m), 4);
@@ -101,8 +101,8 @@ Test(types, module_imports_with_types_and_text) {
   text_is(&f->type, "(func (param i32 f64) (result i64))");
   const wt_import_t *g = wt_module_import(m, 1);
   cr_assert_eq(g->type.kind, WT_EXTERN_GLOBAL);
-  cr_assert_eq(g->type.of.global.kind, WT_F32);
-  cr_assert(g->type.of.global.mutable_);
+  cr_assert_eq(g->type.of.global.kind, WT_VAL_F32);
+  cr_assert(g->type.of.global.is_mutable);
   text_is(&g->type, "(global (mut f32))");
   const wt_import_t *t = wt_module_import(m, 2);
   cr_assert_eq(t->type.of.table.min, 2);
@@ -119,7 +119,7 @@ Test(types, module_imports_with_types_and_text) {
 
 Test(types, module_exports_in_order_with_types) {
   wt_config_t *c = wt_config_new();
-  cr_assert(wt_config_wasm_custom_page_sizes(c, true));
+  cr_assert(wt_config_set_wasm_custom_page_sizes(c, true));
   wt_engine_t *engine = engine_from(c);
   wt_module_t *m = compile(engine, typed_wat);
   static const char *names[] = {"m64", "shared", "small", "ext", "c", "run"};
@@ -145,7 +145,7 @@ Test(types, module_exports_in_order_with_types) {
 
 Test(types, text_truncates_like_snprintf) {
   wt_externtype_t t = {.kind = WT_EXTERN_GLOBAL,
-                       .of.global = {.kind = WT_I32, .mutable_ = true}};
+                       .of.global = {.kind = WT_VAL_I32, .is_mutable = true}};
   char buf[8];
   size_t n = wt_externtype_text(&t, buf, sizeof buf);
   cr_assert_eq(n, strlen("(global (mut i32))"));
@@ -156,8 +156,8 @@ Test(types, text_truncates_like_snprintf) {
 }
 
 Test(types, kind_names) {
-  cr_assert_str_eq(wt_valkind_name(WT_V128), "v128");
-  cr_assert_str_eq(wt_valkind_name(WT_ANYREF), "anyref");
+  cr_assert_str_eq(wt_valkind_name(WT_VAL_V128), "v128");
+  cr_assert_str_eq(wt_valkind_name(WT_VAL_ANYREF), "anyref");
   cr_assert_str_eq(wt_valkind_name(200), "?");
   cr_assert_str_eq(wt_externkind_name(WT_EXTERN_TABLE), "table");
   cr_assert_str_eq(wt_externkind_name(9), "?");
@@ -190,15 +190,15 @@ Test(types, export_under_the_empty_name) {
   const wt_export_t *g = wt_module_export(m, 1);
   cr_assert_str_eq(g->name, "");
   cr_assert_eq(g->type.kind, WT_EXTERN_GLOBAL);
-  cr_assert_eq(g->type.of.global.kind, WT_I32);
-  cr_assert(g->type.of.global.mutable_);
+  cr_assert_eq(g->type.of.global.kind, WT_VAL_I32);
+  cr_assert(g->type.of.global.is_mutable);
   text_is(&g->type, "(global (mut i32))");
   text_is(&wt_module_export(m, 0)->type,
           "(func (param i32 f32) (result f64))");
   cr_assert_str_eq(wt_module_export(m, 2)->name, "mem");
   cr_assert_eq(wt_module_export(m, 2)->type.kind, WT_EXTERN_MEMORY);
   cr_assert_str_eq(wt_module_export(m, 3)->name, "table");
-  cr_assert_eq(wt_module_export(m, 3)->type.of.table.elem, WT_FUNCREF);
+  cr_assert_eq(wt_module_export(m, 3)->type.of.table.elem, WT_VAL_FUNCREF);
 
   wt_instance_t inst;
   OK(wt_instance_new(store, m, NULL, 0, &inst));
@@ -207,7 +207,7 @@ Test(types, export_under_the_empty_name) {
   cr_assert_eq(item.kind, WT_EXTERN_GLOBAL);
   wt_val_t v;
   OK(wt_global_get(store, &item.of.global, &v));
-  cr_assert_eq(v.kind, WT_I32);
+  cr_assert_eq(v.kind, WT_VAL_I32);
   cr_assert_eq(v.of.i32, 7);
   const char *name = NULL;
   OK(wt_instance_export_nth(store, &inst, 1, &name, &item));
@@ -264,9 +264,9 @@ Test(types, memory64_limits_past_32_bits_are_kept_exactly) {
 
 Test(types, shared_memory64_with_min_equal_max_past_32_bits) {
   wt_config_t *c = wt_config_new();
-  cr_assert(wt_config_wasm_threads(c, true));
-  cr_assert(wt_config_wasm_shared_memory(c, true));
-  cr_assert(wt_config_wasm_memory64(c, true));
+  cr_assert(wt_config_set_wasm_threads(c, true));
+  cr_assert(wt_config_set_wasm_shared_memory(c, true));
+  cr_assert(wt_config_set_wasm_memory64(c, true));
   wt_engine_t *engine = engine_from(c);
   wt_memorytype_t t =
       imported_memory(engine, "(memory i64 0x100000000 0x100000000 shared)",

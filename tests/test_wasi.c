@@ -37,8 +37,8 @@ static void unload(prog *p) {
 
 /* Runs with `wasi` (deleted here), stdout and stderr captured. */
 static wt_error_t *run(prog *p, wt_wasi_t *wasi) {
-  cr_assert(wt_wasi_output_capture(wasi, WT_WASI_STDOUT));
-  cr_assert(wt_wasi_output_capture(wasi, WT_WASI_STDERR));
+  cr_assert(wt_wasi_set_output_capture(wasi, WT_WASI_STREAM_STDOUT));
+  cr_assert(wt_wasi_set_output_capture(wasi, WT_WASI_STREAM_STDERR));
   OK(wt_store_set_wasi(p->store, wasi));
   wt_wasi_delete(wasi);
   return wt_wasi_run(p->linker, p->store, p->module);
@@ -55,7 +55,7 @@ static char *output(prog *p, wt_wasi_stream_t s) {
 }
 
 static void expect_stdout(prog *p, const char *want) {
-  char *got = output(p, WT_WASI_STDOUT);
+  char *got = output(p, WT_WASI_STREAM_STDOUT);
   cr_assert_str_eq(got, want);
   free(got);
 }
@@ -71,9 +71,9 @@ Test(wasi, arguments_and_environment) {
   prog p = load("args_env");
   wt_wasi_t *w = wt_wasi_new();
   const char *argv[] = {"args_env", "GREETING", "EMPTY", "MISSING"};
-  cr_assert(wt_wasi_args(w, 4, argv));
-  cr_assert(wt_wasi_env(w, "GREETING", "h\xc3\xa9llo w\xc3\xb6rld"));
-  cr_assert(wt_wasi_env(w, "EMPTY", ""));
+  cr_assert(wt_wasi_set_args(w, 4, argv));
+  cr_assert(wt_wasi_add_env(w, "GREETING", "h\xc3\xa9llo w\xc3\xb6rld"));
+  cr_assert(wt_wasi_add_env(w, "EMPTY", ""));
   OK(run(&p, w));
   expect_stdout(&p, "arg 0: args_env\narg 1: GREETING\narg 2: EMPTY\n"
                     "arg 3: MISSING\nenv GREETING=h\xc3\xa9llo w\xc3\xb6rld\n"
@@ -89,7 +89,7 @@ Test(wasi, no_environment_unless_given_or_inherited) {
   setenv("WT_TEST_INHERITED", "yes", 1);
   cr_assert(wt_wasi_inherit_env(w));
   OK(run(&p, w));
-  char *out = output(&p, WT_WASI_STDOUT);
+  char *out = output(&p, WT_WASI_STREAM_STDOUT);
   cr_assert(strstr(out, "env WT_TEST_INHERITED=yes\n") != NULL, "%s", out);
   free(out);
   unload(&p);
@@ -98,10 +98,10 @@ Test(wasi, no_environment_unless_given_or_inherited) {
 Test(wasi, stdin_from_bytes_and_from_file) {
   prog p = load("stdin");
   wt_wasi_t *w = wt_wasi_new();
-  cr_assert(wt_wasi_stdin_bytes(w, "abc\n", 4));
+  cr_assert(wt_wasi_set_stdin_bytes(w, "abc\n", 4));
   OK(run(&p, w));
   expect_stdout(&p, "ABC\n");
-  char *err = output(&p, WT_WASI_STDERR);
+  char *err = output(&p, WT_WASI_STREAM_STDERR);
   cr_assert_str_eq(err, "4 bytes\n");
   free(err);
   char path[] = "/tmp/wt-stdin-XXXXXX";
@@ -109,7 +109,7 @@ Test(wasi, stdin_from_bytes_and_from_file) {
   cr_assert(write(fd, "from a file", 11) == 11);
   close(fd);
   w = wt_wasi_new();
-  cr_assert(wt_wasi_stdin_file(w, path));
+  cr_assert(wt_wasi_set_stdin_file(w, path));
   OK(run(&p, w));
   expect_stdout(&p, "FROM A FILE");
   unlink(path);
@@ -124,12 +124,12 @@ Test(wasi, stdout_to_a_file) {
   char path[] = "/tmp/wt-stdout-XXXXXX";
   close(mkstemp(path));
   wt_wasi_t *w = wt_wasi_new();
-  cr_assert(wt_wasi_output_file(w, WT_WASI_STDOUT, path));
+  cr_assert(wt_wasi_set_output_file(w, WT_WASI_STREAM_STDOUT, path));
   OK(wt_store_set_wasi(p.store, w));
   wt_wasi_delete(w);
   OK(wt_wasi_run(p.linker, p.store, p.module));
   size_t len = 9;
-  cr_assert_null(wt_store_wasi_output(p.store, WT_WASI_STDOUT, &len));
+  cr_assert_null(wt_store_wasi_output(p.store, WT_WASI_STREAM_STDOUT, &len));
   cr_assert_eq(len, 0);
   FILE *f = fopen(path, "r");
   char buf[64] = {0};
@@ -163,8 +163,8 @@ Test(wasi, cat_a_preopened_file) {
   fclose(f);
   wt_wasi_t *w = wt_wasi_new();
   const char *argv[] = {"cat", "/sandbox/data.txt"};
-  cr_assert(wt_wasi_args(w, 2, argv));
-  cr_assert(wt_wasi_preopen(w, dir, "/sandbox", false));
+  cr_assert(wt_wasi_set_args(w, 2, argv));
+  cr_assert(wt_wasi_add_preopen(w, dir, "/sandbox", false));
   OK(run(&p, w));
   expect_stdout(&p, "line one\nline two\n");
   rm_rf(dir);
@@ -176,8 +176,8 @@ Test(wasi, write_a_file_in_a_writable_preopen) {
   char *dir = make_dir();
   wt_wasi_t *w = wt_wasi_new();
   const char *argv[] = {"write", "/out/result.txt", "written by wasm"};
-  cr_assert(wt_wasi_args(w, 3, argv));
-  cr_assert(wt_wasi_preopen(w, dir, "/out", true));
+  cr_assert(wt_wasi_set_args(w, 3, argv));
+  cr_assert(wt_wasi_add_preopen(w, dir, "/out", true));
   OK(run(&p, w));
   char path[128], buf[64] = {0};
   snprintf(path, sizeof path, "%s/result.txt", dir);
@@ -195,8 +195,8 @@ Test(wasi, read_only_preopen_refuses_writes) {
   char *dir = make_dir();
   wt_wasi_t *w = wt_wasi_new();
   const char *argv[] = {"write", "/ro/nope.txt", "x"};
-  cr_assert(wt_wasi_args(w, 3, argv));
-  cr_assert(wt_wasi_preopen(w, dir, "/ro", false));
+  cr_assert(wt_wasi_set_args(w, 3, argv));
+  cr_assert(wt_wasi_add_preopen(w, dir, "/ro", false));
   wt_error_t *err = EXPECT_KIND(run(&p, w), WT_ERROR_EXIT);
   int status;
   cr_assert(wt_error_exit_status(err, &status));
@@ -221,8 +221,8 @@ Test(wasi, paths_outside_preopens_are_refused) {
     prog p = load("write");
     wt_wasi_t *w = wt_wasi_new();
     const char *argv[] = {"write", escapes[i], "x"};
-    cr_assert(wt_wasi_args(w, 3, argv));
-    cr_assert(wt_wasi_preopen(w, inner, "/box", true));
+    cr_assert(wt_wasi_set_args(w, 3, argv));
+    cr_assert(wt_wasi_add_preopen(w, inner, "/box", true));
     wt_error_t *err = EXPECT_KIND(run(&p, w), WT_ERROR_EXIT);
     int status;
     cr_assert(wt_error_exit_status(err, &status));
@@ -239,8 +239,8 @@ Test(wasi, paths_outside_preopens_are_refused) {
   prog p = load("cat");
   wt_wasi_t *w = wt_wasi_new();
   const char *argv[] = {"cat", "/box/../../../etc/passwd"};
-  cr_assert(wt_wasi_args(w, 2, argv));
-  cr_assert(wt_wasi_preopen(w, inner, "/box", false));
+  cr_assert(wt_wasi_set_args(w, 2, argv));
+  cr_assert(wt_wasi_add_preopen(w, inner, "/box", false));
   wt_error_t *err = EXPECT_KIND(run(&p, w), WT_ERROR_EXIT);
   wt_error_delete(err);
   expect_stdout(&p, "");
@@ -252,7 +252,7 @@ Test(wasi, exit_codes) {
   prog p = load("exit");
   wt_wasi_t *w = wt_wasi_new();
   const char *argv0[] = {"exit", "0"};
-  cr_assert(wt_wasi_args(w, 2, argv0));
+  cr_assert(wt_wasi_set_args(w, 2, argv0));
   OK(run(&p, w)); /* exit code 0 is success */
   expect_stdout(&p, "exiting\n");
   int codes[] = {1, 42, 125};
@@ -263,7 +263,7 @@ Test(wasi, exit_codes) {
     char code[8];
     snprintf(code, sizeof code, "%d", codes[i]);
     const char *argv[] = {"exit", code};
-    cr_assert(wt_wasi_args(w, 2, argv));
+    cr_assert(wt_wasi_set_args(w, 2, argv));
     wt_error_t *err = EXPECT_KIND(run(&p, w), WT_ERROR_EXIT);
     int status = -1;
     cr_assert(wt_error_exit_status(err, &status));
@@ -295,7 +295,7 @@ Test(wasi, missing_wasi_context_or_definitions) {
    * goes nowhere. */
   OK(wt_wasi_run(p.linker, p.store, p.module));
   size_t len = 1;
-  cr_assert_null(wt_store_wasi_output(p.store, WT_WASI_STDOUT, &len));
+  cr_assert_null(wt_store_wasi_output(p.store, WT_WASI_STREAM_STDOUT, &len));
   cr_assert_eq(len, 0);
   wt_linker_t *bare;
   OK(wt_linker_new(p.engine, &bare));
@@ -311,21 +311,21 @@ Test(wasi, missing_wasi_context_or_definitions) {
 Test(wasi, rejected_settings) {
   wt_wasi_t *w = wt_wasi_new();
   cr_assert_null(wt_wasi_rejected(w));
-  cr_assert_not(wt_wasi_preopen(w, "/nonexistent/dir", "/x", false));
+  cr_assert_not(wt_wasi_add_preopen(w, "/nonexistent/dir", "/x", false));
   cr_assert(strstr(wt_wasi_rejected(w), "not a directory") != NULL);
-  cr_assert_not(wt_wasi_env(w, "A", NULL));
-  cr_assert_not(wt_wasi_output_capture(w, (wt_wasi_stream_t)7));
+  cr_assert_not(wt_wasi_add_env(w, "A", NULL));
+  cr_assert_not(wt_wasi_set_output_capture(w, (wt_wasi_stream_t)7));
   wt_engine_t *engine = engine_from(NULL);
   wt_store_t *s;
   OK(wt_store_new(engine, NULL, NULL, &s));
   EXPECT_ERROR(wt_store_set_wasi(s, w), WT_ERROR_MISUSE, "not a directory");
   wt_wasi_delete(w);
   w = wt_wasi_new();
-  cr_assert(wt_wasi_stdin_file(w, "/nonexistent/in.txt"));
+  cr_assert(wt_wasi_set_stdin_file(w, "/nonexistent/in.txt"));
   EXPECT_ERROR(wt_store_set_wasi(s, w), WT_ERROR_IO, "/nonexistent/in.txt");
   wt_wasi_delete(w);
   EXPECT_ERROR(wt_store_set_wasi(s, NULL), WT_ERROR_MISUSE, "wasi");
-  cr_assert_not(wt_wasi_args(NULL, 0, NULL));
+  cr_assert_not(wt_wasi_set_args(NULL, 0, NULL));
   wt_wasi_delete(NULL);
   wt_store_delete(s);
   wt_engine_delete(engine);
@@ -337,7 +337,7 @@ Test(wasi, exit_status_outside_the_valid_range_is_a_trap) {
   prog p = load("exit");
   wt_wasi_t *w = wt_wasi_new();
   const char *argv[] = {"exit", "200"};
-  cr_assert(wt_wasi_args(w, 2, argv));
+  cr_assert(wt_wasi_set_args(w, 2, argv));
   wt_error_t *err = EXPECT_KIND(run(&p, w), WT_ERROR_TRAP);
   int status = -1;
   cr_assert_not(wt_error_exit_status(err, &status));
@@ -352,7 +352,7 @@ Test(wasi, inherited_arguments_are_the_host_programs) {
   wt_wasi_t *w = wt_wasi_new();
   cr_assert(wt_wasi_inherit_args(w));
   OK(run(&p, w));
-  char *out = output(&p, WT_WASI_STDOUT);
+  char *out = output(&p, WT_WASI_STREAM_STDOUT);
   /* This process's own argv[0] (from /proc) reaches the guest. */
   char self[256] = {0};
   FILE *f = fopen("/proc/self/cmdline", "r");
@@ -462,11 +462,11 @@ Test(wasi, output_file_in_a_missing_directory_is_an_io_error) {
   wt_engine_t *engine = engine_from(NULL);
   wt_store_t *s;
   OK(wt_store_new(engine, NULL, NULL, &s));
-  const wt_wasi_stream_t streams[] = {WT_WASI_STDOUT, WT_WASI_STDERR};
+  const wt_wasi_stream_t streams[] = {WT_WASI_STREAM_STDOUT, WT_WASI_STREAM_STDERR};
   for (size_t i = 0; i < 2; i++) {
     wt_wasi_t *w = wt_wasi_new();
     /* The path is only opened when the context is built. */
-    cr_assert(wt_wasi_output_file(w, streams[i], "/nonexistent/dir/out.txt"));
+    cr_assert(wt_wasi_set_output_file(w, streams[i], "/nonexistent/dir/out.txt"));
     cr_assert_null(wt_wasi_rejected(w));
     EXPECT_ERROR(wt_store_set_wasi(s, w), WT_ERROR_IO,
                  "/nonexistent/dir/out.txt");
@@ -482,14 +482,14 @@ Test(wasi, stdout_and_stderr_to_files) {
   close(mkstemp(out));
   close(mkstemp(err));
   wt_wasi_t *w = wt_wasi_new();
-  cr_assert(wt_wasi_stdin_bytes(w, "some input\n", 11));
-  cr_assert(wt_wasi_output_file(w, WT_WASI_STDOUT, out));
-  cr_assert(wt_wasi_output_file(w, WT_WASI_STDERR, err));
+  cr_assert(wt_wasi_set_stdin_bytes(w, "some input\n", 11));
+  cr_assert(wt_wasi_set_output_file(w, WT_WASI_STREAM_STDOUT, out));
+  cr_assert(wt_wasi_set_output_file(w, WT_WASI_STREAM_STDERR, err));
   OK(wt_store_set_wasi(p.store, w));
   wt_wasi_delete(w);
   OK(wt_wasi_run(p.linker, p.store, p.module));
   size_t len = 9;
-  cr_assert_null(wt_store_wasi_output(p.store, WT_WASI_STDERR, &len));
+  cr_assert_null(wt_store_wasi_output(p.store, WT_WASI_STREAM_STDERR, &len));
   cr_assert_eq(len, 0);
   unload(&p); /* the files are complete once the store is gone */
   char *o = slurp(out), *e = slurp(err);
@@ -507,7 +507,7 @@ Test(wasi, fd_write_to_redirected_stdout_and_stderr) {
     char path[] = "/tmp/wt-fd-XXXXXX";
     close(mkstemp(path));
     wt_wasi_t *w = wt_wasi_new();
-    cr_assert(wt_wasi_output_file(w, (wt_wasi_stream_t)fd, path));
+    cr_assert(wt_wasi_set_output_file(w, (wt_wasi_stream_t)fd, path));
     direct d = direct_load(w);
     wt_val_t arg = i32v(fd), res;
     OK(wt_instance_call(d.store, &d.inst, "write", &arg, 1, &res, 1));
@@ -577,16 +577,16 @@ Test(wasi, inherited_stdio_is_the_host_processes) {
 }
 
 Test(wasi, one_stream_inherited_the_other_captured) {
-  const wt_wasi_stream_t streams[] = {WT_WASI_STDOUT, WT_WASI_STDERR};
+  const wt_wasi_stream_t streams[] = {WT_WASI_STREAM_STDOUT, WT_WASI_STREAM_STDERR};
   for (size_t i = 0; i < 2; i++) {
     wt_wasi_stream_t inherited = streams[i], captured = streams[1 - i];
     char path[] = "/tmp/wt-host-XXXXXX";
     close(mkstemp(path));
     prog p = load("stdin");
     wt_wasi_t *w = wt_wasi_new();
-    cr_assert(wt_wasi_stdin_bytes(w, "abc", 3));
-    cr_assert(wt_wasi_output_inherit(w, inherited));
-    cr_assert(wt_wasi_output_capture(w, captured));
+    cr_assert(wt_wasi_set_stdin_bytes(w, "abc", 3));
+    cr_assert(wt_wasi_set_output_inherit(w, inherited));
+    cr_assert(wt_wasi_set_output_capture(w, captured));
     cr_assert_null(wt_wasi_rejected(w));
     OK(wt_store_set_wasi(p.store, w));
     wt_wasi_delete(w);
@@ -598,8 +598,8 @@ Test(wasi, one_stream_inherited_the_other_captured) {
     OK(res);
     char *host = slurp(path), *cap = output(&p, captured);
     const char *out_text = "ABC", *err_text = "3 bytes\n";
-    cr_assert_str_eq(host, inherited == WT_WASI_STDOUT ? out_text : err_text);
-    cr_assert_str_eq(cap, captured == WT_WASI_STDOUT ? out_text : err_text);
+    cr_assert_str_eq(host, inherited == WT_WASI_STREAM_STDOUT ? out_text : err_text);
+    cr_assert_str_eq(cap, captured == WT_WASI_STREAM_STDOUT ? out_text : err_text);
     size_t len = 9;
     cr_assert_null(wt_store_wasi_output(p.store, inherited, &len));
     cr_assert_eq(len, 0);

@@ -1,3 +1,87 @@
 //! Re-exports every `extern "C"` symbol of Wasmtime's C API so that the
-//! static and shared libraries built from this crate carry them.
+//! static and shared libraries built from this crate carry them, and adds
+//! the one function wt needs that the C API lacks: an engine constructor
+//! that reports a rejected configuration instead of aborting.
 pub use wasmtime_c_api::*;
+
+use std::any::Any;
+use std::mem::{align_of, size_of};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
+
+// The C API crate re-exports the `wasmtime` crate it is built on, so these
+// are necessarily the very types `wasm_config_t` and `wasm_engine_t` wrap.
+use wasmtime_c_api::wasmtime::{format_err, Config, Engine, Error};
+
+// `wasm_config_t` is `#[repr(C)] struct { config: Config }` and
+// `wasm_engine_t` is `#[repr(C)] struct { engine: Engine }`. Their fields are
+// private to the C API crate, but a `repr(C)` struct with a single field
+// places that field at offset 0, has the field's alignment, and has the
+// field's size (the size rounded up to the alignment, which a Rust type's
+// size already is). A `wasm_config_t` therefore is, byte for byte, a
+// `Config`, and a `wasm_engine_t` an `Engine`: a `Box` of one may be turned
+// into a `Box` of the other, since the allocation's layout (size and
+// alignment) is the same for both types and the bytes hold a valid value of
+// either. The assertions below hold that at compile time; should a future
+// version add a field, the build fails here instead of misreading memory.
+const _: () = assert!(size_of::<wasm_config_t>() == size_of::<Config>());
+const _: () = assert!(align_of::<wasm_config_t>() == align_of::<Config>());
+const _: () = assert!(size_of::<wasm_engine_t>() == size_of::<Engine>());
+const _: () = assert!(align_of::<wasm_engine_t>() == align_of::<Engine>());
+
+/// The text of a panic's payload (`panic!` gives a `&str` or a `String`).
+fn panic_text(payload: &(dyn Any + Send)) -> &str {
+    if let Some(s) = payload.downcast_ref::<&'static str>() {
+        s
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s
+    } else {
+        "a panic without a message"
+    }
+}
+
+fn error_box(error: Error) -> *mut wasmtime_error_t {
+    Box::into_raw(Box::new(wasmtime_error_t::from(error)))
+}
+
+/// Builds an engine from `config`, which it takes ownership of (as
+/// `wasm_engine_new_with_config` does) whatever the outcome. On success
+/// stores the engine in `*out` and returns NULL; otherwise leaves `*out`
+/// untouched and returns Wasmtime's error, or an error carrying the message
+/// of a panic inside `Engine::new`. The caller deletes a returned error
+/// with `wasmtime_error_delete` and the engine with `wasm_engine_delete`.
+///
+/// # Safety
+///
+/// `config` is NULL or a `wasm_config_t` from `wasm_config_new` not yet
+/// given away; `out` is NULL or valid for a write of one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn wt_native_engine_new(
+    config: *mut wasm_config_t,
+    out: *mut *mut wasm_engine_t,
+) -> *mut wasmtime_error_t {
+    if config.is_null() {
+        return error_box(format_err!("wt_native_engine_new: config is NULL"));
+    }
+    // See the layout reasoning above: the allocation holds a `Config`.
+    let config: Box<Config> = Box::from_raw(config.cast::<Config>());
+    if out.is_null() {
+        return error_box(format_err!("wt_native_engine_new: out is NULL"));
+    }
+    // `config` is owned by the closure and dropped while unwinding, and
+    // nothing else is observed afterwards, so unwind safety is not at stake.
+    let built = catch_unwind(AssertUnwindSafe(move || Engine::new(&config)));
+    match built {
+        Ok(Ok(engine)) => {
+            // And the other way round: a boxed `Engine` is a `wasm_engine_t`.
+            let engine = Box::into_raw(Box::new(engine)).cast::<wasm_engine_t>();
+            ptr::write(out, engine);
+            ptr::null_mut()
+        }
+        Ok(Err(error)) => error_box(error),
+        Err(payload) => error_box(format_err!(
+            "Wasmtime panicked while creating the engine: {}",
+            panic_text(&*payload)
+        )),
+    }
+}

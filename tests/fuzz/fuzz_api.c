@@ -84,8 +84,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       }
       break;
     case 3: { /* call add with a's store but maybe b's instance */
-      wt_val_t args[2] = {{.kind = WT_I32, .of.i32 = (int32_t)take(&c, 4)},
-                          {.kind = WT_I32, .of.i32 = (int32_t)take(&c, 1)}};
+      wt_val_t args[2] = {{.kind = WT_VAL_I32, .of.i32 = (int32_t)take(&c, 4)},
+                          {.kind = WT_VAL_I32, .of.i32 = (int32_t)take(&c, 1)}};
       if (st && (a->has_inst || b->has_inst))
         check_error(wt_instance_call(st, a->has_inst ? &a->inst : &b->inst,
                                      "add", args, take(&c, 1) % 3, r,
@@ -94,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     case 4:
       if (st && b->has_inst) {
-        v = (wt_val_t){.kind = WT_I32, .of.i32 = (int32_t)take(&c, 1)};
+        v = (wt_val_t){.kind = WT_VAL_I32, .of.i32 = (int32_t)take(&c, 1)};
         check_error(wt_instance_call(st, &b->inst, "trap", &v, 1, r, 1));
       }
       break;
@@ -126,7 +126,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (!err)
           check_error(wt_table_set(st, &t, take(&c, 1) % 16, &v));
         check_error(err);
-        wt_val_t null = {.kind = WT_FUNCREF};
+        wt_val_t null = {.kind = WT_VAL_FUNCREF};
         check_error(wt_table_grow(st, &t, take(&c, 1) % 4, &null, NULL));
       }
       break;
@@ -136,7 +136,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       if (st && b->has_inst && succeeded(wt_instance_global(st, &b->inst, "g", &g))) {
         v = (wt_val_t){.kind = (wt_valkind_t)(take(&c, 1) % 10),
                        .of.i64 = (int64_t)take(&c, 8)};
-        if (v.kind == WT_FUNCREF || v.kind >= WT_EXTERNREF)
+        if (v.kind == WT_VAL_FUNCREF || v.kind >= WT_VAL_EXTERNREF)
           memset(&v.of, 0, sizeof v.of);
         check_error(wt_global_set(st, &g, &v));
         check_error(wt_global_get(st, &g, &v));

@@ -53,16 +53,16 @@ static inline wt_engine_t *fuzz_engine(void) {
   static wt_engine_t *engine;
   if (!engine) {
     wt_config_t *c = wt_config_new();
-    wt_config_consume_fuel(c, true);
-    wt_config_wasm_threads(c, true);
-    wt_config_wasm_shared_memory(c, true);
-    wt_config_wasm_memory64(c, true);
-    wt_config_wasm_multi_memory(c, true);
-    wt_config_wasm_tail_call(c, true);
-    wt_config_wasm_gc(c, true);
-    wt_config_wasm_function_references(c, true);
-    wt_config_wasm_exceptions(c, true);
-    wt_config_max_wasm_stack(c, 256 * 1024);
+    wt_config_set_consume_fuel(c, true);
+    wt_config_set_wasm_threads(c, true);
+    wt_config_set_wasm_shared_memory(c, true);
+    wt_config_set_wasm_memory64(c, true);
+    wt_config_set_wasm_multi_memory(c, true);
+    wt_config_set_wasm_tail_call(c, true);
+    wt_config_set_wasm_gc(c, true);
+    wt_config_set_wasm_function_references(c, true);
+    wt_config_set_wasm_exceptions(c, true);
+    wt_config_set_max_wasm_stack(c, 256 * 1024);
     MUST(wt_engine_new(c, &engine));
     wt_config_delete(c);
   }

@@ -8,15 +8,15 @@ static void fill_args(cursor *c, const wt_functype_t *t, wt_val_t *args) {
     memset(&args[i], 0, sizeof args[i]);
     args[i].kind = wt_functype_param(t, i);
     switch (args[i].kind) {
-    case WT_I32:
-    case WT_F32:
+    case WT_VAL_I32:
+    case WT_VAL_F32:
       args[i].of.i32 = (int32_t)take(c, 4);
       break;
-    case WT_I64:
-    case WT_F64:
+    case WT_VAL_I64:
+    case WT_VAL_F64:
       args[i].of.i64 = (int64_t)take(c, 8);
       break;
-    case WT_V128:
+    case WT_VAL_V128:
       for (int b = 0; b < 16; b++)
         args[i].of.v128[b] = (uint8_t)take(c, 1);
       break;
@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   wt_store_t *store;
   MUST(wt_store_new(engine, NULL, NULL, &store));
   wt_limits_t limits = {16 << 20, 10000, 10, 10, 10};
-  MUST(wt_store_limits(store, &limits));
+  MUST(wt_store_set_limits(store, &limits));
   MUST(wt_store_set_fuel(store, 100000));
   wt_linker_t *linker;
   MUST(wt_linker_new(engine, &linker));

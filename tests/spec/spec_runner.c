@@ -149,10 +149,10 @@ static wt_error_t *define_spectest(run_t *r, int shared) {
   struct {
     const char *name;
     wt_val_t val;
-  } globals[4] = {{"global_i32", {.kind = WT_I32, .of.i32 = 666}},
-                  {"global_i64", {.kind = WT_I64, .of.i64 = 666}},
-                  {"global_f32", {.kind = WT_F32, .of.f32 = 666.6f}},
-                  {"global_f64", {.kind = WT_F64, .of.f64 = 666.6}}};
+  } globals[4] = {{"global_i32", {.kind = WT_VAL_I32, .of.i32 = 666}},
+                  {"global_i64", {.kind = WT_VAL_I64, .of.i64 = 666}},
+                  {"global_f32", {.kind = WT_VAL_F32, .of.f32 = 666.6f}},
+                  {"global_f64", {.kind = WT_VAL_F64, .of.f64 = 666.6}}};
   for (size_t i = 0; i < 4; i++) {
     wt_globaltype_t gt = {globals[i].val.kind, false};
     wt_extern_t item = {.kind = WT_EXTERN_GLOBAL};
@@ -162,9 +162,9 @@ static wt_error_t *define_spectest(run_t *r, int shared) {
       return err;
   }
 
-  wt_tabletype_t tt = {.elem = WT_FUNCREF, .min = 10, .has_max = true,
+  wt_tabletype_t tt = {.elem = WT_VAL_FUNCREF, .min = 10, .has_max = true,
                        .max = 20};
-  wt_val_t null_func = {.kind = WT_FUNCREF};
+  wt_val_t null_func = {.kind = WT_VAL_FUNCREF};
   wt_extern_t table = {.kind = WT_EXTERN_TABLE};
   if ((err = wt_table_new(r->store, &tt, &null_func, &table.of.table)) ||
       (err = wt_linker_define(r->linker, r->store, "spectest", "table",
@@ -199,32 +199,32 @@ static wt_error_t *define_spectest(run_t *r, int shared) {
 static int configure(wt_config_t *c, const char *folder) {
   /* The core scripts are the 2022 specification: proposals that Wasmtime
    * turns on by default but that change what is valid are turned off. */
-  wt_config_wasm_threads(c, false);
-  wt_config_wasm_shared_memory(c, false);
-  wt_config_wasm_tail_call(c, false);
-  wt_config_wasm_multi_memory(c, false);
-  wt_config_wasm_memory64(c, false);
-  wt_config_wasm_relaxed_simd(c, false);
-  wt_config_wasm_gc(c, false);
-  wt_config_wasm_function_references(c, false);
-  wt_config_wasm_exceptions(c, false);
-  wt_config_wasm_wide_arithmetic(c, false);
-  wt_config_wasm_custom_page_sizes(c, false);
-  wt_config_wasm_stack_switching(c, false);
+  wt_config_set_wasm_threads(c, false);
+  wt_config_set_wasm_shared_memory(c, false);
+  wt_config_set_wasm_tail_call(c, false);
+  wt_config_set_wasm_multi_memory(c, false);
+  wt_config_set_wasm_memory64(c, false);
+  wt_config_set_wasm_relaxed_simd(c, false);
+  wt_config_set_wasm_gc(c, false);
+  wt_config_set_wasm_function_references(c, false);
+  wt_config_set_wasm_exceptions(c, false);
+  wt_config_set_wasm_wide_arithmetic(c, false);
+  wt_config_set_wasm_custom_page_sizes(c, false);
+  wt_config_set_wasm_stack_switching(c, false);
   if (strcmp(folder, "core") == 0 || strcmp(folder, "extended-const") == 0)
     return 1;
   if (strcmp(folder, "tail-call") == 0)
-    return wt_config_wasm_tail_call(c, true);
+    return wt_config_set_wasm_tail_call(c, true);
   if (strcmp(folder, "multi-memory") == 0)
-    return wt_config_wasm_multi_memory(c, true);
+    return wt_config_set_wasm_multi_memory(c, true);
   if (strcmp(folder, "memory64") == 0)
-    return wt_config_wasm_memory64(c, true);
+    return wt_config_set_wasm_memory64(c, true);
   if (strcmp(folder, "relaxed-simd") == 0)
-    return wt_config_wasm_relaxed_simd(c, true);
+    return wt_config_set_wasm_relaxed_simd(c, true);
   if (strcmp(folder, "threads") == 0) /* scripts from before reference types */
-    return wt_config_wasm_reference_types(c, false) &&
-           wt_config_wasm_threads(c, true) &&
-           wt_config_wasm_shared_memory(c, true);
+    return wt_config_set_wasm_reference_types(c, false) &&
+           wt_config_set_wasm_threads(c, true) &&
+           wt_config_set_wasm_shared_memory(c, true);
   fprintf(stderr, "spec: unknown folder %s\n", folder);
   return 0;
 }
@@ -353,18 +353,18 @@ static int make_arg(run_t *r, const json_t *j, wt_val_t *out,
     return 0;
   }
   if (strcmp(type, "i32") == 0 && v) {
-    out->kind = WT_I32;
+    out->kind = WT_VAL_I32;
     out->of.i32 = (int32_t)(uint32_t)parse_u64(v);
   } else if (strcmp(type, "i64") == 0 && v) {
-    out->kind = WT_I64;
+    out->kind = WT_VAL_I64;
     out->of.i64 = (int64_t)parse_u64(v);
   } else if (strcmp(type, "f32") == 0 && v) {
     uint32_t bits = (uint32_t)parse_u64(v);
-    out->kind = WT_F32;
+    out->kind = WT_VAL_F32;
     memcpy(&out->of.f32, &bits, 4);
   } else if (strcmp(type, "f64") == 0 && v) {
     uint64_t bits = parse_u64(v);
-    out->kind = WT_F64;
+    out->kind = WT_VAL_F64;
     memcpy(&out->of.f64, &bits, 8);
   } else if (strcmp(type, "v128") == 0 && value &&
              value->type == JSON_ARRAY) {
@@ -375,13 +375,13 @@ static int make_arg(run_t *r, const json_t *j, wt_val_t *out,
       *why = "v128 argument of an unknown lane shape";
       return 0;
     }
-    out->kind = WT_V128;
+    out->kind = WT_VAL_V128;
     for (size_t i = 0; i < value->n; i++)
       put_le(out->of.v128 + i * width, parse_u64(value->items[i]->str),
              width);
   } else if (strcmp(type, "externref") == 0 && v) {
     if (strcmp(v, "null") == 0) {
-      out->kind = WT_EXTERNREF;
+      out->kind = WT_VAL_EXTERNREF;
       return 1;
     }
     /* ref.extern N carries N + 1, so that every N is a non-NULL pointer */
@@ -393,7 +393,7 @@ static int make_arg(run_t *r, const json_t *j, wt_val_t *out,
       return 0;
     }
   } else if (strcmp(type, "funcref") == 0 && v && strcmp(v, "null") == 0) {
-    out->kind = WT_FUNCREF;
+    out->kind = WT_VAL_FUNCREF;
   } else {
     *why = "argument of an unknown form";
     return 0;
@@ -430,27 +430,27 @@ static void describe(run_t *r, const wt_val_t *v, char *buf, size_t cap) {
   void *data = NULL;
   wt_error_t *err;
   switch (v->kind) {
-  case WT_I32:
+  case WT_VAL_I32:
     snprintf(buf, cap, "i32:%u", (uint32_t)v->of.i32);
     break;
-  case WT_I64:
+  case WT_VAL_I64:
     snprintf(buf, cap, "i64:%llu", (unsigned long long)(uint64_t)v->of.i64);
     break;
-  case WT_F32:
+  case WT_VAL_F32:
     memcpy(&b32, &v->of.f32, 4);
     snprintf(buf, cap, "f32:%u (%g)", b32, (double)v->of.f32);
     break;
-  case WT_F64:
+  case WT_VAL_F64:
     memcpy(&b64, &v->of.f64, 8);
     snprintf(buf, cap, "f64:%llu (%g)", (unsigned long long)b64, v->of.f64);
     break;
-  case WT_V128: {
+  case WT_VAL_V128: {
     size_t n = snprintf(buf, cap, "v128:");
     for (int i = 0; i < 16 && n + 3 < cap; i++)
       n += snprintf(buf + n, cap - n, "%02x", v->of.v128[i]);
     break;
   }
-  case WT_EXTERNREF:
+  case WT_VAL_EXTERNREF:
     err = wt_externref_data(r->store, v, &data);
     wt_error_delete(err);
     if (!data)
@@ -459,7 +459,7 @@ static void describe(run_t *r, const wt_val_t *v, char *buf, size_t cap) {
       snprintf(buf, cap, "externref:%llu",
                (unsigned long long)((uintptr_t)data - 1));
     break;
-  case WT_FUNCREF:
+  case WT_VAL_FUNCREF:
     snprintf(buf, cap, "funcref:%s",
              wt_func_type(r->store, &v->of.funcref) ? "non-null" : "null");
     break;
@@ -478,19 +478,19 @@ static int value_matches(run_t *r, const json_t *j, const wt_val_t *got) {
   if (!type)
     return 0;
   if (strcmp(type, "i32") == 0)
-    return got->kind == WT_I32 && v &&
+    return got->kind == WT_VAL_I32 && v &&
            (uint32_t)got->of.i32 == (uint32_t)parse_u64(v);
   if (strcmp(type, "i64") == 0)
-    return got->kind == WT_I64 && v &&
+    return got->kind == WT_VAL_I64 && v &&
            (uint64_t)got->of.i64 == parse_u64(v);
   if (strcmp(type, "f32") == 0) {
-    if (got->kind != WT_F32 || !v)
+    if (got->kind != WT_VAL_F32 || !v)
       return 0;
     memcpy(&b32, &got->of.f32, 4);
     return float_matches(b32, 4, v);
   }
   if (strcmp(type, "f64") == 0) {
-    if (got->kind != WT_F64 || !v)
+    if (got->kind != WT_VAL_F64 || !v)
       return 0;
     memcpy(&b64, &got->of.f64, 8);
     return float_matches(b64, 8, v);
@@ -498,7 +498,7 @@ static int value_matches(run_t *r, const json_t *j, const wt_val_t *got) {
   if (strcmp(type, "v128") == 0) {
     size_t width;
     int is_float;
-    if (got->kind != WT_V128 || !value || value->type != JSON_ARRAY ||
+    if (got->kind != WT_VAL_V128 || !value || value->type != JSON_ARRAY ||
         !lane_shape(json_str(j, "lane_type"), &width, &is_float) ||
         value->n * width != 16)
       return 0;
@@ -515,7 +515,7 @@ static int value_matches(run_t *r, const json_t *j, const wt_val_t *got) {
   }
   if (strcmp(type, "externref") == 0) {
     void *data = NULL;
-    if (got->kind != WT_EXTERNREF || !v)
+    if (got->kind != WT_VAL_EXTERNREF || !v)
       return 0;
     wt_error_t *err = wt_externref_data(r->store, got, &data);
     if (err) {
@@ -527,7 +527,7 @@ static int value_matches(run_t *r, const json_t *j, const wt_val_t *got) {
     return data == (void *)(uintptr_t)(parse_u64(v) + 1);
   }
   if (strcmp(type, "funcref") == 0) {
-    if (got->kind != WT_FUNCREF)
+    if (got->kind != WT_VAL_FUNCREF)
       return 0;
     int is_null = wt_func_type(r->store, &got->of.funcref) == NULL;
     return v && strcmp(v, "null") == 0 ? is_null : !is_null;
@@ -930,7 +930,7 @@ static int run_script(const char *tool, const char *folder, const char *wast,
       (err = wt_engine_new(config, &r.engine)) ||
       (err = wt_store_new(r.engine, NULL, NULL, &r.store)) ||
       (err = wt_linker_new(r.engine, &r.linker)) ||
-      (err = wt_linker_allow_shadowing(r.linker, true)) ||
+      (err = wt_linker_set_allow_shadowing(r.linker, true)) ||
       (err = define_spectest(&r, strcmp(folder, "threads") == 0))) {
     printf("spec: %s: setup failed: %s\n", name,
            err ? wt_error_message(err) : "configuration");

@@ -1,0 +1,127 @@
+/**
+ * @file wt/wasi.h
+ * @brief WASI preview 1 (src/wasi.c): what a program sees of the world.
+ *
+ * Include <wt.h>, not this file.
+ */
+#ifndef WT_WASI_H
+#define WT_WASI_H
+
+#include "core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ======================================================================== */
+/* WASI (src/wasi.c)                                                         */
+/* ======================================================================== */
+
+/**
+ * A WASI configuration. Like wt_config_t it is a set of recorded settings,
+ * read (not kept) by wt_store_set_wasi(), so one may serve many stores.
+ * Setters return true when the setting is accepted and false for a rejected
+ * one (a NULL config, NULL or non-UTF-8 strings, a preopen that is not a
+ * directory), which wt_store_set_wasi() then reports. By default a program
+ * gets no arguments, no environment, empty stdin, discarded stdout and
+ * stderr, and no files. Owned by the caller; freed with wt_wasi_delete().
+ * Use it from one thread at a time.
+ */
+typedef struct wt_wasi wt_wasi_t;
+
+/** An output stream of a WASI program. */
+typedef enum wt_wasi_stream {
+  WT_WASI_STREAM_STDOUT = 1, /**< standard output */
+  WT_WASI_STREAM_STDERR = 2, /**< standard error */
+} wt_wasi_stream_t;
+
+/** A new, empty WASI configuration; NULL only when out of memory. */
+WT_API wt_wasi_t *wt_wasi_new(void);
+/** Frees the configuration. NULL is a no-op. Stores given a context from it
+ * are unaffected. */
+WT_API void wt_wasi_delete(wt_wasi_t *wasi);
+/** The first rejected setting's message, or NULL. Owned by the config. */
+WT_API const char *wt_wasi_rejected(const wt_wasi_t *wasi);
+/** Sets the arguments, copied (argv[0] is, by convention, the program's
+ * name). */
+WT_API bool wt_wasi_set_args(wt_wasi_t *wasi, size_t argc,
+                             const char *const *argv);
+/** Passes the host process's own arguments through, instead of
+ * wt_wasi_set_args(). */
+WT_API bool wt_wasi_inherit_args(wt_wasi_t *wasi);
+/** Adds one environment variable, copied. */
+WT_API bool wt_wasi_add_env(wt_wasi_t *wasi, const char *name,
+                            const char *value);
+/** Passes the host process's environment through (before any
+ * wt_wasi_add_env()). */
+WT_API bool wt_wasi_inherit_env(wt_wasi_t *wasi);
+/** The program's stdin reads these bytes (copied). */
+WT_API bool wt_wasi_set_stdin_bytes(wt_wasi_t *wasi, const void *bytes,
+                                    size_t len);
+/** The program's stdin reads this file (opened by wt_store_set_wasi()). */
+WT_API bool wt_wasi_set_stdin_file(wt_wasi_t *wasi, const char *path);
+/** The program's stdin, stdout and stderr are the host's. */
+WT_API bool wt_wasi_inherit_stdio(wt_wasi_t *wasi);
+/** The stream goes to the host's own stdout or stderr. */
+WT_API bool wt_wasi_set_output_inherit(wt_wasi_t *wasi,
+                                       wt_wasi_stream_t stream);
+/** The stream is written to this file (created or truncated by
+ * wt_store_set_wasi()). */
+WT_API bool wt_wasi_set_output_file(wt_wasi_t *wasi, wt_wasi_stream_t stream,
+                                    const char *path);
+/** The stream is captured in memory; read it with wt_store_wasi_output(). */
+WT_API bool wt_wasi_set_output_capture(wt_wasi_t *wasi,
+                                       wt_wasi_stream_t stream);
+/**
+ * Lets the program see the host directory `host_dir` as `guest_dir`, read
+ * only or, when `writable`, read and write. Paths outside the preopened
+ * directories cannot be reached.
+ */
+WT_API bool wt_wasi_add_preopen(wt_wasi_t *wasi, const char *host_dir,
+                                const char *guest_dir, bool writable);
+
+/**
+ * Gives the store a WASI context built from `wasi`. Replaces any earlier
+ * one, and empties captured output.
+ * Ownership: `wasi` is borrowed (read, not kept).
+ * Fails: WT_ERROR_MISUSE for a bad store, a NULL or deleted config, or a
+ * setting it rejected; WT_ERROR_IO when a file cannot be opened.
+ */
+WT_API WT_NODISCARD wt_error_t *wt_store_set_wasi(wt_store_t *store,
+                                                  const wt_wasi_t *wasi);
+/**
+ * Bytes the program wrote to a captured stream so far. The pointer is owned
+ * by the store and valid until the next call into wasm or
+ * wt_store_set_wasi(). NULL with *len 0 when the stream is not captured or
+ * on misuse.
+ */
+WT_API const uint8_t *wt_store_wasi_output(wt_store_t *store,
+                                           wt_wasi_stream_t stream,
+                                           size_t *len);
+/**
+ * Defines the WASI preview 1 functions ("wasi_snapshot_preview1"). A store
+ * used with this linker without wt_store_set_wasi() gets an empty context.
+ * Fails: WT_ERROR_MISUSE for a NULL or deleted linker; WT_ERROR_LINK when
+ * the names are already defined and shadowing is off.
+ */
+WT_API WT_NODISCARD wt_error_t *wt_linker_define_wasi(wt_linker_t *linker);
+/**
+ * Runs a WASI command: instantiates `module` through `linker` in `store`
+ * (which needs wt_store_set_wasi()) and calls its `_start`. Returning from
+ * `_start` or calling proc_exit(0) is success (NULL). The instance stays
+ * callable afterwards.
+ * Fails: WT_ERROR_EXIT carrying n (wt_error_exit_status()) for proc_exit(n)
+ * with n != 0; WT_ERROR_TRAP for a trap; as wt_linker_instantiate() and
+ * wt_instance_func() otherwise. Other calls (wt_func_call(),
+ * wt_instance_call()) report every proc_exit, proc_exit(0) included, as
+ * WT_ERROR_EXIT with its status: the call did not return.
+ */
+WT_API WT_NODISCARD wt_error_t *wt_wasi_run(const wt_linker_t *linker,
+                                            wt_store_t *store,
+                                            const wt_module_t *module);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* WT_WASI_H */
