@@ -4,14 +4,14 @@
  * instances, host functions, values and the items of a store.
  *
  * Include <wt.h>, not this file. Sections follow the source files, one
- * concept each: errors (src/error.c), config (src/config.c), engine
- * (src/engine.c), values (src/val.c), types (src/types.c), store
- * (src/store.c), module (src/module.c), linker (src/linker.c), instance
- * (src/instance.c), host functions and calls (src/func.c), global
- * (src/global.c), memory (src/memory.c), shared memory
- * (src/shared_memory.c), table (src/table.c), tag (src/tag.c) and GC
- * references (src/ref.c). The conventions every declaration follows are on
- * the first page of <wt.h>.
+ * concept each, in the order of src/sources.cmake: errors (src/error.c),
+ * config (src/config.c), engine (src/engine.c), values (src/val.c,
+ * src/kinds.c), types (src/types.c, src/sig.c), store (src/store.c),
+ * module (src/module.c), linker (src/linker.c), instance (src/instance.c),
+ * host functions and calls (src/func.c), global (src/global.c), memory
+ * (src/memory.c), shared memory (src/shared_memory.c), table
+ * (src/table.c), tag (src/tag.c) and GC references (src/ref.c). The
+ * conventions every declaration follows are on the first page of <wt.h>.
  */
 #ifndef WT_CORE_H
 #define WT_CORE_H
@@ -275,7 +275,7 @@ wt_engine_check_precompiled(wt_engine_t *engine, const uint8_t *bytes,
                             size_t len);
 
 /* ======================================================================== */
-/* Values (src/val.c)                                                        */
+/* Values (src/val.c, src/kinds.c)                                          */
 /* ======================================================================== */
 
 /** Value kinds, numbered as Wasmtime's wasmtime_valkind_t. */
@@ -407,7 +407,7 @@ WT_API const char *wt_valkind_name(wt_valkind_t kind);
 WT_API const char *wt_externkind_name(wt_externkind_t kind);
 
 /* ======================================================================== */
-/* Types (src/types.c)                                                       */
+/* Types (src/types.c, src/sig.c)                                           */
 /* ======================================================================== */
 
 /**
