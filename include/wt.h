@@ -12,6 +12,8 @@
  *    store, module, linker, instance, host functions and calls, global,
  *    memory, shared memory, table, tag, GC references;
  *  - <wt/wasi.h>: WASI preview 1;
+ *  - <wt/component.h>: the component model: components, component
+ *    linkers and instances, WIT values and calls;
  *  - <wt/tuning.h>: ADVANCED: compiler, memory and allocator knobs and the
  *    raw fast paths, stable only within a minor version.
  *
@@ -27,7 +29,16 @@
  *    wt_error_delete(). The compiler warns when such a result is dropped.
  *    Each function's `Fails:` line lists the kinds it returns; any of them
  *    may also return WT_ERROR_WASMTIME with "out of memory" when an
- *    allocation fails. Out parameters are written only on success.
+ *    allocation fails. Out parameters are written only on success: when a
+ *    call fails, every one of them keeps what it held before the call.
+ *  - Finalizers. A function that takes a `finalizer` with the caller's data
+ *    (`data` or `env`) takes charge of that data in every case. When the
+ *    call succeeds, the finalizer runs exactly once with it, later, as the
+ *    function's comment says (when the store, the definition or the
+ *    reference is dropped, or the data is replaced). When the call fails,
+ *    whatever the reason, the finalizer runs at once with the data, before
+ *    the call returns. The caller never frees the data itself. A NULL
+ *    finalizer is never called.
  *  - Misuse (a NULL argument, a deleted object, an object of another store
  *    or engine, a value of the wrong type, a wrong count, an out-of-range
  *    index) returns an error of kind WT_ERROR_MISUSE whose message names
@@ -66,6 +77,7 @@
 #include "wt/version.h"
 #include "wt/core.h"
 #include "wt/wasi.h"
+#include "wt/component.h"
 #include "wt/tuning.h"
 
 #endif /* WT_H */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -46,7 +47,7 @@ struct wt_config {
 };
 
 wt_config_t *wt_config_new(void) {
-  wt_config_t *c = calloc(1, sizeof *c);
+  wt_config_t *c = wt__shell_new(sizeof *c);
   if (c)
     c->magic = WT_MAGIC_CONFIG;
   return c;
@@ -150,7 +151,6 @@ static bool take_str(wt_config_t *c, const char *fn, const char *what,
   X(wasm_branch_hinting, wasmtime_config_wasm_branch_hinting_set)              \
   X(wasm_exceptions, wasmtime_config_wasm_exceptions_set)                      \
   X(wasm_custom_page_sizes, wasmtime_config_wasm_custom_page_sizes_set)        \
-  X(wasm_stack_switching, wasmtime_config_wasm_stack_switching_set)            \
   X(debug_info, wasmtime_config_debug_info_set)                                \
   X(consume_fuel, wasmtime_config_consume_fuel_set)                            \
   X(epoch_interruption, wasmtime_config_epoch_interruption_set)                \
@@ -165,14 +165,7 @@ static bool take_str(wt_config_t *c, const char *fn, const char *what,
     wasmtime_config_cranelift_nan_canonicalization_set)
 
 #define WT_SIZE_KNOBS(X)                                                       \
-  X(max_wasm_stack, wasmtime_config_max_wasm_stack_set)                        \
   X(async_stack_size, wasmtime_config_async_stack_size_set)
-
-#define WT_U64_KNOBS(X)                                                        \
-  X(memory_reservation, wasmtime_config_memory_reservation_set)                \
-  X(memory_guard_size, wasmtime_config_memory_guard_size_set)                  \
-  X(memory_reservation_for_growth,                                             \
-    wasmtime_config_memory_reservation_for_growth_set)
 
 #define DEFINE_BOOL(name, fn)                                                  \
   bool wt_config_set_##name(wt_config_t *c, bool v) {                              \
@@ -184,14 +177,78 @@ static bool take_str(wt_config_t *c, const char *fn, const char *what,
     setter s = {.z = fn};                                                      \
     return set_knob(c, "wt_config_set_" #name, K_SIZE, s, v);                      \
   }
-#define DEFINE_U64(name, fn)                                                   \
-  bool wt_config_set_##name(wt_config_t *c, uint64_t v) {                          \
-    setter s = {.u = fn};                                                      \
-    return set_knob(c, "wt_config_set_" #name, K_U64, s, v);                       \
-  }
 WT_BOOL_KNOBS(DEFINE_BOOL)
 WT_SIZE_KNOBS(DEFINE_SIZE)
-WT_U64_KNOBS(DEFINE_U64)
+
+/* ---- checked knobs ---- */
+
+bool wt_config_set_wasm_stack_switching(wt_config_t *c, bool v) {
+  if (!config_ok(c))
+    return false;
+  if (v)
+    return reject(c, __func__,
+                  "stack switching is not built into wt's Wasmtime (its "
+                  "\"stack-switching\" feature is off)");
+  setter s = {.b = wasmtime_config_wasm_stack_switching_set};
+  return set_knob(c, __func__, K_BOOL, s, v);
+}
+
+bool wt_config_set_max_wasm_stack(wt_config_t *c, size_t v) {
+  if (!config_ok(c))
+    return false;
+  if (v == 0)
+    return reject(c, __func__, "0 bytes of stack is not a valid maximum");
+  setter s = {.z = wasmtime_config_max_wasm_stack_set};
+  return set_knob(c, __func__, K_SIZE, s, v);
+}
+
+/*
+ * Linear memory sizes. Wasmtime maps each linear memory as its reservation
+ * rounded up to the host page size, between guard regions of the guard size
+ * (before and after it), and fails every instantiation whose mapping does
+ * not fit in the host's address space: with an overflow error when the sum
+ * overflows a size_t, with mmap's ENOMEM when it exceeds the address space
+ * of a process. Neither can succeed later, so wt rejects such a setting as
+ * a config error: a value alone in the setter, the sum in wt_engine_new
+ * (wt__config_check). WT_ADDRESS_SPACE is a process's address space on
+ * 64-bit Linux: 128 TiB on x86-64, 256 TiB on AArch64.
+ */
+#if UINTPTR_MAX <= UINT32_MAX
+#define WT_ADDRESS_SPACE ((uint64_t)UINTPTR_MAX)
+#elif defined(__aarch64__)
+#define WT_ADDRESS_SPACE (1ull << 48)
+#else
+#define WT_ADDRESS_SPACE (1ull << 47)
+#endif
+
+static bool set_memory_size(wt_config_t *c, const char *fn,
+                            void (*f)(wasm_config_t *, uint64_t), uint64_t v) {
+  if (!config_ok(c))
+    return false;
+  if (v >= WT_ADDRESS_SPACE) {
+    char m[128];
+    snprintf(m, sizeof m,
+             "%llu bytes do not fit in the address space of a process "
+             "(%llu bytes)",
+             (unsigned long long)v, (unsigned long long)WT_ADDRESS_SPACE);
+    return reject(c, fn, m);
+  }
+  setter s = {.u = f};
+  return set_knob(c, fn, K_U64, s, v);
+}
+
+bool wt_config_set_memory_reservation(wt_config_t *c, uint64_t v) {
+  return set_memory_size(c, __func__, wasmtime_config_memory_reservation_set,
+                         v);
+}
+bool wt_config_set_memory_guard_size(wt_config_t *c, uint64_t v) {
+  return set_memory_size(c, __func__, wasmtime_config_memory_guard_size_set,
+                         v);
+}
+bool wt_config_set_memory_reservation_for_growth(wt_config_t *c, uint64_t v) {
+  return set_memory_size(c, __func__,
+                         wasmtime_config_memory_reservation_for_growth_set, v);
+}
 
 /* ---- enum knobs ---- */
 
@@ -441,33 +498,43 @@ wasm_config_t *wt__config_build(const wt_config_t *c) {
   return w;
 }
 
-char *wt__config_key(const wt_config_t *c, size_t *len) {
-  size_t cap = 64, n = 0;
-  char *k = malloc(cap);
-  for (size_t i = 0; k && i < c->nops; i++) {
-    const op *o = &c->ops[i];
-    const char *s1 = o->s1 ? o->s1 : "", *s2 = o->s2 ? o->s2 : "";
-    size_t need = strlen(s1) + strlen(s2) + 128;
-    while (k && n + need > cap) {
-      cap *= 2;
-      char *nk = realloc(k, cap);
-      if (!nk)
-        free(k);
-      k = nk;
-    }
-    if (!k)
-      break;
-    int m = snprintf(k + n, cap - n, "%d|%s|%llu|%s|%s;", (int)o->kind,
-                     o->kind == OP_SET ? o->name : "",
-                     (unsigned long long)o->value, s1, s2);
-    n += m > 0 ? (size_t)m : 0;
-  }
-  if (k)
-    k[n] = '\0';
-  *len = k ? n : 0;
-  return k;
+/* The last value a knob was set to; `dflt` when it was never set. */
+static uint64_t u64_knob(const wt_config_t *c,
+                         void (*fn)(wasm_config_t *, uint64_t),
+                         uint64_t dflt) {
+  uint64_t v = dflt;
+  for (size_t i = 0; i < c->nops; i++)
+    if (c->ops[i].kind == OP_SET && c->ops[i].fn.u == fn)
+      v = c->ops[i].value;
+  return v;
 }
 
+/* `v` rounded up to a multiple of the (power of two) `page`. */
+static uint64_t page_up(uint64_t v, uint64_t page) {
+  return (v + page - 1) & ~(page - 1);
+}
+
+bool wt__config_check(const wt_config_t *c, char *msg, size_t cap) {
+  if (!c)
+    return true;
+  /* Wasmtime's defaults on a 64-bit host: 4 GiB and 32 MiB. */
+  uint64_t res = u64_knob(c, wasmtime_config_memory_reservation_set, 1ull << 32);
+  uint64_t guard =
+      u64_knob(c, wasmtime_config_memory_guard_size_set, 32ull << 20);
+  long ps = sysconf(_SC_PAGESIZE);
+  uint64_t page = ps > 0 ? (uint64_t)ps : 4096;
+  /* Each below WT_ADDRESS_SPACE (the setters), so the sum cannot wrap. */
+  uint64_t total = page_up(res, page) + 2 * page_up(guard, page);
+  if (total < WT_ADDRESS_SPACE)
+    return true;
+  snprintf(msg, cap,
+           "wt_config_set_memory_reservation: a linear memory of %llu bytes "
+           "between guard regions of %llu bytes does not fit in the address "
+           "space of a process (%llu bytes)",
+           (unsigned long long)res, (unsigned long long)guard,
+           (unsigned long long)WT_ADDRESS_SPACE);
+  return false;
+}
 
 /* The last value a boolean knob was set to; false when it was never set. */
 static bool bool_knob(const wt_config_t *c,
@@ -485,4 +552,13 @@ bool wt__config_epochs(const wt_config_t *c) {
 
 bool wt__config_custom_pages(const wt_config_t *c) {
   return bool_knob(c, wasmtime_config_wasm_custom_page_sizes_set);
+}
+
+size_t wt__config_max_wasm_stack(const wt_config_t *c) {
+  size_t bytes = WT__DEFAULT_MAX_WASM_STACK;
+  for (size_t i = 0; i < c->nops; i++)
+    if (c->ops[i].kind == OP_SET &&
+        c->ops[i].fn.z == wasmtime_config_max_wasm_stack_set)
+      bytes = (size_t)c->ops[i].value;
+  return bytes;
 }

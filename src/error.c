@@ -7,6 +7,8 @@
 #include "internal.h"
 
 struct wt_error {
+  uint32_t magic;
+  bool is_static; /* the one error that needs no memory */
   wt_error_kind_t kind;
   char *message;
   bool has_code;
@@ -30,15 +32,33 @@ static char *vformat(const char *fmt, va_list ap) {
   return s;
 }
 
+/* What a failure returns when not even its error can be made: a failure
+ * must never look like success. Deleting it does nothing. */
+static wt_error_t out_of_memory = {
+    .magic = WT_MAGIC_ERROR,
+    .is_static = true,
+    .kind = WT_ERROR_WASMTIME,
+    .message = (char *)"out of memory",
+};
+
 static wt_error_t *error_alloc(wt_error_kind_t kind, char *message) {
-  wt_error_t *e = calloc(1, sizeof *e);
-  if (!e) {
+  wt_error_t *e = wt__shell_new(sizeof *e);
+  if (!message)
+    message = wt__strdup("out of memory");
+  if (!e || !message) {
     free(message);
-    return NULL;
+    wt__retire(e);
+    return &out_of_memory;
   }
+  e->magic = WT_MAGIC_ERROR;
   e->kind = kind;
-  e->message = message ? message : wt__strdup("out of memory");
+  e->message = message;
   return e;
+}
+
+/* A live error, not a NULL or deleted one. */
+static bool error_ok(const wt_error_t *e) {
+  return e && e->magic == WT_MAGIC_ERROR;
 }
 
 wt_error_t *wt__error(wt_error_kind_t kind, const char *fmt, ...) {
@@ -115,7 +135,7 @@ char *wt__wasmtime_message(const wasmtime_error_t *err) {
 
 wt_error_t *wt__from_wasmtime(wt_error_kind_t kind, wasmtime_error_t *err) {
   wt_error_t *e = error_alloc(kind, wt__wasmtime_message(err));
-  if (e) {
+  if (!e->is_static) {
     int status;
     if (wasmtime_error_exit_status(err, &status)) {
       e->kind = WT_ERROR_EXIT;
@@ -145,7 +165,7 @@ wt_error_t *wt__from_trap(wasm_trap_t *trap) {
   wasm_trap_message(trap, &msg);
   wt_error_t *e = error_alloc(WT_ERROR_TRAP, message_dup(&msg));
   wasm_byte_vec_delete(&msg);
-  if (e) {
+  if (!e->is_static) {
     wasmtime_trap_code_t code;
     if (wasmtime_trap_code(trap, &code)) {
       e->has_code = true;
@@ -160,16 +180,16 @@ wt_error_t *wt__from_trap(wasm_trap_t *trap) {
 }
 
 wasm_trap_t *wt__to_trap(const wt_error_t *error) {
-  if (error && error->has_code && error->kind == WT_ERROR_TRAP)
+  if (error_ok(error) && error->has_code && error->kind == WT_ERROR_TRAP)
     return wasmtime_trap_new_code((wasmtime_trap_code_t)error->code);
-  const char *m = error ? error->message : "host function failed";
+  const char *m = error_ok(error) ? error->message : "host function failed";
   return wasmtime_trap_new(m, strlen(m));
 }
 
 /* ---- public ---- */
 
 wt_error_kind_t wt_error_kind(const wt_error_t *error) {
-  return error ? error->kind : (wt_error_kind_t)0;
+  return error_ok(error) ? error->kind : (wt_error_kind_t)0;
 }
 
 const char *wt_error_kind_name(wt_error_kind_t kind) {
@@ -199,11 +219,11 @@ const char *wt_error_kind_name(wt_error_kind_t kind) {
 }
 
 const char *wt_error_message(const wt_error_t *error) {
-  return error ? error->message : "";
+  return error_ok(error) ? error->message : "";
 }
 
 bool wt_error_trap_code(const wt_error_t *error, wt_trap_code_t *code) {
-  if (!error || !error->has_code)
+  if (!error_ok(error) || !error->has_code)
     return false;
   if (code)
     *code = error->code;
@@ -211,7 +231,7 @@ bool wt_error_trap_code(const wt_error_t *error, wt_trap_code_t *code) {
 }
 
 bool wt_error_exit_status(const wt_error_t *error, int *status) {
-  if (!error || !error->has_status)
+  if (!error_ok(error) || !error->has_status)
     return false;
   if (status)
     *status = error->status;
@@ -219,11 +239,11 @@ bool wt_error_exit_status(const wt_error_t *error, int *status) {
 }
 
 size_t wt_error_frame_count(const wt_error_t *error) {
-  return error ? error->nframes : 0;
+  return error_ok(error) ? error->nframes : 0;
 }
 
 const wt_frame_t *wt_error_frame(const wt_error_t *error, size_t index) {
-  if (!error || index >= error->nframes)
+  if (!error_ok(error) || index >= error->nframes)
     return NULL;
   return &error->frames[index];
 }
@@ -243,7 +263,7 @@ wt_error_t *wt_trap_new(wt_trap_code_t code) {
 }
 
 void wt_error_delete(wt_error_t *error) {
-  if (!error)
+  if (!error_ok(error) || error->is_static)
     return;
   for (size_t i = 0; i < error->nframes; i++) {
     free((char *)error->frames[i].func_name);
@@ -251,5 +271,6 @@ void wt_error_delete(wt_error_t *error) {
   }
   free(error->frames);
   free(error->message);
-  free(error);
+  error->magic = WT_MAGIC_DEAD;
+  wt__retire(error);
 }

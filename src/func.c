@@ -9,16 +9,30 @@
 
 #define WT_STACK_VALS 16
 
+/* Drops the references among `n` converted values (the call failed after
+ * converting them, so the caller never sees them). */
+static void drop_refs(wt_store_t *store, const wt_val_t *vals, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (wt__is_ref_kind(vals[i].kind))
+      wt__ref_drop(store, &vals[i].of.ref);
+}
+
 /* Calls through Wasmtime's checked entry point, for signatures whose
  * reference types need Wasmtime's subtype checks. */
-static wt_error_t *checked_call(wt_store_t *store, const wt_func_t *func,
-                                const wt__sig *sig, const wt_val_t *args,
-                                wt_val_t *results) {
+__attribute__((noinline)) static wt_error_t *
+checked_call(wt_store_t *store, const wt_func_t *func, const wt__sig *sig,
+             const wt_val_t *args, wt_val_t *results) {
   static const char fn[] = "wt_func_call";
   size_t n = sig->nparams + sig->nresults;
+  /* Results are converted into `conv` and copied out only when all of them
+   * are converted: out parameters are written only on success. */
   wasmtime_val_t *vals = calloc(n ? n : 1, sizeof *vals);
-  if (!vals)
+  wt_val_t *conv = calloc(sig->nresults ? sig->nresults : 1, sizeof *conv);
+  if (!vals || !conv) {
+    free(vals);
+    free(conv);
     return wt__error(WT_ERROR_WASMTIME, "out of memory");
+  }
   wt_error_t *err = NULL;
   for (size_t i = 0; !err && i < sig->nparams; i++)
     err = wt__val_to_wasmtime(fn, store, &args[i], &vals[i]);
@@ -30,15 +44,60 @@ static wt_error_t *checked_call(wt_store_t *store, const wt_func_t *func,
     wasmtime_error_t *werr = wasmtime_func_call(
         store->ctx, &f, vals, sig->nparams, res, sig->nresults, &trap);
     err = wt__call_result(store, WT_ERROR_TRAP, werr, trap);
+    bool called = !err;
+    size_t done = 0;
     for (size_t i = 0; i < sig->nresults; i++) {
-      if (!err)
-        err = wt__val_from_wasmtime(store, &res[i], &results[i]);
-      else if (werr == NULL && trap == NULL)
+      if (!err && !(err = wt__val_from_wasmtime(store, &res[i], &conv[i])))
+        done++;
+      else if (called && i > done) /* not converted: still rooted */
         wasmtime_val_unroot(&res[i]);
     }
+    if (err)
+      drop_refs(store, conv, done);
+    else if (sig->nresults > 0) /* results may be NULL without results */
+      memcpy(results, conv, sig->nresults * sizeof *results);
     wt__store_leave(store);
   }
   free(vals);
+  free(conv);
+  return err;
+}
+
+/* A number from Wasmtime's raw slot: every member of both unions is at
+ * offset 0. */
+static inline void number_from_raw(wt_valkind_t kind,
+                                   const wasmtime_val_raw_t *raw,
+                                   wt_val_t *out) {
+  out->kind = kind;
+  memset(&out->of, 0, sizeof out->of);
+  memcpy(&out->of, raw,
+         kind == WT_VAL_V128                        ? 16
+         : kind == WT_VAL_I64 || kind == WT_VAL_F64 ? 8
+                                                    : 4);
+}
+
+/* The results of an unchecked call with references among them, converted
+ * into a buffer first and copied to `results` only when all are. */
+__attribute__((noinline)) static wt_error_t *
+results_from_raw(wt_store_t *store, const wt__sig *sig,
+                 const wasmtime_val_raw_t *raw, wt_val_t *results) {
+  size_t nr = sig->nresults;
+  const wt_valkind_t *kinds = sig->kinds + sig->nparams;
+  wt_val_t stack[WT_STACK_VALS];
+  wt_val_t *conv = nr <= WT_STACK_VALS ? stack : malloc(nr * sizeof *conv);
+  if (!conv)
+    return wt__error(WT_ERROR_WASMTIME, "out of memory");
+  wt_error_t *err = NULL;
+  size_t done = 0;
+  for (; done < nr; done++)
+    if ((err = wt__val_from_raw(store, kinds[done], &raw[done], &conv[done])))
+      break;
+  if (err)
+    drop_refs(store, conv, done);
+  else if (nr > 0) /* results may be NULL without results */
+    memcpy(results, conv, nr * sizeof *results);
+  if (conv != stack)
+    free(conv);
   return err;
 }
 
@@ -51,6 +110,100 @@ static wt_error_t *check_func(const char *fn, const wt_store_t *store,
     return wt__misuse(fn, "func belongs to another store (or to a deleted "
                           "one)");
   return NULL;
+}
+
+/* Values an unchecked call keeps in its own frame; more go to a larger
+ * frame (WT_STACK_VALS) or to the heap. */
+#define WT_SMALL_VALS 2
+
+/*
+ * The unchecked call of a plain signature, with `raw` room for the larger
+ * of its argument and result counts. It is inlined into call_small and
+ * call_large, which differ only in that buffer: the usual call then runs in
+ * a small frame, which matters when host functions call back into wasm,
+ * since every level of such a recursion holds one (docs/performance.md).
+ */
+/* A number into Wasmtime's raw slot: every member of both unions is at
+ * offset 0. */
+static inline void number_to_raw(const wt_val_t *val, wasmtime_val_raw_t *raw) {
+  memset(raw, 0, sizeof *raw);
+  memcpy(raw, &val->of,
+         val->kind == WT_VAL_V128                             ? 16
+         : val->kind == WT_VAL_I64 || val->kind == WT_VAL_F64 ? 8
+                                                              : 4);
+}
+
+/* Arguments of a plain signature with references into raw slots. */
+__attribute__((noinline)) static void
+args_to_raw(wt_store_t *store, size_t np, const wt_val_t *args,
+            wasmtime_val_raw_t *raw) {
+  for (size_t i = 0; i < np; i++)
+    wt__val_to_raw(&args[i], &raw[i], store);
+}
+
+/* What follows an unchecked call. It reads the signature again from `func`
+ * so that the caller keeps nothing else across the call into wasm. */
+static inline __attribute__((always_inline)) wt_error_t *
+plain_finish(wt_store_t *store, const wt_func_t *func, wt_val_t *results,
+             const wasmtime_val_raw_t *raw, wasmtime_error_t *werr,
+             wasm_trap_t *trap, bool numeric) {
+  wt_error_t *err = NULL;
+  const wt__sig *sig = func->sig_;
+  if (__builtin_expect(werr != NULL || trap != NULL, 0))
+    err = wt__call_result(store, WT_ERROR_TRAP, werr, trap);
+  else if (numeric) /* numbers: no conversion can fail */
+    for (size_t i = 0; i < sig->nresults; i++)
+      number_from_raw(sig->kinds[sig->nparams + i], &raw[i], &results[i]);
+  else
+    err = results_from_raw(store, sig, raw, results);
+  wt__store_leave(store);
+  return err;
+}
+
+/*
+ * The unchecked call of a plain signature, with `raw` room for the larger
+ * of its argument and result counts (`numeric`: sig->numeric, known where it
+ * is inlined). It is inlined into call_small, for numbers only and a few
+ * values, and call_large, for the rest: the usual call then runs in a small
+ * frame, which matters when host functions call back into wasm, since every
+ * level of such a recursion holds one (docs/performance.md).
+ */
+static inline __attribute__((always_inline)) wt_error_t *
+plain_call(wt_store_t *store, const wt_func_t *func, const wt_val_t *args,
+           wt_val_t *results, wasmtime_val_raw_t *raw, bool numeric) {
+  const wt__sig *sig = func->sig_;
+  size_t np = sig->nparams, nr = sig->nresults;
+  if (numeric)
+    for (size_t i = 0; i < np; i++)
+      number_to_raw(&args[i], &raw[i]);
+  else
+    args_to_raw(store, np, args, raw);
+  wasm_trap_t *trap = NULL;
+  wt__store_enter(store);
+  wasmtime_error_t *werr = wasmtime_func_call_unchecked(
+      store->ctx, wt__func_raw(func), raw, np > nr ? np : nr, &trap);
+  return plain_finish(store, func, results, raw, werr, trap, numeric);
+}
+
+__attribute__((noinline)) static wt_error_t *
+call_small(wt_store_t *store, const wt_func_t *func, const wt_val_t *args,
+           wt_val_t *results) {
+  wasmtime_val_raw_t raw[WT_SMALL_VALS];
+  return plain_call(store, func, args, results, raw, true);
+}
+
+__attribute__((noinline)) static wt_error_t *
+call_large(wt_store_t *store, const wt_func_t *func, const wt_val_t *args,
+           wt_val_t *results, size_t n) {
+  wasmtime_val_raw_t stack[WT_STACK_VALS];
+  wasmtime_val_raw_t *raw = n <= WT_STACK_VALS ? stack : malloc(n * sizeof *raw);
+  if (!raw)
+    return wt__error(WT_ERROR_WASMTIME, "out of memory");
+  const wt__sig *sig = func->sig_;
+  wt_error_t *err = plain_call(store, func, args, results, raw, sig->numeric);
+  if (raw != stack)
+    free(raw);
+  return err;
 }
 
 wt_error_t *wt_func_call(wt_store_t *store, const wt_func_t *func,
@@ -80,28 +233,15 @@ wt_error_t *wt_func_call(wt_store_t *store, const wt_func_t *func,
       wt_error_delete(err);
       return e;
     }
+  if ((err = wt__stack_check(fn, store)) != NULL)
+    return err;
+  /* Tail calls: this frame is gone while wasm runs. */
   if (!sig->plain)
     return checked_call(store, func, sig, args, results);
-
   size_t n = nargs > nresults ? nargs : nresults;
-  wasmtime_val_raw_t stack[WT_STACK_VALS];
-  wasmtime_val_raw_t *raw = n <= WT_STACK_VALS ? stack : malloc(n * sizeof *raw);
-  if (!raw)
-    return wt__error(WT_ERROR_WASMTIME, "out of memory");
-  for (size_t i = 0; i < nargs; i++)
-    wt__val_to_raw(&args[i], &raw[i], store);
-  wasmtime_func_t f = wt__func_to(func);
-  wasm_trap_t *trap = NULL;
-  wt__store_enter(store);
-  wasmtime_error_t *werr =
-      wasmtime_func_call_unchecked(store->ctx, &f, raw, n, &trap);
-  err = wt__call_result(store, WT_ERROR_TRAP, werr, trap);
-  for (size_t i = 0; !err && i < nresults; i++)
-    err = wt__val_from_raw(store, sig->kinds[nargs + i], &raw[i], &results[i]);
-  wt__store_leave(store);
-  if (raw != stack)
-    free(raw);
-  return err;
+  if (n <= WT_SMALL_VALS && sig->numeric)
+    return call_small(store, func, args, results);
+  return call_large(store, func, args, results, n);
 }
 
 /* ---- host functions ---- */
@@ -188,52 +328,96 @@ static inline wasm_trap_t *host_leave(wasmtime_caller_t *caller,
   return host_enter(caller);
 }
 
+/*
+ * The host trampolines hold the callback's wt_val_t values in their frame.
+ * Each comes in sizes, chosen at definition time by the signature's count of
+ * values, so that a frame holds the values a signature needs and little
+ * more: a host function that calls back into wasm keeps one frame per level
+ * of the recursion (docs/performance.md).
+ */
+#define TRAMPOLINE_OF_SIZE(name, body, cap)                                    \
+  static wasm_trap_t *name(void *env, wasmtime_caller_t *raw_caller,           \
+                           wasmtime_val_raw_t *raw, size_t n) {                \
+    wt_val_t vals[cap];                                                        \
+    return body(env, raw_caller, raw, vals, cap);                              \
+  }
+
+/* The misuse error for the first result a callback left of another kind
+ * than the signature's. */
+__attribute__((cold, noinline)) static wt_error_t *
+result_kind_error(wasmtime_caller_t *raw_caller, const wt__sig *sig,
+                  const wt_val_t *results) {
+  const wt_valkind_t *kinds = sig->kinds + sig->nparams;
+  for (size_t i = 0; i < sig->nresults; i++)
+    if (results[i].kind != kinds[i])
+      return wt__val_check("host function", "result", i, &results[i],
+                           kinds[i], caller_store(raw_caller));
+  return NULL;
+}
+
+/* The trap of a numeric host call that failed: the callback's error, or
+ * else the misuse of a result of the wrong kind. */
+__attribute__((cold, noinline)) static wasm_trap_t *
+numeric_fail(wasmtime_caller_t *raw_caller, wt_error_t *err,
+             const wt__sig *sig, const wt_val_t *results) {
+  if (!err)
+    err = result_kind_error(raw_caller, sig, results);
+  return host_trap(caller_store(raw_caller), err);
+}
+
 /* The host trampoline for signatures of numbers only: values are copied
  * between Wasmtime's raw slots and wt_val_t without conversions. Chosen at
  * definition time, so the generic trampoline below never sees these. */
-static wasm_trap_t *numeric_trampoline(void *env,
-                                       wasmtime_caller_t *raw_caller,
-                                       wasmtime_val_raw_t *raw, size_t n) {
+static inline __attribute__((always_inline)) wasm_trap_t *
+numeric_body(void *env, wasmtime_caller_t *raw_caller, wasmtime_val_raw_t *raw,
+             wt_val_t *vals, size_t cap) {
   host_func *h = env;
   HOST_ENTER(raw_caller);
   const wt__sig *sig = h->sig;
   size_t np = sig->nparams, nr = sig->nresults;
   const wt_valkind_t *kinds = sig->kinds;
-  wt_val_t vals[WT_STACK_VALS];
   for (size_t i = 0; i < np; i++) {
     vals[i].kind = kinds[i];
     memcpy(&vals[i].of, &raw[i], sizeof raw[i]);
   }
-  wt_val_t *results = vals + np;
   for (size_t i = 0; i < nr; i++) {
-    results[i].kind = kinds[np + i];
-    memset(&results[i].of, 0, sizeof raw[i]);
+    vals[np + i].kind = kinds[np + i];
+    memset(&vals[np + i].of, 0, sizeof raw[i]);
   }
   wt_error_t *err =
-      h->cb(h->env, (wt_caller_t *)raw_caller, vals, np, results, nr);
-  for (size_t i = 0; !err && i < nr; i++)
-    if (__builtin_expect(results[i].kind != kinds[np + i], 0))
-      err = wt__val_check("host function", "result", i, &results[i],
-                          kinds[np + i], caller_store(raw_caller));
-  wasm_trap_t *trap = host_leave(raw_caller, err);
-  if (__builtin_expect(trap != NULL, 0))
-    return trap;
+      h->cb(h->env, (wt_caller_t *)raw_caller, vals, np, vals + np, nr);
+  /* The signature is read again from `h` rather than kept: only h, the
+   * caller, raw and vals then live across the callback, in a small frame. */
+  sig = h->sig;
+  np = sig->nparams;
+  nr = sig->nresults;
+  wt_val_t *results = vals + np;
+  bool wrong_kind = false;
+  for (size_t i = 0; i < nr; i++)
+    wrong_kind |= results[i].kind != sig->kinds[np + i];
+  if (__builtin_expect(err != NULL || wrong_kind, 0))
+    return numeric_fail(raw_caller, err, sig, results);
+  /* Written before the deleted-store check, with no call in between: when
+   * the call traps after all, Wasmtime ignores them. */
   for (size_t i = 0; i < nr; i++)
     memcpy(&raw[i], &results[i].of, sizeof raw[i]);
-  return NULL;
+  return host_enter(raw_caller);
 }
+TRAMPOLINE_OF_SIZE(numeric_trampoline_2, numeric_body, 2)
+TRAMPOLINE_OF_SIZE(numeric_trampoline_4, numeric_body, 4)
+TRAMPOLINE_OF_SIZE(numeric_trampoline_16, numeric_body, WT_STACK_VALS)
 
 /* The host trampoline for every other signature: references are converted
  * (and lent to the callback for the call only), results checked. */
-static wasm_trap_t *host_trampoline(void *env, wasmtime_caller_t *raw_caller,
-                                    wasmtime_val_raw_t *raw, size_t n) {
+static inline __attribute__((always_inline)) wasm_trap_t *
+generic_body(void *env, wasmtime_caller_t *raw_caller, wasmtime_val_raw_t *raw,
+             wt_val_t *stack, size_t cap) {
   host_func *h = env;
   HOST_ENTER(raw_caller);
   const wt__sig *sig = h->sig;
   wt_store_t *store = caller_store(raw_caller);
-  wt_val_t stack[WT_STACK_VALS];
   size_t nvals = sig->nparams + sig->nresults;
-  wt_val_t *vals = nvals <= WT_STACK_VALS ? stack : malloc(nvals * sizeof *vals);
+  wt_val_t *vals = nvals <= cap ? stack : malloc(nvals * sizeof *vals);
   if (!vals)
     return host_trap(store, wt__error(WT_ERROR_WASMTIME, "out of memory"));
   wt_error_t *err = NULL;
@@ -261,6 +445,8 @@ static wasm_trap_t *host_trampoline(void *env, wasmtime_caller_t *raw_caller,
     free(vals);
   return trap;
 }
+TRAMPOLINE_OF_SIZE(host_trampoline_4, generic_body, 4)
+TRAMPOLINE_OF_SIZE(host_trampoline_16, generic_body, WT_STACK_VALS)
 
 /* The trampoline of wt_linker_define_func_raw: Wasmtime's slots are the
  * callback's values. */
@@ -278,9 +464,12 @@ static wasm_trap_t *raw_trampoline(void *env, wasmtime_caller_t *raw_caller,
 static wasmtime_func_unchecked_callback_t trampoline_for(const host_func *h) {
   if (h->raw_cb)
     return raw_trampoline;
-  return h->sig->numeric && h->sig->nparams + h->sig->nresults <= WT_STACK_VALS
-             ? numeric_trampoline
-             : host_trampoline;
+  size_t nvals = h->sig->nparams + h->sig->nresults;
+  if (h->sig->numeric && nvals <= WT_STACK_VALS)
+    return nvals <= 2   ? numeric_trampoline_2
+           : nvals <= 4 ? numeric_trampoline_4
+                        : numeric_trampoline_16;
+  return nvals <= 4 ? host_trampoline_4 : host_trampoline_16;
 }
 
 /* A host function to make: where it goes (a store, for wt_func_new, or a
@@ -482,6 +671,13 @@ typed_misuse(wt_store_t *store, const wt_typed_func_t *func,
                         "one)");
 }
 
+/* The outermost typed call on a thread whose stack may be too small (or
+ * not looked up yet): wt__stack_check's slow path. */
+__attribute__((cold, noinline)) static wt_error_t *
+typed_stack(wt_store_t *store) {
+  return wt__stack_refuse("wt_func_call_typed", store, wt__stack_pointer());
+}
+
 __attribute__((cold, noinline)) static wt_error_t *
 typed_finish(wt_store_t *store, wasmtime_error_t *werr, wasm_trap_t *trap) {
   wt_error_t *err = wt__call_result(store, WT_ERROR_TRAP, werr, trap);
@@ -497,6 +693,14 @@ wt_error_t *wt_func_call_typed(wt_store_t *store, const wt_typed_func_t *func,
                            (!vals && func->n_ > 0),
                        0))
     return typed_misuse(store, func, vals);
+  if (__builtin_expect(store->depth == 0 &&
+                           wt__stack_pointer() - store->stack_need <
+                               wt__stack_floor,
+                       0)) {
+    wt_error_t *err = typed_stack(store);
+    if (err)
+      return err;
+  }
   wasm_trap_t *trap = NULL;
   if (store->depth++ == 0)
     store->owner = wt__thread_tag();

@@ -144,14 +144,19 @@ wt_error_t *wt_instance_export_nth(wt_store_t *store,
                                     &item))
     return wt__error(WT_ERROR_NOT_FOUND, "%s: no export number %zu", fn,
                      index);
-  if (name) {
-    *name = wt__store_name(store, n, nlen);
-    if (!*name) {
-      wasmtime_extern_delete(&item);
-      return wt__error(WT_ERROR_WASMTIME, "out of memory");
-    }
+  /* Both out parameters are written only when both are known. */
+  const char *copy = wt__store_name(store, n, nlen);
+  if (!copy) {
+    wasmtime_extern_delete(&item);
+    return wt__error(WT_ERROR_WASMTIME, "out of memory");
   }
-  return wt__extern_from_wasmtime(store, &item, out);
+  wt_extern_t ext;
+  if ((err = wt__extern_from_wasmtime(store, &item, &ext)))
+    return err;
+  if (name)
+    *name = copy;
+  *out = ext;
+  return NULL;
 }
 
 size_t wt_instance_export_count(wt_store_t *store,
@@ -214,6 +219,8 @@ wt_error_t *wt_instance_new(wt_store_t *store, const wt_module_t *module,
     else
       err = wt__extern_to_wasmtime(fn, store, &imports[i], &raw[i]);
   }
+  if (!err)
+    err = wt__stack_check(fn, store);
   if (!err) {
     wasmtime_instance_t inst;
     wasm_trap_t *trap = NULL;

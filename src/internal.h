@@ -19,9 +19,11 @@
 #endif
 
 /*
- * Every object the caller owns starts with a magic number naming its type.
- * Deleting an object overwrites it with WT_MAGIC_DEAD before freeing, so a
- * use after delete is caught as misuse as long as the memory was not reused.
+ * Every object the caller owns starts with a magic number naming its type,
+ * and lives in a shell that wt__shell_new carves from addresses never used
+ * twice (retire.c). Deleting an object overwrites its magic number with
+ * WT_MAGIC_DEAD and retires the shell, which later reads as zeros: either
+ * way a use after delete is caught as misuse (docs/design.md, "Lifetimes").
  */
 enum {
   WT_MAGIC_ENGINE = 0x77744531u,
@@ -31,6 +33,10 @@ enum {
   WT_MAGIC_LINKER = 0x77744c35u,
   WT_MAGIC_PRE = 0x77745036u,
   WT_MAGIC_SHARED = 0x77745337u,
+  WT_MAGIC_ERROR = 0x7774453au,
+  WT_MAGIC_WASI = 0x77745739u,
+  /* A store while Wasmtime runs one of its finalizers (store.c). */
+  WT_MAGIC_FINALIZING = 0x7774463bu,
   WT_MAGIC_DYING = 0x77744438u,
   WT_MAGIC_DEAD = 0xdeadd00du,
 };
@@ -117,10 +123,23 @@ struct wt_engine {
   bool ticking;         /* the ticker thread runs */
   atomic_bool stop_ticking;
   pthread_t ticker;
+  uint64_t tick_origin; /* CLOCK_MONOTONIC ns when the ticker started */
+  /* Epoch ticks the ticker has given: tick k is due tick_origin + k ms. */
+  _Atomic uint64_t ticks;
+  size_t max_wasm_stack; /* the config's, or Wasmtime's default */
 };
+
+/* A deadline this many epoch ticks ahead never comes in practice (2^62 ms
+ * is about 146 million years), and adding it to any epoch reached in
+ * practice cannot wrap. Longer deadlines are cut to it. */
+#define WT__EPOCH_NEVER ((uint64_t)1 << 62)
 
 /* Starts the engine's millisecond epoch ticker if it is not running. */
 wt_error_t *wt__engine_start_ticker(wt_engine_t *engine);
+/* With the ticker running: how many more ticks until `ms` milliseconds from
+ * now on the monotonic clock (the first tick due at or after that instant),
+ * at most WT__EPOCH_NEVER. */
+uint64_t wt__engine_ticks_until(wt_engine_t *engine, uint64_t ms);
 
 wt_engine_t *wt__engine_ref(wt_engine_t *engine);
 void wt__engine_unref(wt_engine_t *engine);
@@ -143,11 +162,17 @@ static inline bool wt__engine_ok(const wt_engine_t *e) {
 
 /* Builds a fresh wasm_config_t from the recorded settings. */
 wasm_config_t *wt__config_build(const wt_config_t *config);
-/* A key that identifies the recorded settings (for caching validation). */
-char *wt__config_key(const wt_config_t *config, size_t *len); /* malloc()ed */
+/* Checks what only the whole config shows (a linear memory and its guard
+ * regions larger than the address space): true when it is fine, else false
+ * with the reason in `msg` (of `cap` bytes). A NULL config is fine. */
+bool wt__config_check(const wt_config_t *config, char *msg, size_t cap);
 /* Whether the config turns epoch interruption on (its last setting). */
 bool wt__config_epochs(const wt_config_t *config);
 bool wt__config_custom_pages(const wt_config_t *config);
+/* The config's max_wasm_stack (its last setting), or Wasmtime's default. */
+size_t wt__config_max_wasm_stack(const wt_config_t *config);
+/* Wasmtime's default max_wasm_stack. */
+#define WT__DEFAULT_MAX_WASM_STACK ((size_t)512 * 1024)
 
 /* ---- store (store.c) ---- */
 
@@ -160,6 +185,7 @@ struct wt_store {
   void *data;
   void (*finalizer)(void *);
   int depth;           /* calls into wasm under way */
+  size_t stack_need;   /* stack a call into wasm needs (stack.c) */
   uintptr_t owner;     /* wt__thread_tag() of the thread running them,
                           while depth > 0 */
   bool delete_pending; /* wt_store_delete() was called while depth > 0 */
@@ -184,7 +210,8 @@ struct wt__name {
  * pointer; freed with the store). NULL when out of memory. */
 const char *wt__store_name(wt_store_t *store, const char *raw, size_t len);
 
-/* A store being deleted has WT_MAGIC_DYING until it is freed. */
+/* A store being deleted has WT_MAGIC_DYING until it is freed; one running
+ * a finalizer inside Wasmtime has WT_MAGIC_FINALIZING. */
 static inline bool wt__store_ok(const wt_store_t *s) {
   return s && s->magic == WT_MAGIC_STORE;
 }
@@ -207,11 +234,19 @@ wt_error_t *wt__check_handle(const char *fn, const wt_store_t *store,
 
 /* Frees a store whose deletion was deferred while wasm ran in it. */
 void wt__store_free_deferred(wt_store_t *store);
+/* Runs a user's finalizer that Wasmtime calls while it holds the store (in
+ * a garbage collection, or dropping a replaced callback): meanwhile the
+ * store has WT_MAGIC_FINALIZING, so wt refuses it (misuse) and nothing
+ * reaches Wasmtime; wt_store_delete is deferred to the end of the call into
+ * the store, which callers of Wasmtime functions that may run finalizers
+ * bracket with wt__store_enter and wt__store_leave. */
+void wt__store_finalize(wt_store_t *store, void (*finalizer)(void *),
+                        void *data);
 
 /* How many stores, in all threads, wait for their outermost call to return
  * to be freed. While it is 0 no host call needs to look for a deleted
  * store, which keeps that check to one load (see func.c). */
-extern atomic_uint wt__pending_deletes;
+extern atomic_uint wt__pending_deletes __attribute__((visibility("hidden")));
 
 /* One byte per thread: its address tells threads apart. Read with the
  * initial-exec model it costs one instruction, where pthread_self() is a
@@ -235,6 +270,52 @@ static inline void wt__store_leave(wt_store_t *store) {
  * function's own error, if one is in flight, takes precedence. */
 wt_error_t *wt__call_result(wt_store_t *store, wt_error_kind_t kind,
                             wasmtime_error_t *err, wasm_trap_t *trap);
+
+/* ---- the calling thread's stack (stack.c) ---- */
+
+/*
+ * Wasmtime lets wasm use max_wasm_stack bytes below the stack pointer of the
+ * outermost call into a store and checks nothing else: on a thread whose
+ * stack is smaller, deep recursion runs off the stack and crashes. So every
+ * outermost call into a store first checks that the calling thread's stack
+ * has max_wasm_stack plus WT__STACK_HOST_MARGIN left (the margin is for the
+ * host functions wasm calls near its limit and for Wasmtime's own frames);
+ * store->stack_need is the sum.
+ */
+#define WT__STACK_HOST_MARGIN ((size_t)64 * 1024)
+
+/* The lowest address of the calling thread's stack: UINTPTR_MAX until it is
+ * looked up (once per thread), 0 when it cannot be known. */
+extern __thread uintptr_t wt__stack_floor
+    __attribute__((tls_model("initial-exec")));
+
+/* The slow path of wt__stack_check: looks the thread's stack up if not done
+ * yet; a misuse error naming `fn` and the sizes when it is too small. */
+wt_error_t *wt__stack_refuse(const char *fn, const wt_store_t *store,
+                             uintptr_t sp);
+
+static inline uintptr_t wt__stack_pointer(void) {
+  uintptr_t sp;
+#if defined(__x86_64__)
+  __asm__("movq %%rsp, %0" : "=r"(sp));
+#elif defined(__aarch64__)
+  __asm__("mov %0, sp" : "=r"(sp));
+#else
+  sp = (uintptr_t)__builtin_frame_address(0);
+#endif
+  return sp;
+}
+
+/* Before a call into wasm (depth not yet raised): NULL when the thread's
+ * stack can hold it. Costs a subtraction and a comparison. */
+static inline wt_error_t *wt__stack_check(const char *fn,
+                                          const wt_store_t *store) {
+  uintptr_t sp = wt__stack_pointer();
+  if (__builtin_expect(
+          store->depth == 0 && sp - store->stack_need < wt__stack_floor, 0))
+    return wt__stack_refuse(fn, store, sp);
+  return NULL;
+}
 
 /* ---- GC references held for the caller (ref.c) ---- */
 
@@ -356,15 +437,17 @@ wt_error_t *wt__val_check(const char *fn, const char *what, size_t index,
 wt_error_t *wt__bounds(const char *fn, size_t size, uint64_t offset,
                        const void *buf, size_t len);
 
-/* ---- the quarantine of deleted objects (retire.c) ---- */
+/* ---- shells of caller-owned objects (retire.c) ---- */
 
-/*
- * Frees the shell of a deleted object (already marked WT_MAGIC_DEAD) after a
- * delay: the most recent shells are kept, so that a use after delete finds
- * the dead magic number in memory that is still wt's, instead of reading
- * freed memory, and is reported as misuse.
- */
+/* Zeroed memory of at least `size` bytes (at most a page) at addresses wt
+ * never handed out before; NULL when no more can be reserved. */
+void *wt__shell_new(size_t size);
+/* Gives back the shell of a deleted object (its magic number already
+ * WT_MAGIC_DEAD). Its addresses are never reused: a stale pointer reads
+ * WT_MAGIC_DEAD, or zeros once its page is released. NULL is ignored. */
 void wt__retire(void *shell);
+/* For tests: how many more pages of shells may be carved (fail-closed). */
+void wt__shell_limit(size_t slabs);
 
 /* ---- strings (str.c) ---- */
 
@@ -463,6 +546,16 @@ _Static_assert(_Alignof(wt_raw_t) <= _Alignof(wasmtime_val_raw_t),
                "wt_raw_t alignment");
 static inline const wasmtime_func_t *
 wt__typed_func_raw(const wt_typed_func_t *f) {
+  return (const wasmtime_func_t *)(const void *)f;
+}
+/* A wt_func_t begins the same way, so calls pass it to Wasmtime as it is
+ * instead of copying it into a wasmtime_func_t on their stack. */
+_Static_assert(offsetof(wt_func_t, store_id_) ==
+                       offsetof(wasmtime_func_t, store_id) &&
+                   offsetof(wt_func_t, raw_) ==
+                       offsetof(wasmtime_func_t, __private),
+               "wt_func_t must begin like wasmtime_func_t");
+static inline const wasmtime_func_t *wt__func_raw(const wt_func_t *f) {
   return (const wasmtime_func_t *)(const void *)f;
 }
 

@@ -37,9 +37,9 @@ wt_error_t *wt_linker_new(wt_engine_t *engine, wt_linker_t **out) {
     return wt__misuse(fn, "engine is NULL or deleted");
   if (!out)
     return wt__misuse(fn, "out is NULL");
-  wt_linker_t *l = calloc(1, sizeof *l);
+  wt_linker_t *l = wt__shell_new(sizeof *l);
   if (!l || !(l->raw = wasmtime_linker_new(engine->raw))) {
-    free(l);
+    wt__retire(l);
     return wt__error(WT_ERROR_WASMTIME, "out of memory");
   }
   l->magic = WT_MAGIC_LINKER;
@@ -77,6 +77,8 @@ wt_error_t *wt_linker_instantiate(const wt_linker_t *linker, wt_store_t *store,
                           "engines");
   wasmtime_instance_t inst;
   wasm_trap_t *trap = NULL;
+  if ((err = wt__stack_check(fn, store)) != NULL)
+    return err;
   wt__store_enter(store);
   wasmtime_error_t *werr =
       wasmtime_linker_instantiate(linker->raw, store->ctx, module->raw, &inst,
@@ -156,6 +158,8 @@ wt_error_t *wt_linker_define_module(wt_linker_t *linker, wt_store_t *store,
   if (!err && module->engine != store->engine)
     err = wt__misuse(fn, "module and store belong to different engines");
   if (err)
+    return err;
+  if ((err = wt__stack_check(fn, store)) != NULL)
     return err;
   wt__store_enter(store);
   wasmtime_error_t *werr = wasmtime_linker_module(
@@ -261,13 +265,13 @@ wt_error_t *wt_linker_instantiate_pre(const wt_linker_t *linker,
     return wt__misuse(fn, "out is NULL");
   if (module->engine != linker->engine)
     return wt__misuse(fn, "linker and module belong to different engines");
-  wt_instance_pre_t *pre = calloc(1, sizeof *pre);
+  wt_instance_pre_t *pre = wt__shell_new(sizeof *pre);
   if (!pre)
     return wt__error(WT_ERROR_WASMTIME, "out of memory");
   wasmtime_error_t *werr =
       wasmtime_linker_instantiate_pre(linker->raw, module->raw, &pre->raw);
   if (werr) {
-    free(pre);
+    wt__retire(pre);
     return wt__from_wasmtime(WT_ERROR_LINK, werr);
   }
   pre->magic = WT_MAGIC_PRE;
@@ -297,6 +301,8 @@ wt_error_t *wt_instance_pre_instantiate(const wt_instance_pre_t *pre,
     return err;
   wasmtime_instance_t inst;
   wasm_trap_t *trap = NULL;
+  if ((err = wt__stack_check(fn, store)) != NULL)
+    return err;
   wt__store_enter(store);
   wasmtime_error_t *werr =
       wasmtime_instance_pre_instantiate(pre->raw, store->ctx, &inst, &trap);

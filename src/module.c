@@ -134,7 +134,7 @@ static bool describe(wt_module_t *m) {
 
 static wt_error_t *module_wrap(wt_engine_t *engine, wasmtime_module_t *raw,
                                wt_module_t **out) {
-  wt_module_t *m = calloc(1, sizeof *m);
+  wt_module_t *m = wt__shell_new(sizeof *m);
   if (!m) {
     wasmtime_module_delete(raw);
     return wt__error(WT_ERROR_WASMTIME, "out of memory");

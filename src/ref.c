@@ -48,10 +48,11 @@ static bool refs_grow(wt_store_t *store) {
 
 wt_error_t *wt__ref_put(wt_store_t *store, wasmtime_val_t *rooted,
                         wt_val_t *out) {
-  memset(out, 0, sizeof *out);
-  out->kind = rooted->kind;
-  if (rooted->of.externref.store_id == 0) /* all ref kinds share layout */
+  if (rooted->of.externref.store_id == 0) { /* all ref kinds share layout */
+    memset(out, 0, sizeof *out);
+    out->kind = rooted->kind;
     return NULL;
+  }
   wt__store_saw(store, rooted->of.externref.store_id);
   if (!refs_grow(store)) {
     wasmtime_val_unroot(rooted);
@@ -67,6 +68,8 @@ wt_error_t *wt__ref_put(wt_store_t *store, wasmtime_val_t *rooted,
   }
   t->vals[slot] = *rooted;
   t->gens[slot]++; /* odd: live */
+  memset(out, 0, sizeof *out); /* written only on success */
+  out->kind = rooted->kind;
   out->of.ref.store_id_ = store->id;
   out->of.ref.slot_ = slot;
   out->of.ref.gen_ = t->gens[slot];
@@ -131,24 +134,60 @@ void wt_ref_release(wt_store_t *store, wt_val_t *val) {
 
 /* ---- externref and anyref values ---- */
 
+/* An externref's host data as Wasmtime holds it: the user's data and
+ * finalizer, and the store, which the finalizer must refuse while Wasmtime
+ * runs it (a garbage collection, or the store's teardown). */
+typedef struct host_ref {
+  wt_store_t *store;
+  void *data;
+  void (*finalizer)(void *);
+} host_ref;
+
+static void host_ref_free(void *p) {
+  host_ref *h = p;
+  wt__store_finalize(h->store, h->finalizer, h->data);
+  free(h);
+}
+
 wt_error_t *wt_externref_new(wt_store_t *store, void *data,
                              void (*finalizer)(void *), wt_val_t *out) {
   static const char fn[] = "wt_externref_new";
   wt_error_t *err = wt__check_store(fn, store);
   if (!err && !out)
     err = wt__misuse(fn, "out is NULL");
+  /* Room for the reference first: once Wasmtime holds `data`, a failure
+   * could leave the finalizer to a garbage collection. */
+  if (!err && !refs_grow(store))
+    err = wt__error(WT_ERROR_WASMTIME, "out of memory");
   if (err) {
     if (finalizer)
       finalizer(data);
     return err;
   }
+  host_ref *h = malloc(sizeof *h);
+  if (!h) {
+    if (finalizer)
+      finalizer(data);
+    return wt__error(WT_ERROR_WASMTIME, "out of memory");
+  }
+  h->store = store;
+  h->data = data;
+  h->finalizer = finalizer;
   wasmtime_val_t v;
   memset(&v, 0, sizeof v);
   v.kind = WASMTIME_EXTERNREF;
-  if (!wasmtime_externref_new(store->ctx, data, finalizer, &v.of.externref))
-    return wt__error(WT_ERROR_WASMTIME, "%s: the GC heap is out of memory",
-                     fn); /* Wasmtime ran the finalizer */
-  return wt__ref_put(store, &v, out);
+  /* Allocating may collect garbage, running other externrefs' finalizers. */
+  wt__store_enter(store);
+  if (!wasmtime_externref_new(store->ctx, h, host_ref_free, &v.of.externref))
+    err = wt__error(WT_ERROR_WASMTIME, "%s: the GC heap is out of memory",
+                    fn); /* Wasmtime ran the finalizer */
+  else if (store->delete_pending) {
+    wasmtime_val_unroot(&v);
+    err = wt__misuse(fn, "a finalizer deleted the store");
+  } else
+    err = wt__ref_put(store, &v, out);
+  wt__store_leave(store);
+  return err;
 }
 
 wt_error_t *wt_externref_data(wt_store_t *store, const wt_val_t *val,
@@ -165,9 +204,11 @@ wt_error_t *wt_externref_data(wt_store_t *store, const wt_val_t *val,
   wasmtime_val_t v;
   if ((err = wt__ref_get(fn, store, val, &v)) != NULL)
     return err;
-  *data = v.of.externref.store_id == 0
-              ? NULL
-              : wasmtime_externref_data(store->ctx, &v.of.externref);
+  const host_ref *h =
+      v.of.externref.store_id == 0
+          ? NULL
+          : wasmtime_externref_data(store->ctx, &v.of.externref);
+  *data = h ? h->data : NULL;
   return NULL;
 }
 

@@ -6,7 +6,7 @@
 
 static wt_shared_memory_t *wrap(wt_engine_t *engine,
                                 wasmtime_sharedmemory_t *raw) {
-  wt_shared_memory_t *m = calloc(1, sizeof *m);
+  wt_shared_memory_t *m = wt__shell_new(sizeof *m);
   if (!m) {
     wasmtime_sharedmemory_delete(raw);
     return NULL;

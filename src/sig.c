@@ -234,6 +234,11 @@ wt_error_t *wt_functype_new(wt_engine_t *engine, const wt_valkind_t *params,
     return wt__misuse(fn, "engine is NULL or deleted");
   if (!out || (nparams && !params) || (nresults && !results))
     return wt__misuse(fn, "out, params or results is NULL");
+  /* The parser's limit; checked first, so that the sums below cannot
+   * overflow. */
+  if (nparams > 64 || nresults > 64)
+    return wt__misuse(fn, "%zu params and %zu results: at most 64 of each",
+                      nparams, nresults);
   /* Build the same text form the parser reads, and parse it: one path. */
   size_t cap = 16 * (nparams + nresults) + 8, n = 0;
   char *text = malloc(cap);

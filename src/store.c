@@ -4,73 +4,39 @@
 
 #include "internal.h"
 
-/*
- * Deleted stores wait in a ring before their memory is used again, as other
- * objects wait in wt__retire's: a use after delete then meets WT_MAGIC_DEAD.
- * Once the ring is full, a new store takes the oldest shell instead of
- * calling malloc, and the one deleted takes its place: stores are made and
- * freed often (one per request), and this keeps that path cheap.
- */
-#define WT_STORE_RING 1024
 __thread char wt__thread_marker;
 
 atomic_uint wt__pending_deletes;
 
-static pthread_mutex_t ring_lock = PTHREAD_MUTEX_INITIALIZER;
-static wt_store_t *ring[WT_STORE_RING];
-static size_t ring_head, ring_count;
-
-static wt_store_t *shell_get(void) {
-  wt_store_t *s = NULL;
-  pthread_mutex_lock(&ring_lock);
-  if (ring_count == WT_STORE_RING) {
-    s = ring[ring_head];
-    ring[ring_head] = NULL;
-    ring_head = (ring_head + 1) % WT_STORE_RING;
-    ring_count--;
-  }
-  pthread_mutex_unlock(&ring_lock);
-  if (s) {
-    memset(s, 0, sizeof *s);
-    return s;
-  }
-  return calloc(1, sizeof *s);
-}
-
-static void shell_put(wt_store_t *s) {
-  wt_store_t *evicted = NULL;
-  pthread_mutex_lock(&ring_lock);
-  if (ring_count == WT_STORE_RING) {
-    evicted = ring[ring_head];
-    ring_head = (ring_head + 1) % WT_STORE_RING;
-    ring_count--;
-  }
-  ring[(ring_head + ring_count) % WT_STORE_RING] = s;
-  ring_count++;
-  pthread_mutex_unlock(&ring_lock);
-  free(evicted);
-}
-
 wt_error_t *wt_store_new(wt_engine_t *engine, void *data,
                          void (*finalizer)(void *), wt_store_t **out) {
   static const char fn[] = "wt_store_new";
+  wt_error_t *err = NULL;
   if (!wt__engine_ok(engine))
-    return wt__misuse(fn, "engine is NULL or deleted");
-  if (!out)
-    return wt__misuse(fn, "out is NULL");
-  wt_store_t *s = shell_get();
-  if (!s)
-    return wt__error(WT_ERROR_WASMTIME, "out of memory");
+    err = wt__misuse(fn, "engine is NULL or deleted");
+  else if (!out)
+    err = wt__misuse(fn, "out is NULL");
+  wt_store_t *s = err ? NULL : wt__shell_new(sizeof *s);
+  if (!err && !s)
+    err = wt__error(WT_ERROR_WASMTIME, "out of memory");
+  if (err) {
+    if (finalizer) /* a failed call finalizes at once */
+      finalizer(data);
+    return err;
+  }
   /* Wasmtime's store data is the wt store, so a host function can find it
    * from its caller. */
   s->raw = wasmtime_store_new(engine->raw, s, NULL);
   if (!s->raw) {
-    free(s);
+    wt__retire(s);
+    if (finalizer)
+      finalizer(data);
     return wt__error(WT_ERROR_WASMTIME, "out of memory");
   }
   s->magic = WT_MAGIC_STORE;
   s->ctx = wasmtime_store_context(s->raw);
   s->engine = wt__engine_ref(engine);
+  s->stack_need = engine->max_wasm_stack + WT__STACK_HOST_MARGIN;
   s->data = data;
   s->finalizer = finalizer;
   *out = s;
@@ -113,7 +79,11 @@ const char *wt__store_name(wt_store_t *s, const char *raw, size_t len) {
   return copy;
 }
 
+/* Frees a store. It looks deleted to every wt function from the first line:
+ * finalizers run below (Wasmtime's, for externrefs, host functions and the
+ * epoch callback, then the store data's) get misuse errors for it. */
 static void store_free(wt_store_t *s) {
+  s->magic = WT_MAGIC_DYING;
   wt__refs_free(s); /* while the Wasmtime store lives */
   wasmtime_store_delete(s->raw);
   s->raw = NULL;
@@ -129,11 +99,20 @@ static void store_free(wt_store_t *s) {
     s->finalizer(s->data);
   wt__engine_unref(s->engine);
   s->magic = WT_MAGIC_DEAD;
-  shell_put(s);
+  wt__retire(s);
 }
 
 void wt_store_delete(wt_store_t *store) {
-  if (!store || store->magic != WT_MAGIC_STORE)
+  if (!store)
+    return;
+  if (store->magic == WT_MAGIC_FINALIZING && !store->delete_pending) {
+    /* From a finalizer Wasmtime runs inside a call into the store (a
+     * garbage collection): freed when that call returns. */
+    store->delete_pending = true;
+    atomic_fetch_add(&wt__pending_deletes, 1);
+    return;
+  }
+  if (store->magic != WT_MAGIC_STORE)
     return;
   if (store->depth > 0) {
     store->delete_pending = true;
@@ -146,15 +125,34 @@ void wt_store_delete(wt_store_t *store) {
 
 void wt__store_free_deferred(wt_store_t *store) { store_free(store); }
 
+void wt__store_finalize(wt_store_t *store, void (*finalizer)(void *),
+                        void *data) {
+  if (!finalizer)
+    return;
+  if (store->magic != WT_MAGIC_STORE) { /* being freed, or already marked */
+    finalizer(data);
+    return;
+  }
+  store->magic = WT_MAGIC_FINALIZING;
+  finalizer(data);
+  store->magic = store->delete_pending ? WT_MAGIC_DYING : WT_MAGIC_STORE;
+}
+
 void *wt_store_data(const wt_store_t *store) {
-  return wt__store_ok(store) ? store->data : NULL;
+  return store && (store->magic == WT_MAGIC_STORE ||
+                   store->magic == WT_MAGIC_FINALIZING)
+             ? store->data
+             : NULL;
 }
 
 wt_error_t *wt_store_set_data(wt_store_t *store, void *data,
                               void (*finalizer)(void *)) {
   wt_error_t *err = wt__check_store("wt_store_set_data", store);
-  if (err)
+  if (err) {
+    if (finalizer) /* a failed call finalizes at once */
+      finalizer(data);
     return err;
+  }
   void *old = store->data;
   void (*old_finalizer)(void *) = store->finalizer;
   store->data = data;
@@ -169,6 +167,9 @@ wt_error_t *wt__check_store(const char *fn, const wt_store_t *store) {
     return wt__misuse(fn, "store is NULL");
   if (store->magic == WT_MAGIC_DYING)
     return wt__misuse(fn, "store is being deleted");
+  if (store->magic == WT_MAGIC_FINALIZING)
+    return wt__misuse(fn, "store is running a finalizer inside Wasmtime "
+                          "(a garbage collection or a replaced callback)");
   if (store->magic != WT_MAGIC_STORE)
     return wt__misuse(fn, "store is not a live wt_store_t (deleted?)");
   /* A store is Wasmtime's to use from one thread at a time. This catches a
@@ -278,8 +279,7 @@ typedef struct epoch_cb {
 
 static void epoch_cb_free(void *p) {
   epoch_cb *e = p;
-  if (e->finalizer)
-    e->finalizer(e->env);
+  wt__store_finalize(e->store, e->finalizer, e->env);
   free(e);
 }
 
@@ -289,9 +289,18 @@ static wasmtime_error_t *epoch_trampoline(wasmtime_context_t *ctx, void *data,
   epoch_cb *e = data;
   *kind = WASMTIME_UPDATE_DEADLINE_CONTINUE;
   uint64_t d = 1;
-  wt_error_t *err = e->cb(e->env, e->store, &d);
+  /* The host functions' deleted-store rule (func.c): the callback is not
+   * called while the store waits to be freed, and a callback that deletes
+   * the store stops wasm at once (unless it failed with its own error), so
+   * that the outermost call returns and frees the store. */
+  wt_error_t *err = NULL;
+  if (!e->store->delete_pending)
+    err = e->cb(e->env, e->store, &d);
+  if (!err && e->store->delete_pending)
+    err = wt__misuse("epoch deadline callback",
+                     "the store was deleted during a call");
   if (!err) {
-    *delta = d;
+    *delta = d < WT__EPOCH_NEVER ? d : WT__EPOCH_NEVER;
     return NULL;
   }
   /* The error itself goes to the caller; Wasmtime gets its message. */
@@ -326,8 +335,11 @@ wt_error_t *wt_store_set_epoch_deadline_callback(wt_store_t *store, wt_epoch_cb 
   e->env = env;
   e->finalizer = finalizer;
   e->store = store;
+  /* Wasmtime drops the callback this replaces, running its finalizer. */
+  wt__store_enter(store);
   wasmtime_store_epoch_deadline_callback(store->raw, epoch_trampoline, e,
                                          epoch_cb_free);
+  wt__store_leave(store);
   return NULL;
 }
 
@@ -338,6 +350,14 @@ wt_error_t *wt_store_set_limits(wt_store_t *store, const wt_limits_t *l) {
     return err;
   if (!l)
     return wt__misuse(fn, "limits is NULL");
+  const int64_t v[] = {l->memory_size, l->table_elements, l->instances,
+                       l->tables, l->memories};
+  static const char *const names[] = {"memory_size", "table_elements",
+                                      "instances", "tables", "memories"};
+  for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+    if (v[i] < -1)
+      return wt__misuse(fn, "limits->%s is %lld: a limit is -1 (none) or "
+                            "at least 0", names[i], (long long)v[i]);
   wasmtime_store_limiter(store->raw, l->memory_size, l->table_elements,
                          l->instances, l->tables, l->memories);
   return NULL;
@@ -349,15 +369,22 @@ wt_error_t *wt_store_fuel(const wt_store_t *store, uint64_t *fuel) {
     return err;
   if (!fuel)
     return wt__misuse("wt_store_fuel", "fuel is NULL");
-  wasmtime_error_t *werr = wasmtime_context_get_fuel(store->ctx, fuel);
-  return werr ? wt__from_wasmtime(WT_ERROR_CONFIG, werr) : NULL;
+  uint64_t left = 0;
+  wasmtime_error_t *werr = wasmtime_context_get_fuel(store->ctx, &left);
+  if (werr)
+    return wt__from_wasmtime(WT_ERROR_CONFIG, werr);
+  *fuel = left;
+  return NULL;
 }
 
 wt_error_t *wt_store_set_epoch_deadline(wt_store_t *store, uint64_t ticks) {
   wt_error_t *err = wt__check_store("wt_store_set_epoch_deadline", store);
   if (err)
     return err;
-  wasmtime_context_set_epoch_deadline(store->ctx, ticks);
+  /* Wasmtime adds `ticks` to the epoch: cut it so that the sum cannot
+   * wrap around to a deadline already past. */
+  wasmtime_context_set_epoch_deadline(
+      store->ctx, ticks < WT__EPOCH_NEVER ? ticks : WT__EPOCH_NEVER);
   return NULL;
 }
 
@@ -365,7 +392,10 @@ wt_error_t *wt_store_gc(wt_store_t *store) {
   wt_error_t *err = wt__check_store("wt_store_gc", store);
   if (err)
     return err;
+  /* Finalizers run inside; one that deletes the store has it freed here. */
+  wt__store_enter(store);
   wasmtime_error_t *werr = wasmtime_context_gc(store->ctx);
+  wt__store_leave(store);
   return werr ? wt__from_wasmtime(WT_ERROR_WASMTIME, werr) : NULL;
 }
 
@@ -379,7 +409,9 @@ wt_error_t *wt_store_set_timeout(wt_store_t *store, uint64_t ms) {
                                       "on wt_config_set_epoch_interruption", fn);
   if ((err = wt__engine_start_ticker(store->engine)) != NULL)
     return err;
-  /* A tick is a millisecond; one more tick covers the partial one. */
-  wasmtime_context_set_epoch_deadline(store->ctx, ms + 1);
+  /* The deadline is an instant of the monotonic clock, turned into the
+   * ticks until then; a huge timeout means never. */
+  wasmtime_context_set_epoch_deadline(
+      store->ctx, wt__engine_ticks_until(store->engine, ms));
   return NULL;
 }

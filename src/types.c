@@ -100,7 +100,10 @@ size_t wt_externtype_text(const wt_externtype_t *t, char *buf, size_t cap) {
                       (unsigned long long)m->max);
       if (m->shared)
         n += snprintf(tmp + n, sizeof tmp - (size_t)n, " shared");
-      if (m->page_size_log2 != 16)
+      if (m->page_size_log2 >= 64) /* no such page size: its exponent */
+        n += snprintf(tmp + n, sizeof tmp - (size_t)n, " (pagesize 2^%u)",
+                      (unsigned)m->page_size_log2);
+      else if (m->page_size_log2 != 16)
         n += snprintf(tmp + n, sizeof tmp - (size_t)n, " (pagesize %llu)",
                       1ull << m->page_size_log2);
       snprintf(tmp + n, sizeof tmp - (size_t)n, ")");

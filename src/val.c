@@ -5,9 +5,10 @@
 
 wt_error_t *wt__func_wrap(wt_store_t *store, const wasmtime_func_t *raw,
                           wt_func_t *out) {
-  memset(out, 0, sizeof *out);
-  if (raw->store_id == 0)
-    return NULL; /* null funcref */
+  if (raw->store_id == 0) { /* null funcref */
+    memset(out, 0, sizeof *out);
+    return NULL;
+  }
   wt__store_saw(store, raw->store_id);
   wasm_functype_t *ty = wasmtime_func_type(store->ctx, raw);
   const wt__sig *sig = ty ? wt__sig_of(store->engine, ty) : NULL;
@@ -50,10 +51,16 @@ void wt__val_to_raw(const wt_val_t *val, wasmtime_val_raw_t *raw,
   case WT_VAL_EXTERNREF:
   case WT_VAL_ANYREF:
   case WT_VAL_EXNREF: {
-    /* Checked by wt__val_check before any call gets here. */
+    /* Checked by wt__val_check before any call gets here; a reference that
+     * fails the check anyway becomes a null one. */
     wasmtime_val_t v;
-    if (val->of.ref.store_id_ == 0 || wt__ref_get("", store, val, &v) != NULL)
+    if (val->of.ref.store_id_ == 0)
       break;
+    wt_error_t *err = wt__ref_get("", store, val, &v);
+    if (err) {
+      wt_error_delete(err);
+      break;
+    }
     if (val->kind == WT_VAL_EXTERNREF)
       raw->externref = wasmtime_externref_to_raw(store->ctx, &v.of.externref);
     else if (val->kind == WT_VAL_ANYREF)
@@ -67,8 +74,10 @@ void wt__val_to_raw(const wt_val_t *val, wasmtime_val_raw_t *raw,
   }
 }
 
-wt_error_t *wt__val_from_raw(wt_store_t *store, wt_valkind_t kind,
-                             const wasmtime_val_raw_t *raw, wt_val_t *out) {
+/* The converters below write *out only when they succeed. */
+
+static wt_error_t *val_from_raw(wt_store_t *store, wt_valkind_t kind,
+                                const wasmtime_val_raw_t *raw, wt_val_t *out) {
   memset(out, 0, sizeof *out);
   out->kind = kind;
   wasmtime_val_t v;
@@ -116,6 +125,26 @@ wt_error_t *wt__val_from_raw(wt_store_t *store, wt_valkind_t kind,
   return wt__error(WT_ERROR_WASMTIME, "unknown value kind %d", (int)kind);
 }
 
+wt_error_t *wt__val_from_raw(wt_store_t *store, wt_valkind_t kind,
+                             const wasmtime_val_raw_t *raw, wt_val_t *out) {
+  wt_val_t val;
+  wt_error_t *err = val_from_raw(store, kind, raw, &val);
+  if (!err)
+    *out = val;
+  return err;
+}
+
+/* The message of an error of `fn` without its "fn: " prefix. */
+static const char *detail(const wt_error_t *err, const char *fn) {
+  const char *m = wt_error_message(err);
+  if (!m)
+    return "out of memory";
+  size_t n = strlen(fn);
+  if (strncmp(m, fn, n) == 0 && m[n] == ':' && m[n + 1] == ' ')
+    return m + n + 2;
+  return m;
+}
+
 wt_error_t *wt__val_check(const char *fn, const char *what, size_t index,
                           const wt_val_t *val, wt_valkind_t kind,
                           const wt_store_t *store) {
@@ -131,7 +160,7 @@ wt_error_t *wt__val_check(const char *fn, const char *what, size_t index,
     wt_error_t *err = wt__ref_get(fn, (wt_store_t *)store, val, &v);
     if (err) {
       wt_error_t *e = wt__misuse(fn, "%s %zu: %s", what, index,
-                                 wt_error_message(err) + strlen(fn) + 2);
+                                 detail(err, fn));
       wt_error_delete(err);
       return e;
     }
@@ -175,8 +204,8 @@ wt_error_t *wt__val_to_wasmtime(const char *fn, wt_store_t *store,
   return wt__misuse(fn, "unknown value kind %d", (int)val->kind);
 }
 
-wt_error_t *wt__val_from_wasmtime(wt_store_t *store, wasmtime_val_t *v,
-                                  wt_val_t *out) {
+static wt_error_t *val_from_wasmtime(wt_store_t *store, wasmtime_val_t *v,
+                                     wt_val_t *out) {
   memset(out, 0, sizeof *out);
   out->kind = v->kind;
   switch (v->kind) {
@@ -204,6 +233,15 @@ wt_error_t *wt__val_from_wasmtime(wt_store_t *store, wasmtime_val_t *v,
   }
   wasmtime_val_unroot(v);
   return wt__error(WT_ERROR_WASMTIME, "unknown value kind %d", (int)v->kind);
+}
+
+wt_error_t *wt__val_from_wasmtime(wt_store_t *store, wasmtime_val_t *v,
+                                  wt_val_t *out) {
+  wt_val_t val;
+  wt_error_t *err = val_from_wasmtime(store, v, &val);
+  if (!err)
+    *out = val;
+  return err;
 }
 
 /* ---- extern items ---- */
@@ -254,9 +292,9 @@ wt_error_t *wt__extern_to_wasmtime(const char *fn, const wt_store_t *store,
   return NULL;
 }
 
-wt_error_t *wt__extern_from_wasmtime(wt_store_t *store,
-                                     wasmtime_extern_t *item,
-                                     wt_extern_t *out) {
+static wt_error_t *extern_from_wasmtime(wt_store_t *store,
+                                        wasmtime_extern_t *item,
+                                        wt_extern_t *out) {
   memset(out, 0, sizeof *out);
   out->kind = item->kind;
   switch (item->kind) {
@@ -289,4 +327,14 @@ wt_error_t *wt__extern_from_wasmtime(wt_store_t *store,
   out->kind = 0xff;
   return wt__error(WT_ERROR_WASMTIME, "unknown extern kind %d",
                    (int)item->kind);
+}
+
+wt_error_t *wt__extern_from_wasmtime(wt_store_t *store,
+                                     wasmtime_extern_t *item,
+                                     wt_extern_t *out) {
+  wt_extern_t ext;
+  wt_error_t *err = extern_from_wasmtime(store, item, &ext);
+  if (!err)
+    *out = ext;
+  return err;
 }

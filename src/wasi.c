@@ -33,8 +33,6 @@ struct wt_wasi {
   char *rejected;
 };
 
-enum { WT_MAGIC_WASI = 0x77745739u };
-
 static bool wasi_ok(const wt_wasi_t *w) {
   return w && w->magic == WT_MAGIC_WASI;
 }
@@ -66,7 +64,7 @@ static char *take(wt_wasi_t *w, const char *fn, const char *s) {
 }
 
 wt_wasi_t *wt_wasi_new(void) {
-  wt_wasi_t *w = calloc(1, sizeof *w);
+  wt_wasi_t *w = wt__shell_new(sizeof *w);
   if (w)
     w->magic = WT_MAGIC_WASI;
   return w;
@@ -95,7 +93,7 @@ void wt_wasi_delete(wt_wasi_t *w) {
   free(w->preopens);
   free(w->rejected);
   w->magic = WT_MAGIC_DEAD;
-  free(w);
+  wt__retire(w);
 }
 
 const char *wt_wasi_rejected(const wt_wasi_t *w) {

@@ -152,38 +152,23 @@ static const char *continuation_wat =
     " (elem declare func $g)"
     " (func (export \"make\") (drop (cont.new $c (ref.func $g)))))";
 
-/* Wasmtime supports stack switching with Cranelift on x86-64 only: there the
- * engine is made and continuation types compile (and fail to compile with
- * the knob off); elsewhere, and on Pulley, the engine is refused. The
- * module is compiled, not run: Wasmtime is built without its
- * "stack-switching" runtime feature, and running cont.new aborts. */
-Test(config, stack_switching_on_x86_64_cranelift_refused_on_pulley) {
+/* wt's Wasmtime is built without its "stack-switching" feature, so a module
+ * using continuations could compile and then abort the process when run:
+ * the setter refuses true, and the engine is refused with a message that
+ * says why. Off, continuation types do not compile. */
+Test(config, stack_switching_is_refused_as_not_built_in) {
   wt_config_t *c = wt_config_new();
-  cr_assert(wt_config_set_wasm_stack_switching(c, true));
+  cr_assert_not(wt_config_set_wasm_stack_switching(c, true),
+                "stack switching was accepted");
   wt_engine_t *e = NULL;
-#if defined(__x86_64__)
-  OK(wt_engine_new(c, &e));
-  wt_module_delete(compile(e, continuation_wat));
-  wt_engine_delete(e);
-  check_runs(c);
+  EXPECT_ERROR(wt_engine_new(c, &e), WT_ERROR_CONFIG,
+               "stack switching is not built into wt's Wasmtime");
+  cr_assert_null(e);
+  wt_config_delete(c);
   c = wt_config_new();
   cr_assert(wt_config_set_wasm_stack_switching(c, false));
   EXPECT_ERROR(compile_with(c, continuation_wat), WT_ERROR_COMPILE,
                "stack switching is disabled");
-  c = wt_config_new();
-  cr_assert(wt_config_set_wasm_stack_switching(c, true));
-  e = NULL;
-#else
-  EXPECT_ERROR(wt_engine_new(c, &e), WT_ERROR_CONFIG,
-               "the wasm_stack_switching feature is not supported on this "
-               "compiler configuration");
-#endif
-  cr_assert(wt_config_set_target(c, "pulley64"));
-  EXPECT_ERROR(wt_engine_new(c, &e), WT_ERROR_CONFIG,
-               "the wasm_stack_switching feature is not supported on this "
-               "compiler configuration");
-  cr_assert_null(e);
-  wt_config_delete(c);
 }
 
 /* ---- runtime knobs ---- */
@@ -258,7 +243,8 @@ Test(config, max_wasm_stack_small_overflows) {
 
 Test(config, max_wasm_stack_zero_is_config_error) {
   wt_config_t *c = wt_config_new();
-  wt_config_set_max_wasm_stack(c, 0);
+  cr_assert_not(wt_config_set_max_wasm_stack(c, 0), "0 was accepted");
+  cr_assert_not_null(wt_config_rejected(c));
   wt_engine_t *e = NULL;
   EXPECT_ERROR(wt_engine_new(c, &e), WT_ERROR_CONFIG, "max_wasm_stack");
   cr_assert_null(e);
@@ -331,6 +317,52 @@ Test(config, memory_reservation_without_moving_limits_growth) {
   arg = i32v(100);
   OK(wt_instance_call(store, &inst, "grow", &arg, 1, &res, 1));
   cr_assert_eq(res.of.i32, -1);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}
+
+/* A reservation no process can map is a config error: from the setter for a
+ * value alone, from wt_engine_new for the reservation with its guards, and
+ * never a link error at instantiation. */
+Test(config, memory_reservation_past_the_address_space_is_config_error) {
+  wt_config_t *c = wt_config_new();
+  cr_assert_not(wt_config_set_memory_reservation(c, UINT64_MAX),
+                "UINT64_MAX was accepted");
+  wt_engine_t *e = NULL;
+  EXPECT_ERROR(wt_engine_new(c, &e), WT_ERROR_CONFIG,
+               "wt_config_set_memory_reservation");
+  cr_assert_null(e);
+  wt_config_delete(c);
+
+  c = wt_config_new();
+  cr_assert_not(wt_config_set_memory_guard_size(c, UINT64_MAX));
+  EXPECT_ERROR(wt_engine_new(c, &e), WT_ERROR_CONFIG,
+               "wt_config_set_memory_guard_size");
+  wt_config_delete(c);
+
+  c = wt_config_new();
+  cr_assert_not(wt_config_set_memory_reservation_for_growth(c, UINT64_MAX));
+  EXPECT_ERROR(wt_engine_new(c, &e), WT_ERROR_CONFIG,
+               "wt_config_set_memory_reservation_for_growth");
+  wt_config_delete(c);
+
+  /* Accepted alone, but not with the default guard regions around it. */
+  c = wt_config_new();
+  cr_assert(wt_config_set_memory_reservation(c, (1ull << 47) - 65536));
+  EXPECT_ERROR(wt_engine_new(c, &e), WT_ERROR_CONFIG,
+               "does not fit in the address space");
+  /* Without guards it fits. */
+  cr_assert(wt_config_set_memory_guard_size(c, 0));
+  OK(wt_engine_new(c, &e));
+  wt_engine_delete(e);
+  wt_config_delete(c);
+
+  /* A large reservation that fits still instantiates. */
+  c = wt_config_new();
+  cr_assert(wt_config_set_memory_reservation(c, 8ull << 30));
+  wt_engine_t *engine = engine_from(c);
+  wt_store_t *store;
+  instantiate(engine, "(module (memory 1))", &store);
   wt_store_delete(store);
   wt_engine_delete(engine);
 }

@@ -325,7 +325,7 @@ Test(engine, made_without_a_child_while_other_threads_hold_locks) {
   for (int round = 0; round < 10; round++) {
     /* A combination only Engine::new checks: reported, quickly. */
     wt_config_t *bad = wt_config_new();
-    cr_assert(wt_config_set_max_wasm_stack(bad, 0));
+    cr_assert(wt_config_set_async_stack_size(bad, 4096));
     wt_engine_t *e = NULL;
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -333,8 +333,8 @@ Test(engine, made_without_a_child_while_other_threads_hold_locks) {
     double took = seconds_since(&t0);
     cr_assert_lt(took, 0.5, "a rejected config took %.3f s", took);
     cr_assert_str_eq(wt_error_message(err),
-                     "invalid configuration: max_wasm_stack size cannot be "
-                     "zero");
+                     "invalid configuration: max_wasm_stack size cannot "
+                     "exceed the async_stack_size");
     cr_assert_null(e);
     wt_error_delete(err);
     wt_config_delete(bad);

@@ -1948,3 +1948,116 @@ Test(func, host_returning_a_zero_func_gives_a_null_funcref) {
   cr_assert_eq(answers, 0);
   world_close(&w);
 }
+
+/* ---- results are written only when a call succeeds ---- */
+
+static const wt_val_t sentinel_val = {.kind = (wt_valkind_t)0x5e,
+                                      .of.i64 = 0x5e5e5e5e5e5e5e5ell};
+
+static void fill_sentinel(wt_val_t *vals, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    vals[i] = sentinel_val;
+}
+
+static void assert_sentinel(const wt_val_t *vals, size_t n, const char *what) {
+  for (size_t i = 0; i < n; i++)
+    cr_assert(memcmp(&vals[i], &sentinel_val, sizeof sentinel_val) == 0,
+              "%s: result %zu was written", what, i);
+}
+
+/* Calls `name` with `nargs` arguments into two sentinel results and checks
+ * that it fails with `kind` and leaves them untouched. */
+static void expect_untouched(fx_t *fx, const wt_instance_t *inst,
+                             const char *name, const wt_val_t *args,
+                             size_t nargs, wt_error_kind_t kind) {
+  wt_val_t res[2];
+  fill_sentinel(res, 2);
+  wt_func_t f;
+  OK(wt_instance_func(fx->store, inst, name, &f));
+  wt_error_t *err = EXPECT_KIND(
+      wt_func_call(fx->store, &f, args, nargs, res, 2), kind);
+  wt_error_delete(err);
+  assert_sentinel(res, 2, name);
+  fill_sentinel(res, 2);
+  err = EXPECT_KIND(
+      wt_instance_call(fx->store, inst, name, args, nargs, res, 2), kind);
+  wt_error_delete(err);
+  assert_sentinel(res, 2, name);
+}
+
+Test(func, failed_calls_leave_results_untouched) {
+  fx_t fx;
+  fx_setup(&fx, NULL);
+  OK(wt_linker_define_func(fx.linker, "m", "fail", "", fail_host, NULL, NULL));
+  wt_instance_t inst = fx_instantiate(
+      &fx,
+      "(module (import \"m\" \"fail\" (func $fail))"
+      " (func $g) (elem declare func $g)"
+      /* numbers only: the unchecked path */
+      " (func (export \"num_trap\") (param i32) (result i32 i64)"
+      "   unreachable)"
+      " (func (export \"num_host\") (param i32) (result i32 i64)"
+      "   (call $fail) (i32.const 1) (i64.const 2))"
+      " (func (export \"num_ok\") (param i32) (result i32 i64)"
+      "   (local.get 0) (i64.const 2))"
+      /* a nullable reference: still unchecked, converted */
+      " (func (export \"ref_trap\") (param i32) (result i32 externref)"
+      "   unreachable)"
+      " (func (export \"ref_host\") (param i32) (result i32 externref)"
+      "   (call $fail) (i32.const 1) (ref.null extern))"
+      /* a non-nullable reference: Wasmtime's checked path */
+      " (func (export \"typed_trap\") (param i32) (result i32 (ref func))"
+      "   unreachable)"
+      " (func (export \"typed_host\") (param i32) (result i32 (ref func))"
+      "   (call $fail) (i32.const 1) (ref.func $g))"
+      " (func (export \"typed_ok\") (param i32) (result i32 (ref func))"
+      "   (local.get 0) (ref.func $g)))");
+  wt_val_t arg = i32v(7), bad = i64v(7);
+  static const char *const names[] = {"num", "ref", "typed"};
+  for (size_t i = 0; i < 3; i++) {
+    char name[32];
+    snprintf(name, sizeof name, "%s_trap", names[i]);
+    expect_untouched(&fx, &inst, name, &bad, 1, WT_ERROR_MISUSE);
+    expect_untouched(&fx, &inst, name, &arg, 1, WT_ERROR_TRAP);
+    snprintf(name, sizeof name, "%s_host", names[i]);
+    expect_untouched(&fx, &inst, name, &arg, 1, WT_ERROR_HOST);
+  }
+  /* And success writes them all. */
+  wt_val_t res[2];
+  fill_sentinel(res, 2);
+  OK(wt_instance_call(fx.store, &inst, "num_ok", &arg, 1, res, 2));
+  cr_assert_eq(res[0].kind, WT_VAL_I32);
+  cr_assert_eq(res[0].of.i32, 7);
+  cr_assert_eq(res[1].kind, WT_VAL_I64);
+  cr_assert_eq(res[1].of.i64, 2);
+  fill_sentinel(res, 2);
+  OK(wt_instance_call(fx.store, &inst, "typed_ok", &arg, 1, res, 2));
+  cr_assert_eq(res[0].of.i32, 7);
+  cr_assert_eq(res[1].kind, WT_VAL_FUNCREF);
+  fx_teardown(&fx);
+}
+
+static wt_error_t *delete_store_cb(void *env, wt_caller_t *caller,
+                                   const wt_val_t *args, size_t nargs,
+                                   wt_val_t *results, size_t nresults) {
+  wt_store_delete(wt_caller_store(caller));
+  return NULL;
+}
+
+Test(func, call_whose_store_is_deleted_leaves_results_untouched) {
+  fx_t fx;
+  fx_setup(&fx, NULL);
+  OK(wt_linker_define_func(fx.linker, "m", "del", "", delete_store_cb, NULL,
+                           NULL));
+  wt_instance_t inst = fx_instantiate(
+      &fx, "(module (import \"m\" \"del\" (func $d))"
+           " (func (export \"f\") (result i32 i64)"
+           "   (call $d) (i32.const 1) (i64.const 2)))");
+  wt_val_t res[2];
+  fill_sentinel(res, 2);
+  EXPECT_ERROR(wt_instance_call(fx.store, &inst, "f", NULL, 0, res, 2),
+               WT_ERROR_MISUSE, "the store was deleted during a call");
+  assert_sentinel(res, 2, "f");
+  fx.store = NULL; /* freed when the call returned */
+  fx_teardown(&fx);
+}

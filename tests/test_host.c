@@ -6,7 +6,8 @@
  *   - a callback that deletes its own store makes the call trap at once:
  *     wasm calls the host function twice, the second call never happens;
  *   - a callback is not called while its store waits to be freed (here an
- *     epoch deadline callback deletes the store before wasm calls the host);
+ *     epoch deadline callback deletes the store before wasm calls the host,
+ *     which stops wasm at once by the same rule);
  *   - a callback that deletes its store and fails keeps its own error;
  * and in every case the outer call returns, the store is freed exactly once
  * (its data's finalizer runs once), and so are the host function's env and
@@ -65,7 +66,8 @@ static wt_error_t *raw_cb(void *env, wt_caller_t *caller, wt_raw_t *vals,
   return host_body(caller);
 }
 
-/* Deletes the store while wasm runs in it, and lets wasm go on. */
+/* Deletes the store while wasm runs in it and asks wasm to go on, which
+ * the rule refuses. */
 static wt_error_t *delete_at_deadline(void *env, wt_store_t *store,
                                       uint64_t *delta) {
   wt_store_delete(store);
@@ -89,6 +91,10 @@ static const char refs_wat[] =
 static void expect_outcome(wt_error_t *err, int calls) {
   if (seen.what == DELETE_AND_FAIL)
     EXPECT_ERROR(err, WT_ERROR_HOST, "the callback's own error");
+  else if (seen.what == DELETED_BEFORE) /* the epoch callback stopped wasm */
+    EXPECT_ERROR(err, WT_ERROR_MISUSE,
+                 "epoch deadline callback: the store was deleted during a "
+                 "call");
   else
     EXPECT_ERROR(err, WT_ERROR_MISUSE,
                  "host function: the store was deleted during a call");

@@ -381,3 +381,57 @@ Test(instance, exports_missing_or_not_functions) {
                "instance is NULL");
   fx_teardown(&fx);
 }
+
+/* Failed lookups and instantiations leave every out parameter as it was. */
+Test(instance, failed_lookups_leave_out_parameters_untouched) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  wt_instance_t inst = instantiate(engine, exports_wat, &store);
+  wt_extern_t ext, ext0;
+  memset(&ext, 0x5e, sizeof ext);
+  ext0 = ext;
+  const char *name = "sentinel";
+  wt_error_delete(EXPECT_KIND(
+      wt_instance_export_nth(store, &inst, 4, &name, &ext),
+      WT_ERROR_NOT_FOUND));
+  EXPECT_ERROR(wt_instance_export_nth(NULL, &inst, 0, &name, &ext),
+               WT_ERROR_MISUSE, "store");
+  cr_assert_str_eq(name, "sentinel");
+  wt_error_delete(EXPECT_KIND(wt_instance_export(store, &inst, "zz", &ext),
+                              WT_ERROR_NOT_FOUND));
+  wt_error_delete(EXPECT_KIND(
+      wt_instance_export_n(store, &inst, "fx", 2, &ext), WT_ERROR_NOT_FOUND));
+  cr_assert(memcmp(&ext, &ext0, sizeof ext) == 0);
+
+  wt_func_t f, f0;
+  memset(&f, 0x5e, sizeof f);
+  f0 = f;
+  EXPECT_ERROR(wt_instance_func(store, &inst, "m", &f), WT_ERROR_MISUSE,
+               "not a function");
+  wt_error_delete(EXPECT_KIND(wt_instance_func(store, &inst, "zz", &f),
+                              WT_ERROR_NOT_FOUND));
+  cr_assert(memcmp(&f, &f0, sizeof f) == 0);
+  wt_memory_t m, m0;
+  memset(&m, 0x5e, sizeof m);
+  m0 = m;
+  EXPECT_ERROR(wt_instance_memory(store, &inst, "f", &m), WT_ERROR_MISUSE,
+               "not a memory");
+  cr_assert(memcmp(&m, &m0, sizeof m) == 0);
+
+  wt_module_t *mod = compile(engine, "(module (import \"a\" \"b\" (func))"
+                                     " (start 0))");
+  wt_instance_t out, out0;
+  memset(&out, 0x5e, sizeof out);
+  out0 = out;
+  EXPECT_ERROR(wt_instance_new(store, mod, NULL, 0, &out), WT_ERROR_MISUSE,
+               "imports");
+  cr_assert(memcmp(&out, &out0, sizeof out) == 0);
+  wt_module_delete(mod);
+  mod = compile(engine, "(module (func unreachable) (start 0))");
+  wt_error_delete(
+      EXPECT_KIND(wt_instance_new(store, mod, NULL, 0, &out), WT_ERROR_TRAP));
+  cr_assert(memcmp(&out, &out0, sizeof out) == 0);
+  wt_module_delete(mod);
+  wt_store_delete(store);
+  wt_engine_delete(engine);
+}

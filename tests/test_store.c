@@ -406,3 +406,208 @@ Test(store, deleting_store_inside_host_call_is_deferred) {
   wt_linker_delete(linker);
   wt_engine_delete(engine);
 }
+
+/* ---- limits: only -1 means none ---- */
+
+Test(store, limits_below_minus_one_are_misuse_and_change_nothing) {
+  fx_t fx;
+  fx_setup(&fx, NULL);
+  wt_limits_t limits = WT_LIMITS_NONE;
+  limits.memory_size = 2 * 65536;
+  OK(wt_store_set_limits(fx.store, &limits));
+  wt_limits_t bad = WT_LIMITS_NONE;
+  bad.memory_size = -2;
+  EXPECT_ERROR(wt_store_set_limits(fx.store, &bad), WT_ERROR_MISUSE,
+               "limits->memory_size is -2");
+  bad = (wt_limits_t)WT_LIMITS_NONE;
+  bad.memories = INT64_MIN;
+  EXPECT_ERROR(wt_store_set_limits(fx.store, &bad), WT_ERROR_MISUSE,
+               "limits->memories");
+  /* The limit set before still holds. */
+  wt_instance_t inst = fx_instantiate(&fx, work_wat);
+  wt_val_t arg = i32v(1), res;
+  OK(wt_instance_call(fx.store, &inst, "grow", &arg, 1, &res, 1));
+  cr_assert_eq(res.of.i32, 1);
+  OK(wt_instance_call(fx.store, &inst, "grow", &arg, 1, &res, 1));
+  cr_assert_eq(res.of.i32, -1, "the earlier limit was replaced");
+  fx_teardown(&fx);
+}
+
+/* ---- out parameters keep their value when a call fails ---- */
+
+Test(store, fuel_out_parameters_untouched_on_failure) {
+  fx_t fx;
+  fx_setup(&fx, NULL); /* fuel is off */
+  uint64_t fuel = 0x5e17, consumed = 0x5e17;
+  wt_error_t *err = EXPECT_KIND(wt_store_fuel(fx.store, &fuel),
+                                WT_ERROR_CONFIG);
+  wt_error_delete(err);
+  err = EXPECT_KIND(wt_store_fuel_consumed(fx.store, &consumed),
+                    WT_ERROR_CONFIG);
+  wt_error_delete(err);
+  err = EXPECT_KIND(wt_store_fuel(NULL, &fuel), WT_ERROR_MISUSE);
+  wt_error_delete(err);
+  cr_assert_eq(fuel, 0x5e17);
+  cr_assert_eq(consumed, 0x5e17);
+  fx_teardown(&fx);
+}
+
+Test(store, store_new_failure_leaves_out_untouched) {
+  wt_store_t *sentinel = (wt_store_t *)&sentinel, *store = sentinel;
+  wt_error_t *err =
+      EXPECT_KIND(wt_store_new(NULL, NULL, NULL, &store), WT_ERROR_MISUSE);
+  wt_error_delete(err);
+  cr_assert_eq(store, sentinel);
+}
+
+/* ---- the finalizer rule: a failed call finalizes at once ---- */
+
+static int fin_calls;
+static void *fin_seen;
+static void fin_count(void *data) {
+  fin_calls++;
+  fin_seen = data;
+}
+static int fin_token;
+
+/* Asserts that the call failed with `kind` and ran the finalizer once with
+ * &fin_token before returning. */
+#define EXPECT_FINALIZED(expr, kind)                                           \
+  do {                                                                         \
+    fin_calls = 0;                                                             \
+    fin_seen = NULL;                                                           \
+    wt_error_t *fe_ = EXPECT_KIND(expr, kind);                                 \
+    wt_error_delete(fe_);                                                      \
+    cr_assert_eq(fin_calls, 1, "%s: finalizer ran %d times", #expr,           \
+                 fin_calls);                                                   \
+    cr_assert_eq(fin_seen, &fin_token, "%s: finalizer got other data", #expr); \
+  } while (0)
+
+static wt_error_t *nop_cb(void *env, wt_caller_t *caller,
+                          const wt_val_t *args, size_t nargs,
+                          wt_val_t *results, size_t nresults) {
+  return NULL;
+}
+static wt_error_t *nop_raw(void *env, wt_caller_t *caller, wt_raw_t *vals,
+                           size_t nargs, size_t nresults) {
+  return NULL;
+}
+static wt_error_t *nop_epoch(void *env, wt_store_t *store, uint64_t *delta) {
+  return NULL;
+}
+
+Test(finalizer, store_new_failure_finalizes_data) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store = NULL;
+  EXPECT_FINALIZED(wt_store_new(NULL, &fin_token, fin_count, &store),
+                   WT_ERROR_MISUSE);
+  EXPECT_FINALIZED(wt_store_new(engine, &fin_token, fin_count, NULL),
+                   WT_ERROR_MISUSE);
+  wt_engine_delete(engine);
+  EXPECT_FINALIZED(wt_store_new(engine, &fin_token, fin_count, &store),
+                   WT_ERROR_MISUSE); /* a deleted engine */
+  cr_assert_null(store);
+}
+
+Test(finalizer, store_set_data_failure_finalizes_data) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_store_delete(store);
+  EXPECT_FINALIZED(wt_store_set_data(store, &fin_token, fin_count),
+                   WT_ERROR_MISUSE);
+  EXPECT_FINALIZED(wt_store_set_data(NULL, &fin_token, fin_count),
+                   WT_ERROR_MISUSE);
+  wt_engine_delete(engine);
+}
+
+Test(finalizer, func_new_failure_finalizes_env) {
+  fx_t fx;
+  fx_setup(&fx, NULL);
+  const wt_functype_t *t;
+  OK(wt_functype_parse(fx.engine, "i32 -> i32", &t));
+  wt_func_t f;
+  EXPECT_FINALIZED(wt_func_new(NULL, t, nop_cb, &fin_token, fin_count, &f),
+                   WT_ERROR_MISUSE);
+  EXPECT_FINALIZED(wt_func_new(fx.store, NULL, nop_cb, &fin_token, fin_count,
+                               &f),
+                   WT_ERROR_MISUSE);
+  EXPECT_FINALIZED(wt_func_new(fx.store, t, NULL, &fin_token, fin_count, &f),
+                   WT_ERROR_MISUSE);
+  EXPECT_FINALIZED(wt_func_new(fx.store, t, nop_cb, &fin_token, fin_count,
+                               NULL),
+                   WT_ERROR_MISUSE);
+  fx_teardown(&fx);
+}
+
+Test(finalizer, linker_definitions_failure_finalizes_env) {
+  fx_t fx;
+  fx_setup(&fx, NULL);
+  const wt_functype_t *t;
+  OK(wt_functype_parse(fx.engine, "i32", &t));
+  /* Misuse. */
+  EXPECT_FINALIZED(wt_linker_define_func(NULL, "m", "f", "i32", nop_cb,
+                                         &fin_token, fin_count),
+                   WT_ERROR_MISUSE);
+  EXPECT_FINALIZED(wt_linker_define_func(fx.linker, "m", "f", "i33", nop_cb,
+                                         &fin_token, fin_count),
+                   WT_ERROR_MISUSE);
+  EXPECT_FINALIZED(wt_linker_define_functype(fx.linker, "m", "f", NULL,
+                                             nop_cb, &fin_token, fin_count),
+                   WT_ERROR_MISUSE);
+  EXPECT_FINALIZED(wt_linker_define_func_raw(fx.linker, "m", "f",
+                                             "externref", nop_raw, &fin_token,
+                                             fin_count),
+                   WT_ERROR_MISUSE);
+  /* Wasmtime refuses a duplicate name: a link error. */
+  OK(wt_linker_define_func(fx.linker, "m", "f", "i32", nop_cb, NULL, NULL));
+  EXPECT_FINALIZED(wt_linker_define_func(fx.linker, "m", "f", "i32", nop_cb,
+                                         &fin_token, fin_count),
+                   WT_ERROR_LINK);
+  EXPECT_FINALIZED(wt_linker_define_functype(fx.linker, "m", "f", t, nop_cb,
+                                             &fin_token, fin_count),
+                   WT_ERROR_LINK);
+  EXPECT_FINALIZED(wt_linker_define_func_raw(fx.linker, "m", "f", "i32",
+                                             nop_raw, &fin_token, fin_count),
+                   WT_ERROR_LINK);
+  fx_teardown(&fx);
+}
+
+Test(finalizer, externref_new_failure_finalizes_data) {
+  fx_t fx;
+  fx_setup(&fx, NULL);
+  EXPECT_FINALIZED(wt_externref_new(fx.store, &fin_token, fin_count, NULL),
+                   WT_ERROR_MISUSE);
+  wt_val_t v;
+  EXPECT_FINALIZED(wt_externref_new(NULL, &fin_token, fin_count, &v),
+                   WT_ERROR_MISUSE);
+  fx_teardown(&fx);
+}
+
+Test(finalizer, epoch_callback_failure_finalizes_env) {
+  fx_t fx;
+  fx_setup(&fx, NULL);
+  EXPECT_FINALIZED(wt_store_set_epoch_deadline_callback(
+                       fx.store, NULL, &fin_token, fin_count),
+                   WT_ERROR_MISUSE);
+  EXPECT_FINALIZED(wt_store_set_epoch_deadline_callback(
+                       NULL, nop_epoch, &fin_token, fin_count),
+                   WT_ERROR_MISUSE);
+  fx_teardown(&fx);
+}
+
+/* Success: the finalizer waits for the store (no double run). */
+Test(finalizer, successful_calls_finalize_once_later) {
+  wt_engine_t *engine = engine_from(NULL);
+  wt_store_t *store;
+  fin_calls = 0;
+  OK(wt_store_new(engine, &fin_token, fin_count, &store));
+  wt_val_t v;
+  OK(wt_externref_new(store, &fin_token, fin_count, &v));
+  OK(wt_store_set_epoch_deadline_callback(store, nop_epoch, &fin_token,
+                                          fin_count));
+  cr_assert_eq(fin_calls, 0);
+  wt_store_delete(store);
+  cr_assert_eq(fin_calls, 3);
+  wt_engine_delete(engine);
+}

@@ -1,5 +1,6 @@
 /* Types: function types (interning, accessors, text) and extern types as
  * modules report them, with their WAT form. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -153,6 +154,40 @@ Test(types, text_truncates_like_snprintf) {
   cr_assert_eq(wt_externtype_text(&t, NULL, 0), n);
   cr_assert_eq(wt_externtype_text(NULL, buf, sizeof buf), 0);
   cr_assert_str_eq(buf, "");
+}
+
+/* Counts whose sum overflows size_t, and counts past the limit, are misuse:
+ * never a type made from the wrapped sum. */
+Test(types, functype_new_refuses_counts_past_the_limit) {
+  wt_engine_t *engine = engine_from(NULL);
+  const wt_valkind_t kinds[65] = {WT_VAL_I32};
+  const wt_functype_t *t = NULL;
+  EXPECT_ERROR(wt_functype_new(engine, kinds, SIZE_MAX, kinds, 2, &t),
+               WT_ERROR_MISUSE, "at most 64 of each");
+  EXPECT_ERROR(wt_functype_new(engine, kinds, 1, kinds, SIZE_MAX, &t),
+               WT_ERROR_MISUSE, "at most 64 of each");
+  EXPECT_ERROR(wt_functype_new(engine, kinds, 65, kinds, 0, &t),
+               WT_ERROR_MISUSE, "at most 64 of each");
+  cr_assert_null(t);
+  OK(wt_functype_new(engine, kinds, 64, kinds, 64, &t));
+  cr_assert_eq(wt_functype_param_count(t), 64);
+  wt_engine_delete(engine);
+}
+
+/* A page size exponent of 64 or more has no page size to print; it is
+ * written as a power, without shifting past 64 bits. */
+Test(types, memory_text_with_an_impossible_page_size) {
+  wt_externtype_t t = {.kind = WT_EXTERN_MEMORY,
+                       .of.memory = {.min = 1, .page_size_log2 = 200}};
+  char buf[64];
+  wt_externtype_text(&t, buf, sizeof buf);
+  cr_assert_str_eq(buf, "(memory 1 (pagesize 2^200))");
+  t.of.memory.page_size_log2 = 63;
+  wt_externtype_text(&t, buf, sizeof buf);
+  cr_assert_str_eq(buf, "(memory 1 (pagesize 9223372036854775808))");
+  t.of.memory.page_size_log2 = 0;
+  wt_externtype_text(&t, buf, sizeof buf);
+  cr_assert_str_eq(buf, "(memory 1 (pagesize 1))");
 }
 
 Test(types, kind_names) {

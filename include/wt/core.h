@@ -97,22 +97,24 @@ typedef struct wt_frame {
   size_t module_offset;    /**< byte offset within the module's binary */
 } wt_frame_t;
 
-/** The error's kind; 0 for a NULL error. Never fails. */
+/** The error's kind; 0 for a NULL or deleted error. Never fails. */
 WT_API wt_error_kind_t wt_error_kind(const wt_error_t *error);
 /** Static name of a kind ("trap", "link", ...); "unknown" if not a kind. */
 WT_API const char *wt_error_kind_name(wt_error_kind_t kind);
 /**
  * The error's message, owned by the error (valid until wt_error_delete()).
- * Wasmtime's own message is kept intact. Never NULL: "" for a NULL error.
+ * Wasmtime's own message is kept intact. Never NULL: "" for a NULL or
+ * deleted error.
  */
 WT_API const char *wt_error_message(const wt_error_t *error);
 /** True, with *code set, when the error is a trap that carries a code;
- * false (code untouched) otherwise or for NULL arguments. */
+ * false (code untouched) otherwise or for a NULL or deleted error. */
 WT_API bool wt_error_trap_code(const wt_error_t *error, wt_trap_code_t *code);
 /** True, with *status set, when the error is a WASI exit (WT_ERROR_EXIT);
- * false (status untouched) otherwise or for NULL arguments. */
+ * false (status untouched) otherwise or for a NULL or deleted error. */
 WT_API bool wt_error_exit_status(const wt_error_t *error, int *status);
-/** Number of wasm backtrace frames; 0 when there is none or error is NULL. */
+/** Number of wasm backtrace frames; 0 when there is none or the error is
+ * NULL or deleted. */
 WT_API size_t wt_error_frame_count(const wt_error_t *error);
 /** Frame `index` (0 = innermost), owned by the error; NULL when out of
  * range. */
@@ -123,7 +125,9 @@ WT_API const wt_frame_t *wt_error_frame(const wt_error_t *error, size_t index);
  * and the outer call returns this same error.
  *
  * Ownership: the caller's, until it returns it from a host function.
- * Fails: returns NULL only when out of memory.
+ * Fails: never returns NULL. Out of memory, it returns wt's one static
+ * WT_ERROR_WASMTIME error "out of memory" (as every wt function that fails
+ * then does), which wt_error_delete() leaves alone.
  */
 WT_API WT_NODISCARD wt_error_t *wt_error_new(const char *message);
 /**
@@ -133,10 +137,10 @@ WT_API WT_NODISCARD wt_error_t *wt_error_new(const char *message);
  *
  * Ownership: as wt_error_new().
  * Fails: a code Wasmtime does not define gives a WT_ERROR_MISUSE error
- * instead; NULL only when out of memory.
+ * instead; out of memory, as wt_error_new().
  */
 WT_API WT_NODISCARD wt_error_t *wt_trap_new(wt_trap_code_t code);
-/** Frees the error. NULL is a no-op. */
+/** Frees the error. NULL and a deleted error are ignored. */
 WT_API void wt_error_delete(wt_error_t *error);
 
 /* ======================================================================== */
@@ -213,7 +217,10 @@ WT_API bool wt_config_set_wasm_exceptions(wt_config_t *config, bool enable);
 /** Memories with page sizes other than 64 KiB (custom page sizes). */
 WT_API bool wt_config_set_wasm_custom_page_sizes(wt_config_t *config,
                                                  bool enable);
-/** The stack-switching proposal. */
+/** The stack-switching proposal: not built into wt's Wasmtime (its
+ * "stack-switching" feature is off), so only false is accepted; true is
+ * rejected (returns false, and wt_engine_new() fails with WT_ERROR_CONFIG
+ * saying stack switching is not built in). */
 WT_API bool wt_config_set_wasm_stack_switching(wt_config_t *config,
                                                bool enable);
 
@@ -223,7 +230,18 @@ WT_API bool wt_config_set_consume_fuel(wt_config_t *config, bool enable);
 /** Check the engine's epoch against each store's deadline: needed by
  * wt_store_set_epoch_deadline() and wt_store_set_timeout(). */
 WT_API bool wt_config_set_epoch_interruption(wt_config_t *config, bool enable);
-/** Maximum native stack, in bytes, that wasm may use; 0 is rejected. */
+/**
+ * Maximum native stack, in bytes, that wasm may use (Wasmtime's default:
+ * 512 KiB); 0 is rejected (returns false). Wasm and the host functions it
+ * calls share the stack of the thread that calls into the store, so that
+ * thread must have room for it: every call into wasm from outside wasm
+ * (wt_func_call(), wt_func_call_typed(), instantiation, wt_wasi_run()) first
+ * checks that the calling thread's stack has `bytes` plus 64 KiB left (for
+ * host functions and Wasmtime's own frames), and fails with WT_ERROR_MISUSE,
+ * giving both sizes, before any wasm runs if it has not. A thread with the
+ * default 512 KiB therefore needs a stack of more than 576 KiB (the default
+ * pthread stack of 8 MiB is ample); give small threads a smaller limit.
+ */
 WT_API bool wt_config_set_max_wasm_stack(wt_config_t *config, size_t bytes);
 
 /* ======================================================================== */
@@ -423,7 +441,8 @@ typedef struct wt_functype wt_functype_t;
  * Ownership: the arrays are borrowed for the call; *out is owned by the
  * engine.
  * Fails: WT_ERROR_MISUSE for a NULL or deleted engine, a NULL `out`, a NULL
- * array with a nonzero count, or a kind that is not a wt_valkind_t.
+ * array with a nonzero count, more than 64 params or 64 results, or a kind
+ * that is not a wt_valkind_t.
  */
 WT_API WT_NODISCARD wt_error_t *
 wt_functype_new(wt_engine_t *engine, const wt_valkind_t *params,
@@ -498,7 +517,8 @@ typedef struct wt_externtype {
  * "(table 1 10 funcref)", "(global (mut i32))", "(func (param i32))") into
  * `buf` of `cap` bytes, always NUL-terminated when cap > 0, as snprintf
  * does. Returns the length the full text needs, excluding the NUL; 0 for a
- * NULL type.
+ * NULL type. A memory type whose page_size_log2 is 64 or more, which no
+ * memory has, is written with "(pagesize 2^N)".
  */
 WT_API size_t wt_externtype_text(const wt_externtype_t *type, char *buf,
                                  size_t cap);
@@ -522,9 +542,9 @@ typedef struct wt_store wt_store_t;
  * returned by wt_store_data(); `finalizer`, if not NULL, is called with it
  * exactly once when the store is deleted.
  *
- * Ownership: *out is the caller's, freed with wt_store_delete().
- * Fails: WT_ERROR_MISUSE for a NULL or deleted engine or a NULL `out` (the
- * finalizer is then not called).
+ * Ownership: *out is the caller's, freed with wt_store_delete(). If this
+ * call fails, `finalizer` runs at once with `data`.
+ * Fails: WT_ERROR_MISUSE for a NULL or deleted engine or a NULL `out`.
  */
 WT_API WT_NODISCARD wt_error_t *wt_store_new(wt_engine_t *engine, void *data,
                                              void (*finalizer)(void *),
@@ -536,16 +556,30 @@ WT_API WT_NODISCARD wt_error_t *wt_store_new(wt_engine_t *engine, void *data,
  * traps with the WT_ERROR_MISUSE error "host function: the store was
  * deleted during a call" (unless it failed with its own error first), wasm
  * unwinds at once, and no further host function of the store is called.
+ * Called from the store's epoch deadline callback, likewise: wasm stops as
+ * soon as the callback returns, with "epoch deadline callback: the store
+ * was deleted during a call" unless the callback returned its own error.
+ *
+ * Finalizers: from the moment this is called the store is deleted for
+ * every wt function, so the finalizers the deletion runs (externrefs', host
+ * functions' and the epoch callback's, then the store data's) get
+ * WT_ERROR_MISUSE "store is being deleted" for it, and this function
+ * ignores it. Called from a finalizer Wasmtime runs on a live store (see
+ * wt_store_gc()), the store is freed when the wt call that ran the
+ * finalizer returns.
  */
 WT_API void wt_store_delete(wt_store_t *store);
 /** The data given to wt_store_new() or wt_store_set_data(); NULL for a NULL
- * or deleted store. */
+ * or deleted store (or one being deleted). It also answers from a finalizer
+ * that Wasmtime runs on a live store. */
 WT_API void *wt_store_data(const wt_store_t *store);
 /**
  * Replaces the store's data; the previous data's finalizer, if any, runs
  * now. Callable from host functions.
- * Fails: WT_ERROR_MISUSE for a bad store (the new finalizer then runs at
- * once with `data`).
+ * Ownership: `finalizer`, if not NULL, runs exactly once with `data`: when
+ * the data is replaced again or the store is deleted, or at once if this
+ * call fails.
+ * Fails: WT_ERROR_MISUSE for a bad store.
  */
 WT_API WT_NODISCARD wt_error_t *wt_store_set_data(wt_store_t *store,
                                                   void *data,
@@ -575,18 +609,23 @@ WT_API WT_NODISCARD wt_error_t *wt_store_fuel_consumed(const wt_store_t *store,
  * With wt_config_set_epoch_interruption(), wasm in this store traps with
  * WT_TRAP_INTERRUPT once the engine's epoch has advanced `ticks` beyond its
  * current value. A new store's deadline is 0: it traps at once until set.
+ * `ticks` of 2^62 or more (UINT64_MAX included) mean never in practice.
  * Fails: WT_ERROR_MISUSE for a bad store.
  */
 WT_API WT_NODISCARD wt_error_t *wt_store_set_epoch_deadline(wt_store_t *store,
                                                             uint64_t ticks);
 /**
  * Stops wasm in this store `ms` milliseconds from now: a call still running
- * then traps with WT_TRAP_INTERRUPT (within a few milliseconds). Needs
- * wt_config_set_epoch_interruption(); the engine then runs a ticker thread
- * that advances its epoch every millisecond (started on first use, stopped
- * when the engine is freed). The timeout applies to everything the store
- * runs from now on, until set again; a store stays usable after an
- * interrupt.
+ * then traps with WT_TRAP_INTERRUPT, never before the deadline and within a
+ * few milliseconds after it. The deadline is an instant of the monotonic
+ * clock (CLOCK_MONOTONIC), so the time the store spends outside wasm counts
+ * too. Needs wt_config_set_epoch_interruption(); the engine then runs a
+ * ticker thread that advances its epoch at each millisecond of that clock
+ * (started on first use, stopped when the engine is freed; a late wake-up
+ * gives every tick that fell due). A timeout too long to reach (2^62 ms or
+ * more, UINT64_MAX included) never fires. The timeout applies to
+ * everything the store runs from now on, until set again; a store stays
+ * usable after an interrupt.
  * Fails: WT_ERROR_MISUSE for a bad store; WT_ERROR_CONFIG when epoch
  * interruption is off; WT_ERROR_WASMTIME when the ticker thread cannot
  * start.
@@ -595,18 +634,21 @@ WT_API WT_NODISCARD wt_error_t *wt_store_set_timeout(wt_store_t *store,
                                                      uint64_t ms);
 /**
  * Called when wasm in `store` reaches its epoch deadline, instead of
- * trapping. Return NULL and set *delta to let wasm run `*delta` more ticks;
- * return an error to stop it: the error travels to the caller of the call
- * into wasm as a host function's error does. *delta starts at 1.
+ * trapping. Return NULL and set *delta to let wasm run `*delta` more ticks
+ * (2^62 or more: never again); return an error to stop it: the error
+ * travels to the caller of the call into wasm as a host function's error
+ * does. *delta starts at 1. A callback that deletes `store` stops wasm as
+ * a host function that does would (see wt_store_delete()), and no callback
+ * is called for a store waiting to be freed.
  */
 typedef wt_error_t *(*wt_epoch_cb)(void *env, wt_store_t *store,
                                    uint64_t *delta);
 /**
  * Installs the store's epoch deadline callback. A previous callback's
- * finalizer runs; this one's runs with `env` when the store is deleted or
- * the callback is replaced.
- * Fails: WT_ERROR_MISUSE for a bad store or a NULL `cb` (the finalizer then
- * runs at once).
+ * finalizer runs (inside Wasmtime, as wt_store_gc() says); this one's runs
+ * with `env` when the store is deleted or the callback is replaced, or at
+ * once if this call fails.
+ * Fails: WT_ERROR_MISUSE for a bad store or a NULL `cb`.
  */
 WT_API WT_NODISCARD wt_error_t *
 wt_store_set_epoch_deadline_callback(wt_store_t *store, wt_epoch_cb cb,
@@ -630,13 +672,22 @@ typedef struct wt_limits {
  * instance is made: memories and tables made by wt_memory_new() and
  * wt_table_new() are not counted (their sizes are limited).
  * Ownership: `limits` is copied.
- * Fails: WT_ERROR_MISUSE for a bad store or NULL limits.
+ * Fails: WT_ERROR_MISUSE for a bad store, NULL limits, or a limit below -1
+ * (the store's limits are then unchanged).
  */
 WT_API WT_NODISCARD wt_error_t *wt_store_set_limits(wt_store_t *store,
                                                     const wt_limits_t *limits);
 /**
  * Runs a garbage collection in the store: GC references neither wasm nor
  * the host holds are freed, and their finalizers run.
+ *
+ * Finalizers: Wasmtime runs externref finalizers inside its collections,
+ * here or when an allocation (wt_externref_new(), wasm) finds the GC heap
+ * full, and a replaced epoch callback's finalizer while it installs the
+ * new one. Meanwhile every wt function given the store returns
+ * WT_ERROR_MISUSE "store is running a finalizer inside Wasmtime", except
+ * wt_store_data(), which answers, and wt_store_delete(), which frees the
+ * store when the call that ran the finalizer returns.
  * Fails: WT_ERROR_MISUSE for a bad store.
  */
 WT_API WT_NODISCARD wt_error_t *wt_store_gc(wt_store_t *store);
@@ -808,7 +859,7 @@ WT_API WT_NODISCARD wt_error_t *wt_linker_set_allow_shadowing(
  *
  * Ownership: `env` is passed to `cb`; `finalizer`, if not NULL, is called
  * with `env` once, when the definition is dropped (the linker and every
- * store using it deleted) or right away when this call fails.
+ * store using it deleted), or at once if this call fails.
  * Fails: WT_ERROR_MISUSE for a bad signature or a NULL argument;
  * WT_ERROR_LINK when the name is already defined and shadowing is off.
  */
@@ -1015,6 +1066,12 @@ WT_API WT_NODISCARD wt_error_t *wt_instance_tag(wt_store_t *store,
  * pointer from a live one, so using it after the callback returns is
  * undefined (the one misuse wt does not detect). Keep wt_caller_store()'s
  * store, or the items wt_caller_export() gives, instead: those stay valid.
+ *
+ * The stack: wasm, the host functions it calls and the wasm they call back
+ * run on the stack of the thread that made the outermost call into the
+ * store, within max_wasm_stack of where that call began. That call is
+ * refused (WT_ERROR_MISUSE) when the thread's stack has less than
+ * max_wasm_stack plus 64 KiB left; see wt_config_set_max_wasm_stack().
  */
 
 /** The store the calling wasm runs in; NULL for a NULL caller. */
@@ -1033,7 +1090,7 @@ WT_API WT_NODISCARD wt_error_t *wt_caller_export(wt_caller_t *caller,
  * an import or a funcref.
  * Ownership: *out is owned by the store; `env` and `finalizer` are as in
  * wt_linker_define_func(); the finalizer runs when the store is deleted, or
- * at once when this call fails.
+ * at once if this call fails.
  * Fails: WT_ERROR_MISUSE for a bad store, a NULL argument or a type of
  * another engine.
  */
@@ -1047,13 +1104,17 @@ WT_API WT_NODISCARD wt_error_t *wt_func_new(wt_store_t *store,
 WT_API const wt_functype_t *wt_func_type(wt_store_t *store,
                                          const wt_func_t *func);
 /**
- * Calls `func` with `nargs` arguments, writing `nresults` results.
+ * Calls `func` with `nargs` arguments, writing `nresults` results. Results
+ * are written only when the whole call succeeds: after a failure (a trap, a
+ * host function's error, a result that cannot be converted) `results` holds
+ * what it held before.
  * Ownership: `args` is borrowed; reference results are held by the store
  * for the caller (wt_ref_release()).
  * Fails: WT_ERROR_MISUSE when a count or a type is wrong (the message gives
- * the signature) or the function is not in `store`; WT_ERROR_TRAP when wasm
- * traps; WT_ERROR_EXIT for a WASI proc_exit; a host function's own error
- * when a host function failed.
+ * the signature) or the function is not in `store`, or when the calling
+ * thread's stack is too small (see wt_config_set_max_wasm_stack());
+ * WT_ERROR_TRAP when wasm traps; WT_ERROR_EXIT for a WASI proc_exit; a host
+ * function's own error when a host function failed.
  */
 WT_API WT_NODISCARD wt_error_t *wt_func_call(wt_store_t *store,
                                              const wt_func_t *func,
@@ -1283,9 +1344,12 @@ WT_API bool wt_tag_eq(wt_store_t *store, const wt_tag_t *a, const wt_tag_t *b);
  * WT_VAL_EXTERNREF value held by the store for the caller.
  * Ownership: `finalizer`, if not NULL, runs exactly once with `data` when
  * wasm and the host no longer hold the reference (at the latest when the
- * store is deleted), or at once if this call fails.
- * Fails: WT_ERROR_MISUSE for a bad store or NULL `out`; WT_ERROR_WASMTIME
- * when the GC heap is out of memory.
+ * store is deleted), or at once if this call fails. It runs inside
+ * Wasmtime, which refuses it the store (see wt_store_gc() and
+ * wt_store_delete()).
+ * Fails: WT_ERROR_MISUSE for a bad store or NULL `out`, or when a finalizer
+ * that the allocation ran deleted the store ("a finalizer deleted the
+ * store"); WT_ERROR_WASMTIME when the GC heap is out of memory.
  */
 WT_API WT_NODISCARD wt_error_t *wt_externref_new(wt_store_t *store,
                                                  void *data,

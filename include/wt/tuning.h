@@ -109,13 +109,26 @@ WT_API bool wt_config_set_signals_based_traps(wt_config_t *config,
 WT_API bool wt_config_set_native_unwind_info(wt_config_t *config,
                                              bool enable);
 
-/** Virtual memory reserved up front for each linear memory, in bytes. */
+/**
+ * Virtual memory reserved up front for each linear memory, in bytes.
+ * Wasmtime maps each linear memory as this reservation (rounded up to the
+ * host page size) between two guard regions of wt_config_set_memory_guard_size()
+ * bytes, and cannot instantiate a memory whose mapping does not fit in the
+ * address space of a process (128 TiB on x86-64 Linux, 256 TiB on AArch64).
+ * So a value of at least that size is rejected here (returns false), and
+ * wt_engine_new() fails with WT_ERROR_CONFIG when the reservation and its
+ * two guard regions together do not fit (Wasmtime's defaults, 4 GiB and 32
+ * MiB, count for a size not set).
+ */
 WT_API bool wt_config_set_memory_reservation(wt_config_t *config,
                                              uint64_t bytes);
-/** Guard region after each linear memory, in bytes. */
+/** Guard region before and after each linear memory, in bytes; limited as
+ * wt_config_set_memory_reservation() says. */
 WT_API bool wt_config_set_memory_guard_size(wt_config_t *config,
                                             uint64_t bytes);
-/** Extra reservation kept for growth when a memory moves, in bytes. */
+/** Extra reservation kept for growth when a memory moves, in bytes; a value
+ * not below the address space of a process is rejected, as in
+ * wt_config_set_memory_reservation(). */
 WT_API bool wt_config_set_memory_reservation_for_growth(wt_config_t *config,
                                                         uint64_t bytes);
 /** Whether a linear memory may move when it grows past its reservation. */
@@ -193,7 +206,9 @@ WT_API WT_NODISCARD wt_error_t *wt_func_typed(wt_store_t *store,
  * holds the arguments in order and receives the results from vals[0]; it
  * must have max(params, results) elements. The store is still checked.
  * Fails: WT_ERROR_TRAP, a host function's error, or WT_ERROR_MISUSE for a
- * bad store, a handle not made by wt_func_typed() or of another store.
+ * bad store, a handle not made by wt_func_typed() or of another store, or a
+ * calling thread whose stack is too small (see
+ * wt_config_set_max_wasm_stack()).
  */
 WT_API WT_NODISCARD wt_error_t *wt_func_call_typed(wt_store_t *store,
                                                    const wt_typed_func_t *func,

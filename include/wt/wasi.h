@@ -37,10 +37,11 @@ typedef enum wt_wasi_stream {
 
 /** A new, empty WASI configuration; NULL only when out of memory. */
 WT_API wt_wasi_t *wt_wasi_new(void);
-/** Frees the configuration. NULL is a no-op. Stores given a context from it
- * are unaffected. */
+/** Frees the configuration. NULL and a deleted one are ignored. Stores
+ * given a context from it are unaffected. */
 WT_API void wt_wasi_delete(wt_wasi_t *wasi);
-/** The first rejected setting's message, or NULL. Owned by the config. */
+/** The first rejected setting's message, or NULL. Owned by the config.
+ * "not a live wt_wasi_t" for a NULL or deleted one. */
 WT_API const char *wt_wasi_rejected(const wt_wasi_t *wasi);
 /** Sets the arguments, copied (argv[0] is, by convention, the program's
  * name). */

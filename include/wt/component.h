@@ -1,0 +1,329 @@
+/**
+ * @file wt/component.h
+ * @brief The component model: components, component linkers and instances,
+ * WIT values and calls (src/component.c, src/component_val.c).
+ *
+ * Include <wt.h>, not this file. The sections follow the source files:
+ * components, the component linker, instances and their functions
+ * (src/component.c); WIT values, arenas and calls (src/component_val.c).
+ *
+ * The component model needs a Wasmtime built with its `component-model`
+ * crate feature. With one built without it, every function here that
+ * returns an error fails with WT_ERROR_CONFIG ("... was built without the
+ * component model"); arenas and wt_cvalkind_name() work either way.
+ */
+#ifndef WT_COMPONENT_H
+#define WT_COMPONENT_H
+
+#include "core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ======================================================================== */
+/* Components (src/component.c)                                              */
+/* ======================================================================== */
+
+/** A compiled component. Thread-safe; may be instantiated in any store of
+ * its engine. Owned by the caller; freed with wt_component_delete(). */
+typedef struct wt_component wt_component_t;
+
+/**
+ * Compiles a component from `len` bytes of component binary, or of
+ * component WAT text (a non-empty buffer that does not start with the wasm
+ * magic number is read as text; empty input is an incomplete binary). A
+ * core module is refused: it is not a component.
+ *
+ * Ownership: `bytes` is borrowed for the call; *out is the caller's.
+ * Fails: WT_ERROR_MISUSE for a NULL or deleted engine or NULL arguments;
+ * WT_ERROR_COMPILE with Wasmtime's message for invalid input;
+ * WT_ERROR_CONFIG without the component model.
+ * Threads: any thread.
+ */
+WT_API WT_NODISCARD wt_error_t *wt_component_new(wt_engine_t *engine,
+                                                 const uint8_t *bytes,
+                                                 size_t len,
+                                                 wt_component_t **out);
+/** Compiles a component from NUL-terminated WAT text. As
+ * wt_component_new(). */
+WT_API WT_NODISCARD wt_error_t *wt_component_new_wat(wt_engine_t *engine,
+                                                     const char *wat,
+                                                     wt_component_t **out);
+/**
+ * Compiles the component in the file at `path`: a binary, or WAT text.
+ * Fails: WT_ERROR_IO when the file cannot be read; otherwise as
+ * wt_component_new().
+ */
+WT_API WT_NODISCARD wt_error_t *wt_component_new_file(wt_engine_t *engine,
+                                                      const char *path,
+                                                      wt_component_t **out);
+/**
+ * Checks that the bytes (binary or WAT) are a valid component. Wasmtime
+ * has no separate validator for components, so this compiles the
+ * component and drops it: it costs as much as wt_component_new().
+ * Fails: WT_ERROR_MISUSE for a NULL or deleted engine or NULL bytes with a
+ * nonzero `len`; WT_ERROR_COMPILE with Wasmtime's message; WT_ERROR_CONFIG
+ * without the component model.
+ */
+WT_API WT_NODISCARD wt_error_t *wt_component_validate(wt_engine_t *engine,
+                                                      const uint8_t *bytes,
+                                                      size_t len);
+/** Frees the caller's component. NULL and a deleted component are ignored.
+ * Instances made from it keep working. */
+WT_API void wt_component_delete(wt_component_t *component);
+/**
+ * Serializes the compiled component.
+ * Ownership: on success *bytes is a malloc()ed buffer of *len bytes that
+ * the caller frees with free().
+ * Fails: WT_ERROR_MISUSE for a NULL or deleted component or NULL out
+ * parameters; WT_ERROR_WASMTIME when Wasmtime cannot serialize it.
+ */
+WT_API WT_NODISCARD wt_error_t *
+wt_component_serialize(const wt_component_t *component, uint8_t **bytes,
+                       size_t *len);
+/** As wt_component_serialize(), into the file at `path`, created or
+ * truncated. Fails: also WT_ERROR_IO when the file cannot be written. */
+WT_API WT_NODISCARD wt_error_t *
+wt_component_serialize_file(const wt_component_t *component, const char *path);
+/**
+ * Loads a component from wt_component_serialize() output. Only pass trusted
+ * bytes: Wasmtime checks the header, version and settings but not the
+ * machine code. A serialized core module is refused.
+ * Ownership: `bytes` is borrowed for the call; *out is the caller's.
+ * Fails: WT_ERROR_MISUSE for a NULL or deleted engine or NULL arguments;
+ * WT_ERROR_COMPILE for incompatible or corrupt bytes; WT_ERROR_CONFIG
+ * without the component model.
+ */
+WT_API WT_NODISCARD wt_error_t *
+wt_component_deserialize(wt_engine_t *engine, const uint8_t *bytes, size_t len,
+                         wt_component_t **out);
+/** As wt_component_deserialize(), from the file at `path`. The file is read
+ * whole: it may be changed or removed once this returns.
+ * Fails: also WT_ERROR_IO when the file cannot be read. */
+WT_API WT_NODISCARD wt_error_t *
+wt_component_deserialize_file(wt_engine_t *engine, const char *path,
+                              wt_component_t **out);
+
+/* ======================================================================== */
+/* Component linker, instances and functions (src/component.c)               */
+/* ======================================================================== */
+
+/**
+ * Definitions that satisfy the imports of components. This foundation
+ * defines none yet: a linker instantiates components that import nothing.
+ * Owned by the caller; freed with wt_component_linker_delete(). Use it from
+ * one thread at a time.
+ */
+typedef struct wt_component_linker wt_component_linker_t;
+
+/** An instance of a component in a store. Owned by the store; copy it
+ * freely. Its fields are private. */
+typedef struct wt_component_instance {
+  uint64_t store_id_; /**< private */
+  uint32_t raw_;      /**< private */
+} wt_component_instance_t;
+
+/**
+ * A function a component instance exports. Owned by the store; copy it
+ * freely and call it as often as needed: the export is looked up once,
+ * when the handle is made. Its fields are private; a zero-filled one is no
+ * function.
+ */
+typedef struct wt_component_func {
+  uint64_t store_id_; /**< private */
+  uint32_t raw1_;     /**< private */
+  uint32_t raw2_;     /**< private */
+} wt_component_func_t;
+
+/**
+ * A new, empty component linker for components of `engine`.
+ * Ownership: *out is the caller's.
+ * Fails: WT_ERROR_MISUSE for a NULL or deleted engine or NULL `out`;
+ * WT_ERROR_CONFIG without the component model.
+ */
+WT_API WT_NODISCARD wt_error_t *
+wt_component_linker_new(wt_engine_t *engine, wt_component_linker_t **out);
+/** Frees the linker. NULL and a deleted linker are ignored. Instances made
+ * through it keep working. */
+WT_API void wt_component_linker_delete(wt_component_linker_t *linker);
+/**
+ * Instantiates `component` in `store`, taking its imports from the linker.
+ * Ownership: *out is owned by the store.
+ * Fails: WT_ERROR_MISUSE for NULL or deleted arguments or objects of
+ * different engines; WT_ERROR_LINK for a missing or mismatched import;
+ * WT_ERROR_TRAP when wasm run during instantiation traps; WT_ERROR_CONFIG
+ * without the component model.
+ */
+WT_API WT_NODISCARD wt_error_t *wt_component_linker_instantiate(
+    const wt_component_linker_t *linker, wt_store_t *store,
+    const wt_component_t *component, wt_component_instance_t *out);
+
+/**
+ * The function `name` that `instance` exports.
+ * Fails: WT_ERROR_MISUSE for a bad store, an instance of another store, a
+ * NULL argument, a name that is not UTF-8, or an export that is not a
+ * function; WT_ERROR_NOT_FOUND when there is no export `name`;
+ * WT_ERROR_CONFIG without the component model.
+ */
+WT_API WT_NODISCARD wt_error_t *
+wt_component_instance_func(wt_store_t *store,
+                           const wt_component_instance_t *instance,
+                           const char *name, wt_component_func_t *out);
+/**
+ * The function at the end of a path of `npath` export names: every name
+ * but the last is an instance the previous one exports, e.g. {
+ * "wasi:cli/run@0.2.12", "run" } for the function "run" of the exported
+ * instance "wasi:cli/run@0.2.12". A path of one name is
+ * wt_component_instance_func().
+ * Ownership: `path` is borrowed for the call.
+ * Fails: as wt_component_instance_func(), naming the step that failed;
+ * also WT_ERROR_MISUSE for an empty path or a NULL name in it.
+ */
+WT_API WT_NODISCARD wt_error_t *wt_component_instance_func_path(
+    wt_store_t *store, const wt_component_instance_t *instance,
+    const char *const *path, size_t npath, wt_component_func_t *out);
+
+/* ======================================================================== */
+/* WIT values, arenas and calls (src/component_val.c)                        */
+/* ======================================================================== */
+
+/*
+ * How the representation grows (a plan for the rest of the component work,
+ * not yet part of the API): every value stays one wt_cval_t, a kind and a
+ * 16-byte union, and every value that holds other values points at them
+ * (pointer and count) in memory the caller provides (for arguments, read
+ * only during the call) or in the call's wt_arena_t (for results). Nothing
+ * is ever freed value by value.
+ *  - list<T>: items, an array of wt_cval_t; list<u8> as a byte span, as
+ *    strings are, never one value per byte.
+ *  - record and tuple: items in the type's field order (no names).
+ *  - variant and enum: a case index (and a payload pointer, NULL for none);
+ *    option is the case none/some, result the case ok/err, with a payload.
+ *  - flags: a span of 32-bit words, one bit per flag in type order.
+ *  - own and borrow resources: a handle of the store, as wt_ref_t is.
+ * Map kinds to Wasmtime's numbering only inside wt: numbers here are wt's.
+ */
+
+/** Kinds of WIT value that wt supports so far. Append-only: numbers are
+ * never reused. 0 is no kind, so a zero-filled wt_cval_t is refused. */
+typedef enum wt_cvalkind {
+  WT_CVAL_BOOL = 1,    /**< bool, in `of.boolean` */
+  WT_CVAL_S8 = 2,      /**< s8, in `of.s8` */
+  WT_CVAL_U8 = 3,      /**< u8, in `of.u8` */
+  WT_CVAL_S16 = 4,     /**< s16, in `of.s16` */
+  WT_CVAL_U16 = 5,     /**< u16, in `of.u16` */
+  WT_CVAL_S32 = 6,     /**< s32, in `of.s32` */
+  WT_CVAL_U32 = 7,     /**< u32, in `of.u32` */
+  WT_CVAL_S64 = 8,     /**< s64, in `of.s64` */
+  WT_CVAL_U64 = 9,     /**< u64, in `of.u64` */
+  WT_CVAL_F32 = 10,    /**< f32, in `of.f32` */
+  WT_CVAL_F64 = 11,    /**< f64, in `of.f64` */
+  WT_CVAL_CHAR = 12,   /**< char, a Unicode scalar value, in `of.ch` */
+  WT_CVAL_STRING = 13, /**< string, UTF-8 bytes, in `of.str` */
+} wt_cvalkind_t;
+
+/**
+ * A span of bytes: `len` bytes at `data` (which may be NULL when `len` is
+ * 0). Not NUL-terminated, and may hold NUL bytes. A plain value that
+ * borrows its bytes.
+ */
+typedef struct wt_bytes {
+  const char *data; /**< the first byte */
+  size_t len;       /**< the number of bytes */
+} wt_bytes_t;
+
+/**
+ * A WIT value: a kind and the matching member of `of`. A plain value: the
+ * bytes of a string are not in it but borrowed (see wt_bytes_t), from the
+ * caller for an argument and from the call's arena for a result.
+ */
+typedef struct wt_cval {
+  wt_cvalkind_t kind; /**< which member of `of` holds the value */
+  /** The value, by kind. */
+  union {
+    bool boolean;    /**< WT_CVAL_BOOL */
+    int8_t s8;       /**< WT_CVAL_S8 */
+    uint8_t u8;      /**< WT_CVAL_U8 */
+    int16_t s16;     /**< WT_CVAL_S16 */
+    uint16_t u16;    /**< WT_CVAL_U16 */
+    int32_t s32;     /**< WT_CVAL_S32 */
+    uint32_t u32;    /**< WT_CVAL_U32 */
+    int64_t s64;     /**< WT_CVAL_S64 */
+    uint64_t u64;    /**< WT_CVAL_U64 */
+    float f32;       /**< WT_CVAL_F32 */
+    double f64;      /**< WT_CVAL_F64 */
+    uint32_t ch;     /**< WT_CVAL_CHAR: a scalar value, not a surrogate */
+    wt_bytes_t str;  /**< WT_CVAL_STRING: well-formed UTF-8 */
+    uint64_t reserved_[2]; /**< private: fixes the size for later kinds */
+  } of;
+} wt_cval_t;
+
+/** Static WIT name of a kind ("u32", "string", ...); "?" if it is not a
+ * kind. */
+WT_API const char *wt_cvalkind_name(wt_cvalkind_t kind);
+
+/**
+ * Memory for the values a call returns: a call copies the bytes of every
+ * result string into its arena, where they stay until wt_arena_reset() or
+ * wt_arena_delete() releases them all at once. An arena is not tied to a
+ * store or engine. Owned by the caller; use it from one thread at a time.
+ */
+typedef struct wt_arena wt_arena_t;
+
+/**
+ * A new, empty arena.
+ * Ownership: *out is the caller's, freed with wt_arena_delete().
+ * Fails: WT_ERROR_MISUSE for a NULL `out`.
+ */
+WT_API WT_NODISCARD wt_error_t *wt_arena_new(wt_arena_t **out);
+/** Frees the arena and everything in it. NULL and a deleted arena are
+ * ignored. */
+WT_API void wt_arena_delete(wt_arena_t *arena);
+/** Releases everything in the arena, which stays usable (and keeps one
+ * block of memory for reuse). NULL and a deleted arena are ignored. */
+WT_API void wt_arena_reset(wt_arena_t *arena);
+/**
+ * `size` bytes of zeroed memory in the arena, aligned for any type, valid
+ * until the arena is reset or deleted; for building values (such as a copy
+ * of a string) that should share the arena's lifetime. Size 0 gives a
+ * valid pointer to no bytes.
+ * Fails: WT_ERROR_MISUSE for a NULL or deleted arena or a NULL `out`.
+ */
+WT_API WT_NODISCARD wt_error_t *wt_arena_alloc(wt_arena_t *arena, size_t size,
+                                               void **out);
+/** Bytes the arena holds for its values now (what was allocated, with
+ * alignment); 0 for NULL or a deleted arena. */
+WT_API size_t wt_arena_used(const wt_arena_t *arena);
+
+/**
+ * Calls `func` with `nargs` arguments and writes its `nresults` results (a
+ * component function has at most one result).
+ *
+ * Every argument is checked against the function's type before Wasmtime
+ * sees it: its kind, a string's UTF-8 and a char's scalar value. A
+ * function whose type holds a kind wt does not support yet (list, record,
+ * variant, option, result, flags, enum, tuple, resources, ...) is refused.
+ * Results are written only when the whole call succeeds.
+ *
+ * Ownership: `args`, and the bytes of string arguments, are borrowed for
+ * the call. The bytes of a string result are copied into `arena`, followed
+ * by a NUL byte not counted in its length, and stay there until the arena
+ * is reset or deleted; `arena` may be NULL when no result is a string.
+ * Fails: WT_ERROR_MISUSE, naming the function, the place ("argument 0")
+ * and the expected kind, for a bad store, a function of another store, a
+ * wrong count, a wrong kind, a string that is not UTF-8, a char that is
+ * not a Unicode scalar value, NULL arguments or arena (when needed), a
+ * deleted arena, or a type wt does not support; WT_ERROR_TRAP when wasm
+ * traps; WT_ERROR_CONFIG without the component model.
+ */
+WT_API WT_NODISCARD wt_error_t *
+wt_component_func_call(wt_store_t *store, const wt_component_func_t *func,
+                       const wt_cval_t *args, size_t nargs, wt_cval_t *results,
+                       size_t nresults, wt_arena_t *arena);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* WT_COMPONENT_H */

@@ -1,0 +1,994 @@
+/* The component model: components, the component linker, lookups, WIT
+ * values and calls, and every misuse of them. */
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+/* A component with functions of every supported type, an exported
+ * instance, and functions whose types wt does not support yet. */
+static const char *const kitchen =
+    "(component\n"
+    "  (core module $m\n"
+    "    (memory (export \"mem\") 8)\n"
+    "    (global $next (mut i32) (i32.const 1024))\n"
+    "    (func (export \"realloc\") (param i32 i32 i32 i32) (result i32)\n"
+    "      (local $p i32)\n"
+    "      (local.set $p (i32.and\n"
+    "        (i32.add (global.get $next) (i32.sub (local.get 2) (i32.const 1)))\n"
+    "        (i32.sub (i32.const 0) (local.get 2))))\n"
+    "      (global.set $next (i32.add (local.get $p) (local.get 3)))\n"
+    "      (local.get $p))\n"
+    "    (func (export \"add\") (param i32 i32) (result i32)\n"
+    "      (i32.add (local.get 0) (local.get 1)))\n"
+    "    (func (export \"id32\") (param i32) (result i32) (local.get 0))\n"
+    "    (func (export \"id64\") (param i64) (result i64) (local.get 0))\n"
+    "    (func (export \"idf32\") (param f32) (result f32) (local.get 0))\n"
+    "    (func (export \"idf64\") (param f64) (result f64) (local.get 0))\n"
+    "    (func (export \"echo\") (param i32 i32) (result i32)\n"
+    "      (i32.store (i32.const 16) (local.get 0))\n"
+    "      (i32.store (i32.const 20) (local.get 1))\n"
+    "      (i32.const 16))\n"
+    "    (func (export \"len\") (param i32 i32) (result i32) (local.get 1))\n"
+    "    (func (export \"greet\") (result i32)\n"
+    "      (i32.store (i32.const 16) (i32.const 32))\n"
+    "      (i32.store (i32.const 20) (i32.const 2))\n"
+    "      (i32.const 16))\n"
+    "    (func (export \"mix\") (param i32 i32 i64 f32 i32 i32 i32)"
+    " (result f64)\n"
+    "      (f64.add\n"
+    "        (f64.add (f64.convert_i32_s (local.get 0))\n"
+    "                 (f64.convert_i32_u (local.get 1)))\n"
+    "        (f64.add\n"
+    "          (f64.add (f64.convert_i64_s (local.get 2))\n"
+    "                   (f64.promote_f32 (local.get 3)))\n"
+    "          (f64.add (f64.convert_i32_u (local.get 4))\n"
+    "                   (f64.convert_i32_u (local.get 6))))))\n"
+    "    (func (export \"answer\") (result i32) (i32.const 42))\n"
+    "    (func (export \"boom\") unreachable)\n"
+    "    (func (export \"drop2\") (param i32 i32))\n"
+    "    (data (i32.const 32) \"hi\"))\n"
+    "  (core instance $i (instantiate $m))\n"
+    "  (func (export \"add\") (param \"a\" u32) (param \"b\" u32) (result u32)\n"
+    "    (canon lift (core func $i \"add\")))\n"
+    "  (func (export \"id-bool\") (param \"x\" bool) (result bool)\n"
+    "    (canon lift (core func $i \"id32\")))\n"
+    "  (func (export \"id-s8\") (param \"x\" s8) (result s8)\n"
+    "    (canon lift (core func $i \"id32\")))\n"
+    "  (func (export \"id-u8\") (param \"x\" u8) (result u8)\n"
+    "    (canon lift (core func $i \"id32\")))\n"
+    "  (func (export \"id-s16\") (param \"x\" s16) (result s16)\n"
+    "    (canon lift (core func $i \"id32\")))\n"
+    "  (func (export \"id-u16\") (param \"x\" u16) (result u16)\n"
+    "    (canon lift (core func $i \"id32\")))\n"
+    "  (func (export \"id-s32\") (param \"x\" s32) (result s32)\n"
+    "    (canon lift (core func $i \"id32\")))\n"
+    "  (func (export \"id-u32\") (param \"x\" u32) (result u32)\n"
+    "    (canon lift (core func $i \"id32\")))\n"
+    "  (func (export \"id-s64\") (param \"x\" s64) (result s64)\n"
+    "    (canon lift (core func $i \"id64\")))\n"
+    "  (func (export \"id-u64\") (param \"x\" u64) (result u64)\n"
+    "    (canon lift (core func $i \"id64\")))\n"
+    "  (func (export \"id-f32\") (param \"x\" f32) (result f32)\n"
+    "    (canon lift (core func $i \"idf32\")))\n"
+    "  (func (export \"id-f64\") (param \"x\" f64) (result f64)\n"
+    "    (canon lift (core func $i \"idf64\")))\n"
+    "  (func (export \"id-char\") (param \"x\" char) (result char)\n"
+    "    (canon lift (core func $i \"id32\")))\n"
+    "  (func (export \"echo\") (param \"s\" string) (result string)\n"
+    "    (canon lift (core func $i \"echo\") (memory (core memory $i \"mem\"))\n"
+    "      (realloc (core func $i \"realloc\"))))\n"
+    "  (func (export \"len\") (param \"s\" string) (result u32)\n"
+    "    (canon lift (core func $i \"len\") (memory (core memory $i \"mem\"))\n"
+    "      (realloc (core func $i \"realloc\"))))\n"
+    "  (func (export \"greet\") (result string)\n"
+    "    (canon lift (core func $i \"greet\") (memory (core memory $i \"mem\"))))\n"
+    "  (func (export \"mix\") (param \"a\" s8) (param \"b\" u16)"
+    " (param \"c\" s64)\n"
+    "    (param \"d\" f32) (param \"e\" char) (param \"f\" string)"
+    " (result f64)\n"
+    "    (canon lift (core func $i \"mix\") (memory (core memory $i \"mem\"))\n"
+    "      (realloc (core func $i \"realloc\"))))\n"
+    "  (func (export \"boom\") (canon lift (core func $i \"boom\")))\n"
+    "  (func $answer (result u32) (canon lift (core func $i \"answer\")))\n"
+    "  (instance $run (export \"run\" (func $answer)))\n"
+    "  (export \"wasi:cli/run@0.2.12\" (instance $run))\n"
+    "  (func (export \"sum\") (param \"xs\" (list u32)) (result u32)\n"
+    "    (canon lift (core func $i \"len\") (memory (core memory $i \"mem\"))\n"
+    "      (realloc (core func $i \"realloc\"))))\n"
+    "  (func (export \"maybe\") (result (option u32))\n"
+    "    (canon lift (core func $i \"greet\") (memory (core memory $i \"mem\"))))\n"
+    "  (func (export \"pair\") (param \"t\" (tuple u32 u32))\n"
+    "    (canon lift (core func $i \"drop2\"))))\n";
+
+/* The smallest component binary: the magic number, version 0xd, layer 1. */
+static const uint8_t empty_component[8] = {0, 'a', 's', 'm', 0x0d, 0, 1, 0};
+
+/* An engine with the component model; skips the test when the Wasmtime
+ * linked in was built without it. */
+static wt_engine_t *cm_engine(void) {
+  wt_engine_t *engine = engine_from(wt_config_new());
+  wt_component_t *c = NULL;
+  wt_error_t *err =
+      wt_component_new(engine, empty_component, sizeof empty_component, &c);
+  if (err && wt_error_kind(err) == WT_ERROR_CONFIG) {
+    wt_error_delete(err);
+    wt_engine_delete(engine);
+    cr_skip_test("Wasmtime was built without the component model");
+  }
+  OK(err);
+  wt_component_delete(c);
+  return engine;
+}
+
+/* Everything a test needs to call the kitchen component's functions. */
+typedef struct fixture {
+  wt_engine_t *engine;
+  wt_component_t *component;
+  wt_component_linker_t *linker;
+  wt_store_t *store;
+  wt_component_instance_t inst;
+  wt_arena_t *arena;
+} fixture;
+
+static fixture setup_kitchen(void) {
+  fixture f = {0};
+  f.engine = cm_engine();
+  OK(wt_component_new_wat(f.engine, kitchen, &f.component));
+  OK(wt_component_linker_new(f.engine, &f.linker));
+  OK(wt_store_new(f.engine, NULL, NULL, &f.store));
+  OK(wt_component_linker_instantiate(f.linker, f.store, f.component, &f.inst));
+  OK(wt_arena_new(&f.arena));
+  return f;
+}
+
+static void teardown(fixture *f) {
+  wt_arena_delete(f->arena);
+  wt_store_delete(f->store);
+  wt_component_linker_delete(f->linker);
+  wt_component_delete(f->component);
+  wt_engine_delete(f->engine);
+}
+
+static wt_component_func_t func_of(fixture *f, const char *name) {
+  wt_component_func_t fn;
+  OK(wt_component_instance_func(f->store, &f->inst, name, &fn));
+  return fn;
+}
+
+static wt_cval_t u32v(uint32_t v) {
+  wt_cval_t x = {.kind = WT_CVAL_U32, .of.u32 = v};
+  return x;
+}
+
+static wt_cval_t strv(const char *s, size_t len) {
+  wt_cval_t x = {.kind = WT_CVAL_STRING, .of.str = {s, len}};
+  return x;
+}
+
+/* Calls a one-argument, one-result function. */
+static wt_cval_t call1(fixture *f, const char *name, wt_cval_t arg) {
+  wt_component_func_t fn = func_of(f, name);
+  wt_cval_t out = {0};
+  OK(wt_component_func_call(f->store, &fn, &arg, 1, &out, 1, f->arena));
+  return out;
+}
+
+/* ---- components ---- */
+
+Test(component, compile_from_text_and_binary) {
+  wt_engine_t *engine = cm_engine();
+  wt_component_t *c = NULL;
+  OK(wt_component_new_wat(engine, kitchen, &c));
+  cr_assert_not_null(c);
+  wt_component_delete(c);
+  c = NULL;
+  OK(wt_component_new(engine, (const uint8_t *)kitchen, strlen(kitchen), &c));
+  cr_assert_not_null(c);
+  wt_component_delete(c);
+  c = NULL;
+  OK(wt_component_new(engine, empty_component, sizeof empty_component, &c));
+  cr_assert_not_null(c);
+  wt_component_delete(c);
+  OK(wt_component_validate(engine, (const uint8_t *)kitchen, strlen(kitchen)));
+  OK(wt_component_validate(engine, empty_component, sizeof empty_component));
+  wt_engine_delete(engine);
+}
+
+Test(component, bad_input_is_a_compile_error) {
+  wt_engine_t *engine = cm_engine();
+  wt_component_t *c = (wt_component_t *)&c; /* must stay as it is */
+  wt_component_t *const before = c;
+  wt_error_delete(EXPECT_KIND(
+      wt_component_new_wat(engine, "(component (func $f", &c),
+      WT_ERROR_COMPILE));
+  wt_error_delete(
+      EXPECT_KIND(wt_component_new(engine, (const uint8_t *)"", 0, &c),
+                  WT_ERROR_COMPILE));
+  /* A core module is not a component. */
+  wt_error_delete(EXPECT_KIND(wt_component_new_wat(engine, "(module)", &c),
+                              WT_ERROR_COMPILE));
+  static const uint8_t core_module[8] = {0, 'a', 's', 'm', 1, 0, 0, 0};
+  wt_error_delete(EXPECT_KIND(
+      wt_component_new(engine, core_module, sizeof core_module, &c),
+      WT_ERROR_COMPILE));
+  /* Valid syntax, invalid component: a lift of a missing export. */
+  wt_error_delete(EXPECT_KIND(
+      wt_component_new_wat(engine,
+                           "(component (core module $m)"
+                           " (core instance $i (instantiate $m))"
+                           " (func (export \"f\") (canon lift"
+                           " (core func $i \"nope\"))))",
+                           &c),
+      WT_ERROR_COMPILE));
+  cr_assert_eq(c, before, "out was written on failure");
+  wt_error_delete(EXPECT_KIND(
+      wt_component_validate(engine, (const uint8_t *)"(component", 10),
+      WT_ERROR_COMPILE));
+  wt_error_delete(EXPECT_KIND(
+      wt_component_validate(engine, core_module, sizeof core_module),
+      WT_ERROR_COMPILE));
+  wt_error_delete(EXPECT_KIND(wt_component_validate(engine, NULL, 0),
+                              WT_ERROR_COMPILE));
+  wt_engine_delete(engine);
+}
+
+Test(component, compile_misuse) {
+  wt_engine_t *engine = cm_engine();
+  wt_component_t *c = NULL;
+  EXPECT_ERROR(wt_component_new(NULL, empty_component, 8, &c),
+               WT_ERROR_MISUSE, "wt_component_new: engine is NULL");
+  EXPECT_ERROR(wt_component_new(engine, NULL, 8, &c), WT_ERROR_MISUSE,
+               "wt_component_new: bytes is NULL");
+  EXPECT_ERROR(wt_component_new(engine, empty_component, 8, NULL),
+               WT_ERROR_MISUSE, "wt_component_new: out is NULL");
+  EXPECT_ERROR(wt_component_new_wat(engine, NULL, &c), WT_ERROR_MISUSE,
+               "wt_component_new_wat: wat is NULL");
+  EXPECT_ERROR(wt_component_new_file(engine, NULL, &c), WT_ERROR_MISUSE,
+               "wt_component_new_file: path is NULL");
+  EXPECT_ERROR(wt_component_new_file(NULL, "x", &c), WT_ERROR_MISUSE,
+               "wt_component_new_file: engine is NULL");
+  EXPECT_ERROR(wt_component_validate(NULL, empty_component, 8),
+               WT_ERROR_MISUSE, "wt_component_validate: engine is NULL");
+  EXPECT_ERROR(wt_component_validate(engine, NULL, 3), WT_ERROR_MISUSE,
+               "wt_component_validate: bytes is NULL");
+  EXPECT_ERROR(wt_component_deserialize(engine, NULL, 3, &c), WT_ERROR_MISUSE,
+               "wt_component_deserialize: bytes or out is NULL");
+  EXPECT_ERROR(wt_component_deserialize(NULL, empty_component, 8, &c),
+               WT_ERROR_MISUSE, "wt_component_deserialize: engine is NULL");
+  EXPECT_ERROR(wt_component_deserialize_file(engine, NULL, &c),
+               WT_ERROR_MISUSE, "wt_component_deserialize_file: path is NULL");
+  EXPECT_ERROR(wt_component_serialize(NULL, NULL, NULL), WT_ERROR_MISUSE,
+               "wt_component_serialize: component is NULL or deleted");
+  EXPECT_ERROR(wt_component_serialize_file(NULL, "x"), WT_ERROR_MISUSE,
+               "wt_component_serialize_file: component is NULL or deleted");
+  OK(wt_component_new(engine, empty_component, 8, &c));
+  uint8_t *bytes = NULL;
+  EXPECT_ERROR(wt_component_serialize(c, &bytes, NULL), WT_ERROR_MISUSE,
+               "wt_component_serialize: bytes or len is NULL");
+  EXPECT_ERROR(wt_component_serialize_file(c, NULL), WT_ERROR_MISUSE,
+               "wt_component_serialize_file: path is NULL");
+  /* A deleted component is refused, and deleting it again is ignored. */
+  wt_component_delete(c);
+  size_t len = 0;
+  EXPECT_ERROR(wt_component_serialize(c, &bytes, &len), WT_ERROR_MISUSE,
+               "component is NULL or deleted");
+  wt_component_delete(c);
+  wt_component_delete(NULL);
+  /* A deleted engine is refused. */
+  wt_engine_delete(engine);
+  EXPECT_ERROR(wt_component_new(engine, empty_component, 8, &c),
+               WT_ERROR_MISUSE, "engine is NULL or deleted");
+}
+
+Test(component, serialize_round_trip) {
+  fixture f = setup_kitchen();
+  uint8_t *bytes = NULL;
+  size_t len = 0;
+  OK(wt_component_serialize(f.component, &bytes, &len));
+  cr_assert_gt(len, 0);
+  wt_component_t *back = NULL;
+  OK(wt_component_deserialize(f.engine, bytes, len, &back));
+  free(bytes);
+  wt_component_instance_t inst;
+  OK(wt_component_linker_instantiate(f.linker, f.store, back, &inst));
+  wt_component_delete(back); /* the instance keeps working */
+  wt_component_func_t add;
+  OK(wt_component_instance_func(f.store, &inst, "add", &add));
+  wt_cval_t args[2] = {u32v(40), u32v(2)}, out = {0};
+  OK(wt_component_func_call(f.store, &add, args, 2, &out, 1, NULL));
+  cr_assert_eq(out.kind, WT_CVAL_U32);
+  cr_assert_eq(out.of.u32, 42);
+  teardown(&f);
+}
+
+Test(component, files) {
+  fixture f = setup_kitchen();
+  char dir[] = "/tmp/wt-component-XXXXXX";
+  cr_assert_not_null(mkdtemp(dir));
+  char wat[64], bin[64], bad[64];
+  snprintf(wat, sizeof wat, "%s/k.wat", dir);
+  snprintf(bin, sizeof bin, "%s/k.cwasm", dir);
+  snprintf(bad, sizeof bad, "%s/none/k.cwasm", dir);
+  FILE *out = fopen(wat, "w");
+  cr_assert_not_null(out);
+  fputs(kitchen, out);
+  fclose(out);
+
+  wt_component_t *c = NULL;
+  OK(wt_component_new_file(f.engine, wat, &c));
+  OK(wt_component_serialize_file(c, bin));
+  wt_component_delete(c);
+  c = NULL;
+  OK(wt_component_deserialize_file(f.engine, bin, &c));
+  wt_component_instance_t inst;
+  OK(wt_component_linker_instantiate(f.linker, f.store, c, &inst));
+  wt_component_func_t fn;
+  const char *path[] = {"wasi:cli/run@0.2.12", "run"};
+  OK(wt_component_instance_func_path(f.store, &inst, path, 2, &fn));
+  wt_cval_t r = {0};
+  OK(wt_component_func_call(f.store, &fn, NULL, 0, &r, 1, NULL));
+  cr_assert_eq(r.of.u32, 42);
+
+  EXPECT_ERROR(wt_component_serialize_file(c, bad), WT_ERROR_IO,
+               "wt_component_serialize_file: cannot create");
+  wt_component_delete(c);
+  c = NULL;
+  EXPECT_ERROR(wt_component_new_file(f.engine, bad, &c), WT_ERROR_IO,
+               "wt_component_new_file: cannot open");
+  EXPECT_ERROR(wt_component_deserialize_file(f.engine, bad, &c), WT_ERROR_IO,
+               "wt_component_deserialize_file: cannot open");
+  /* Text is not a serialized component. */
+  wt_error_delete(EXPECT_KIND(wt_component_deserialize_file(f.engine, wat, &c),
+                              WT_ERROR_COMPILE));
+  cr_assert_null(c);
+  unlink(wat);
+  unlink(bin);
+  rmdir(dir);
+  teardown(&f);
+}
+
+Test(component, deserialize_refuses_other_bytes) {
+  wt_engine_t *engine = cm_engine();
+  wt_component_t *c = NULL;
+  static const uint8_t junk[16] = "not an artifact";
+  wt_error_delete(EXPECT_KIND(
+      wt_component_deserialize(engine, junk, sizeof junk, &c),
+      WT_ERROR_COMPILE));
+  /* A serialized core module is not a component. */
+  wt_module_t *m = compile(engine, "(module (func (export \"f\")))");
+  uint8_t *bytes = NULL;
+  size_t len = 0;
+  OK(wt_module_serialize(m, &bytes, &len));
+  wt_error_delete(EXPECT_KIND(wt_component_deserialize(engine, bytes, len, &c),
+                              WT_ERROR_COMPILE));
+  cr_assert_null(c);
+  free(bytes);
+  wt_module_delete(m);
+  wt_engine_delete(engine);
+}
+
+/* ---- linker and instantiation ---- */
+
+Test(component, instantiate_and_call_by_name) {
+  fixture f = setup_kitchen();
+  wt_component_func_t add = func_of(&f, "add");
+  wt_cval_t args[2] = {u32v(7), u32v(35)}, out = {0};
+  OK(wt_component_func_call(f.store, &add, args, 2, &out, 1, NULL));
+  cr_assert_eq(out.kind, WT_CVAL_U32);
+  cr_assert_eq(out.of.u32, 42);
+  /* u32 wraps as in wasm. */
+  args[0] = u32v(UINT32_MAX);
+  args[1] = u32v(2);
+  OK(wt_component_func_call(f.store, &add, args, 2, &out, 1, NULL));
+  cr_assert_eq(out.of.u32, 1);
+  teardown(&f);
+}
+
+Test(component, handle_is_reused_across_calls) {
+  fixture f = setup_kitchen();
+  wt_component_func_t add = func_of(&f, "add");
+  wt_component_func_t copy = add; /* a plain value */
+  uint32_t total = 0;
+  for (uint32_t i = 0; i < 1000; i++) {
+    wt_cval_t args[2] = {u32v(total), u32v(i)}, out = {0};
+    OK(wt_component_func_call(f.store, i % 2 ? &add : &copy, args, 2, &out, 1,
+                              NULL));
+    total = out.of.u32;
+  }
+  cr_assert_eq(total, 999u * 1000u / 2u);
+  teardown(&f);
+}
+
+Test(component, call_by_path) {
+  fixture f = setup_kitchen();
+  const char *path[] = {"wasi:cli/run@0.2.12", "run"};
+  wt_component_func_t run;
+  OK(wt_component_instance_func_path(f.store, &f.inst, path, 2, &run));
+  wt_cval_t out = {0};
+  for (int i = 0; i < 3; i++) {
+    OK(wt_component_func_call(f.store, &run, NULL, 0, &out, 1, NULL));
+    cr_assert_eq(out.kind, WT_CVAL_U32);
+    cr_assert_eq(out.of.u32, 42);
+  }
+  /* A path of one name is a lookup by name. */
+  const char *one[] = {"add"};
+  wt_component_func_t add;
+  OK(wt_component_instance_func_path(f.store, &f.inst, one, 1, &add));
+  wt_cval_t args[2] = {u32v(1), u32v(2)};
+  OK(wt_component_func_call(f.store, &add, args, 2, &out, 1, NULL));
+  cr_assert_eq(out.of.u32, 3);
+  teardown(&f);
+}
+
+Test(component, lookup_errors) {
+  fixture f = setup_kitchen();
+  wt_component_func_t fn = {0};
+  EXPECT_ERROR(wt_component_instance_func(f.store, &f.inst, "nope", &fn),
+               WT_ERROR_NOT_FOUND, "no export \"nope\"");
+  /* The run function is only inside the exported instance. */
+  EXPECT_ERROR(wt_component_instance_func(f.store, &f.inst, "run", &fn),
+               WT_ERROR_NOT_FOUND, "no export \"run\"");
+  EXPECT_ERROR(wt_component_instance_func(f.store, &f.inst,
+                                          "wasi:cli/run@0.2.12", &fn),
+               WT_ERROR_MISUSE, "export \"wasi:cli/run@0.2.12\" is not a "
+                                "function");
+  const char *missing[] = {"wasi:cli/run@0.2.12", "walk"};
+  EXPECT_ERROR(
+      wt_component_instance_func_path(f.store, &f.inst, missing, 2, &fn),
+      WT_ERROR_NOT_FOUND,
+      "export \"wasi:cli/run@0.2.12\" (path[0]) has no export \"walk\"");
+  const char *through_func[] = {"add", "x"};
+  EXPECT_ERROR(
+      wt_component_instance_func_path(f.store, &f.inst, through_func, 2, &fn),
+      WT_ERROR_NOT_FOUND, "export \"add\" (path[0]) has no export \"x\"");
+  const char *first_missing[] = {"wasi:cli/walk", "run"};
+  EXPECT_ERROR(
+      wt_component_instance_func_path(f.store, &f.inst, first_missing, 2, &fn),
+      WT_ERROR_NOT_FOUND, "no export \"wasi:cli/walk\"");
+  cr_assert_eq(fn.store_id_, 0, "out was written on failure");
+  teardown(&f);
+}
+
+Test(component, lookup_misuse) {
+  fixture f = setup_kitchen();
+  wt_component_func_t fn;
+  EXPECT_ERROR(wt_component_instance_func(NULL, &f.inst, "add", &fn),
+               WT_ERROR_MISUSE, "wt_component_instance_func: store is NULL");
+  EXPECT_ERROR(wt_component_instance_func(f.store, NULL, "add", &fn),
+               WT_ERROR_MISUSE,
+               "wt_component_instance_func: instance is NULL");
+  EXPECT_ERROR(wt_component_instance_func(f.store, &f.inst, NULL, &fn),
+               WT_ERROR_MISUSE, "wt_component_instance_func: name is NULL");
+  EXPECT_ERROR(wt_component_instance_func(f.store, &f.inst, "add", NULL),
+               WT_ERROR_MISUSE, "wt_component_instance_func: out is NULL");
+  EXPECT_ERROR(wt_component_instance_func(f.store, &f.inst, "a\xff", &fn),
+               WT_ERROR_MISUSE,
+               "wt_component_instance_func: name is not valid UTF-8");
+  wt_component_instance_t zero = {0};
+  EXPECT_ERROR(wt_component_instance_func(f.store, &zero, "add", &fn),
+               WT_ERROR_MISUSE, "instance belongs to another store");
+  EXPECT_ERROR(wt_component_instance_func_path(f.store, &f.inst, NULL, 2, &fn),
+               WT_ERROR_MISUSE,
+               "wt_component_instance_func_path: path is NULL or empty");
+  const char *path[] = {"wasi:cli/run@0.2.12", NULL};
+  EXPECT_ERROR(wt_component_instance_func_path(f.store, &f.inst, path, 0, &fn),
+               WT_ERROR_MISUSE, "path is NULL or empty");
+  EXPECT_ERROR(wt_component_instance_func_path(f.store, &f.inst, path, 2, &fn),
+               WT_ERROR_MISUSE,
+               "wt_component_instance_func_path: path[1] is NULL");
+  const char *bad[] = {"\xc0\x80", "run"};
+  EXPECT_ERROR(wt_component_instance_func_path(f.store, &f.inst, bad, 2, &fn),
+               WT_ERROR_MISUSE, "path[0] is not valid UTF-8");
+  EXPECT_ERROR(wt_component_instance_func_path(NULL, &f.inst, path, 2, &fn),
+               WT_ERROR_MISUSE, "wt_component_instance_func_path: store is "
+                                "NULL");
+  /* An instance of another store. */
+  wt_store_t *other = NULL;
+  OK(wt_store_new(f.engine, NULL, NULL, &other));
+  wt_component_instance_t inst2;
+  OK(wt_component_linker_instantiate(f.linker, other, f.component, &inst2));
+  EXPECT_ERROR(wt_component_instance_func(f.store, &inst2, "add", &fn),
+               WT_ERROR_MISUSE, "instance belongs to another store");
+  EXPECT_ERROR(wt_component_instance_func(other, &f.inst, "add", &fn),
+               WT_ERROR_MISUSE, "instance belongs to another store");
+  wt_store_delete(other);
+  teardown(&f);
+}
+
+Test(component, linker_misuse) {
+  fixture f = setup_kitchen();
+  wt_component_linker_t *l = NULL;
+  wt_component_instance_t inst;
+  EXPECT_ERROR(wt_component_linker_new(NULL, &l), WT_ERROR_MISUSE,
+               "wt_component_linker_new: engine is NULL or deleted");
+  EXPECT_ERROR(wt_component_linker_new(f.engine, NULL), WT_ERROR_MISUSE,
+               "wt_component_linker_new: out is NULL");
+  EXPECT_ERROR(
+      wt_component_linker_instantiate(NULL, f.store, f.component, &inst),
+      WT_ERROR_MISUSE,
+      "wt_component_linker_instantiate: linker is NULL or deleted");
+  EXPECT_ERROR(
+      wt_component_linker_instantiate(f.linker, NULL, f.component, &inst),
+      WT_ERROR_MISUSE, "wt_component_linker_instantiate: store is NULL");
+  EXPECT_ERROR(wt_component_linker_instantiate(f.linker, f.store, NULL, &inst),
+               WT_ERROR_MISUSE,
+               "wt_component_linker_instantiate: component is NULL or "
+               "deleted");
+  EXPECT_ERROR(
+      wt_component_linker_instantiate(f.linker, f.store, f.component, NULL),
+      WT_ERROR_MISUSE, "wt_component_linker_instantiate: out is NULL");
+  /* Objects of another engine. */
+  wt_engine_t *e2 = engine_from(wt_config_new());
+  wt_store_t *s2 = NULL;
+  OK(wt_store_new(e2, NULL, NULL, &s2));
+  EXPECT_ERROR(
+      wt_component_linker_instantiate(f.linker, s2, f.component, &inst),
+      WT_ERROR_MISUSE, "linker, store and component belong to different "
+                       "engines");
+  wt_component_linker_t *l2 = NULL;
+  OK(wt_component_linker_new(e2, &l2));
+  EXPECT_ERROR(wt_component_linker_instantiate(l2, s2, f.component, &inst),
+               WT_ERROR_MISUSE, "belong to different engines");
+  wt_component_linker_delete(l2);
+  wt_store_delete(s2);
+  wt_engine_delete(e2);
+  /* Deleted objects. */
+  OK(wt_component_linker_new(f.engine, &l));
+  wt_component_linker_delete(l);
+  EXPECT_ERROR(wt_component_linker_instantiate(l, f.store, f.component, &inst),
+               WT_ERROR_MISUSE, "linker is NULL or deleted");
+  wt_component_linker_delete(l); /* ignored */
+  wt_component_linker_delete(NULL);
+  wt_component_t *c = NULL;
+  OK(wt_component_new(f.engine, empty_component, 8, &c));
+  wt_component_delete(c);
+  EXPECT_ERROR(wt_component_linker_instantiate(f.linker, f.store, c, &inst),
+               WT_ERROR_MISUSE, "component is NULL or deleted");
+  teardown(&f);
+}
+
+Test(component, missing_import_is_a_link_error) {
+  wt_engine_t *engine = cm_engine();
+  wt_component_t *c = NULL;
+  OK(wt_component_new_wat(engine, "(component (import \"f\" (func)))", &c));
+  wt_component_linker_t *l = NULL;
+  OK(wt_component_linker_new(engine, &l));
+  wt_store_t *store = NULL;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_component_instance_t inst = {0};
+  wt_error_delete(EXPECT_KIND(
+      wt_component_linker_instantiate(l, store, c, &inst), WT_ERROR_LINK));
+  cr_assert_eq(inst.store_id_, 0, "out was written on failure");
+  wt_store_delete(store);
+  wt_component_linker_delete(l);
+  wt_component_delete(c);
+  wt_engine_delete(engine);
+}
+
+Test(component, trap_during_instantiation) {
+  wt_engine_t *engine = cm_engine();
+  wt_component_t *c = NULL;
+  OK(wt_component_new_wat(engine,
+                          "(component (core module $m (func $s unreachable)"
+                          " (start $s))"
+                          " (core instance (instantiate $m)))",
+                          &c));
+  wt_component_linker_t *l = NULL;
+  OK(wt_component_linker_new(engine, &l));
+  wt_store_t *store = NULL;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_component_instance_t inst;
+  wt_error_delete(EXPECT_KIND(
+      wt_component_linker_instantiate(l, store, c, &inst), WT_ERROR_TRAP));
+  wt_store_delete(store);
+  wt_component_linker_delete(l);
+  wt_component_delete(c);
+  wt_engine_delete(engine);
+}
+
+/* ---- values ---- */
+
+Test(component, every_number_in_and_out) {
+  fixture f = setup_kitchen();
+  wt_cval_t r;
+  r = call1(&f, "id-bool", (wt_cval_t){.kind = WT_CVAL_BOOL, .of.boolean = 1});
+  cr_assert_eq(r.kind, WT_CVAL_BOOL);
+  cr_assert(r.of.boolean);
+  r = call1(&f, "id-bool", (wt_cval_t){.kind = WT_CVAL_BOOL, .of.boolean = 0});
+  cr_assert_not(r.of.boolean);
+  r = call1(&f, "id-s8", (wt_cval_t){.kind = WT_CVAL_S8, .of.s8 = INT8_MIN});
+  cr_assert_eq(r.kind, WT_CVAL_S8);
+  cr_assert_eq(r.of.s8, INT8_MIN);
+  r = call1(&f, "id-u8", (wt_cval_t){.kind = WT_CVAL_U8, .of.u8 = UINT8_MAX});
+  cr_assert_eq(r.kind, WT_CVAL_U8);
+  cr_assert_eq(r.of.u8, UINT8_MAX);
+  r = call1(&f, "id-s16",
+            (wt_cval_t){.kind = WT_CVAL_S16, .of.s16 = INT16_MIN});
+  cr_assert_eq(r.kind, WT_CVAL_S16);
+  cr_assert_eq(r.of.s16, INT16_MIN);
+  r = call1(&f, "id-u16",
+            (wt_cval_t){.kind = WT_CVAL_U16, .of.u16 = UINT16_MAX});
+  cr_assert_eq(r.kind, WT_CVAL_U16);
+  cr_assert_eq(r.of.u16, UINT16_MAX);
+  r = call1(&f, "id-s32",
+            (wt_cval_t){.kind = WT_CVAL_S32, .of.s32 = INT32_MIN});
+  cr_assert_eq(r.kind, WT_CVAL_S32);
+  cr_assert_eq(r.of.s32, INT32_MIN);
+  r = call1(&f, "id-u32", u32v(UINT32_MAX));
+  cr_assert_eq(r.kind, WT_CVAL_U32);
+  cr_assert_eq(r.of.u32, UINT32_MAX);
+  r = call1(&f, "id-s64",
+            (wt_cval_t){.kind = WT_CVAL_S64, .of.s64 = INT64_MIN});
+  cr_assert_eq(r.kind, WT_CVAL_S64);
+  cr_assert_eq(r.of.s64, INT64_MIN);
+  r = call1(&f, "id-u64",
+            (wt_cval_t){.kind = WT_CVAL_U64, .of.u64 = UINT64_MAX});
+  cr_assert_eq(r.kind, WT_CVAL_U64);
+  cr_assert_eq(r.of.u64, UINT64_MAX);
+  r = call1(&f, "id-f32", (wt_cval_t){.kind = WT_CVAL_F32, .of.f32 = -1.5f});
+  cr_assert_eq(r.kind, WT_CVAL_F32);
+  cr_assert_eq(r.of.f32, -1.5f);
+  r = call1(&f, "id-f32",
+            (wt_cval_t){.kind = WT_CVAL_F32, .of.f32 = -INFINITY});
+  cr_assert(isinf(r.of.f32) && r.of.f32 < 0);
+  r = call1(&f, "id-f64", (wt_cval_t){.kind = WT_CVAL_F64, .of.f64 = DBL_MAX});
+  cr_assert_eq(r.kind, WT_CVAL_F64);
+  cr_assert_eq(r.of.f64, DBL_MAX);
+  r = call1(&f, "id-f64", (wt_cval_t){.kind = WT_CVAL_F64, .of.f64 = -0.0});
+  cr_assert(r.of.f64 == 0 && signbit(r.of.f64));
+  r = call1(&f, "id-f64", (wt_cval_t){.kind = WT_CVAL_F64, .of.f64 = NAN});
+  cr_assert(isnan(r.of.f64));
+  r = call1(&f, "id-char", (wt_cval_t){.kind = WT_CVAL_CHAR, .of.ch = 'A'});
+  cr_assert_eq(r.kind, WT_CVAL_CHAR);
+  cr_assert_eq(r.of.ch, 'A');
+  r = call1(&f, "id-char",
+            (wt_cval_t){.kind = WT_CVAL_CHAR, .of.ch = 0x10ffff});
+  cr_assert_eq(r.of.ch, 0x10ffff);
+  r = call1(&f, "id-char", (wt_cval_t){.kind = WT_CVAL_CHAR, .of.ch = 0xe000});
+  cr_assert_eq(r.of.ch, 0xe000);
+  r = call1(&f, "id-char", (wt_cval_t){.kind = WT_CVAL_CHAR, .of.ch = 0});
+  cr_assert_eq(r.of.ch, 0);
+  cr_assert_eq(wt_arena_used(f.arena), 0, "numbers use no arena memory");
+  teardown(&f);
+}
+
+Test(component, strings_in_and_out) {
+  fixture f = setup_kitchen();
+  /* UTF-8 with a NUL byte inside: lengths, not NUL-terminated strings. */
+  static const char text[] = "h\xc3\xa9llo\0w\xf0\x9f\x98\x80rld";
+  wt_cval_t r = call1(&f, "echo", strv(text, sizeof text - 1));
+  cr_assert_eq(r.kind, WT_CVAL_STRING);
+  cr_assert_eq(r.of.str.len, sizeof text - 1);
+  cr_assert_eq(memcmp(r.of.str.data, text, sizeof text - 1), 0);
+  cr_assert_eq(r.of.str.data[r.of.str.len], '\0', "a NUL follows the bytes");
+  cr_assert_neq(r.of.str.data, text, "the result is a copy");
+  /* The empty string, with and without a data pointer. */
+  r = call1(&f, "echo", strv(NULL, 0));
+  cr_assert_eq(r.of.str.len, 0);
+  cr_assert_not_null(r.of.str.data);
+  cr_assert_eq(r.of.str.data[0], '\0');
+  r = call1(&f, "echo", strv("", 0));
+  cr_assert_eq(r.of.str.len, 0);
+  /* A string argument with a number result. */
+  r = call1(&f, "len", strv(text, sizeof text - 1));
+  cr_assert_eq(r.kind, WT_CVAL_U32);
+  cr_assert_eq(r.of.u32, sizeof text - 1);
+  /* A long string. */
+  size_t n = 200000;
+  char *big = malloc(n);
+  cr_assert_not_null(big);
+  for (size_t i = 0; i < n; i++)
+    big[i] = (char)('a' + i % 26);
+  r = call1(&f, "echo", strv(big, n));
+  cr_assert_eq(r.of.str.len, n);
+  cr_assert_eq(memcmp(r.of.str.data, big, n), 0);
+  free(big);
+  /* A string result without arguments. */
+  wt_component_func_t greet = func_of(&f, "greet");
+  OK(wt_component_func_call(f.store, &greet, NULL, 0, &r, 1, f.arena));
+  cr_assert_eq(r.of.str.len, 2);
+  cr_assert_str_eq(r.of.str.data, "hi");
+  teardown(&f);
+}
+
+Test(component, mixed_parameters) {
+  fixture f = setup_kitchen();
+  wt_component_func_t mix = func_of(&f, "mix");
+  wt_cval_t args[6] = {
+      {.kind = WT_CVAL_S8, .of.s8 = -3},
+      {.kind = WT_CVAL_U16, .of.u16 = 60000},
+      {.kind = WT_CVAL_S64, .of.s64 = -5000000000LL},
+      {.kind = WT_CVAL_F32, .of.f32 = 1.5f},
+      {.kind = WT_CVAL_CHAR, .of.ch = 'A'},
+      strv("abcd", 4),
+  };
+  wt_cval_t r = {0};
+  OK(wt_component_func_call(f.store, &mix, args, 6, &r, 1, NULL));
+  cr_assert_eq(r.kind, WT_CVAL_F64);
+  cr_assert_eq(r.of.f64, -4999939932.5);
+  teardown(&f);
+}
+
+Test(component, arena_owns_results_until_reset) {
+  fixture f = setup_kitchen();
+  wt_cval_t a = call1(&f, "echo", strv("first", 5));
+  wt_cval_t b = call1(&f, "echo", strv("second", 6));
+  /* Both stay valid: one arena holds the results of many calls. */
+  cr_assert_str_eq(a.of.str.data, "first");
+  cr_assert_str_eq(b.of.str.data, "second");
+  cr_assert_geq(wt_arena_used(f.arena), 13);
+  wt_arena_reset(f.arena);
+  cr_assert_eq(wt_arena_used(f.arena), 0);
+  wt_cval_t c = call1(&f, "echo", strv("third", 5));
+  cr_assert_str_eq(c.of.str.data, "third");
+  teardown(&f);
+}
+
+Test(component, arena_api) {
+  wt_arena_t *arena = NULL;
+  EXPECT_ERROR(wt_arena_new(NULL), WT_ERROR_MISUSE, "wt_arena_new: out is "
+                                                    "NULL");
+  OK(wt_arena_new(&arena));
+  cr_assert_eq(wt_arena_used(arena), 0);
+  void *p = NULL, *q = NULL, *z = NULL;
+  OK(wt_arena_alloc(arena, 3, &p));
+  OK(wt_arena_alloc(arena, 100000, &q)); /* bigger than a block */
+  OK(wt_arena_alloc(arena, 0, &z));
+  cr_assert_not_null(z);
+  cr_assert_eq((uintptr_t)p % _Alignof(max_align_t), 0);
+  cr_assert_eq((uintptr_t)q % _Alignof(max_align_t), 0);
+  cr_assert_eq(((unsigned char *)q)[99999], 0, "memory is zeroed");
+  memset(q, 0xab, 100000);
+  cr_assert_geq(wt_arena_used(arena), 100003);
+  EXPECT_ERROR(wt_arena_alloc(arena, 8, NULL), WT_ERROR_MISUSE,
+               "wt_arena_alloc: out is NULL");
+  wt_arena_reset(arena);
+  cr_assert_eq(wt_arena_used(arena), 0);
+  OK(wt_arena_alloc(arena, 64, &p));
+  for (int i = 0; i < 64; i++)
+    cr_assert_eq(((unsigned char *)p)[i], 0, "reused memory is zeroed");
+  EXPECT_ERROR(wt_arena_alloc(arena, SIZE_MAX, &p), WT_ERROR_WASMTIME,
+               "out of memory");
+  wt_arena_delete(arena);
+  EXPECT_ERROR(wt_arena_alloc(arena, 8, &p), WT_ERROR_MISUSE,
+               "wt_arena_alloc: arena is NULL or deleted");
+  EXPECT_ERROR(wt_arena_alloc(NULL, 8, &p), WT_ERROR_MISUSE,
+               "arena is NULL or deleted");
+  cr_assert_eq(wt_arena_used(arena), 0);
+  cr_assert_eq(wt_arena_used(NULL), 0);
+  wt_arena_reset(arena); /* ignored */
+  wt_arena_delete(arena);
+  wt_arena_delete(NULL);
+  wt_arena_reset(NULL);
+}
+
+Test(component, kind_names) {
+  cr_assert_str_eq(wt_cvalkind_name(WT_CVAL_BOOL), "bool");
+  cr_assert_str_eq(wt_cvalkind_name(WT_CVAL_S8), "s8");
+  cr_assert_str_eq(wt_cvalkind_name(WT_CVAL_U64), "u64");
+  cr_assert_str_eq(wt_cvalkind_name(WT_CVAL_F32), "f32");
+  cr_assert_str_eq(wt_cvalkind_name(WT_CVAL_CHAR), "char");
+  cr_assert_str_eq(wt_cvalkind_name(WT_CVAL_STRING), "string");
+  cr_assert_str_eq(wt_cvalkind_name(0), "?");
+  cr_assert_str_eq(wt_cvalkind_name((wt_cvalkind_t)99), "?");
+  cr_assert_str_eq(wt_cvalkind_name((wt_cvalkind_t)-1), "?");
+}
+
+Test(component, trap_in_a_call) {
+  fixture f = setup_kitchen();
+  wt_component_func_t boom = func_of(&f, "boom");
+  wt_error_t *err =
+      EXPECT_KIND(wt_component_func_call(f.store, &boom, NULL, 0, NULL, 0,
+                                         NULL),
+                  WT_ERROR_TRAP);
+  cr_assert(strstr(wt_error_message(err), "unreachable") != NULL,
+            "message: %s", wt_error_message(err));
+  wt_error_delete(err);
+  /* The store stays usable. */
+  wt_store_t *s2 = NULL;
+  OK(wt_store_new(f.engine, NULL, NULL, &s2));
+  wt_component_instance_t inst;
+  OK(wt_component_linker_instantiate(f.linker, s2, f.component, &inst));
+  wt_component_func_t add;
+  OK(wt_component_instance_func(s2, &inst, "add", &add));
+  wt_cval_t args[2] = {u32v(2), u32v(3)}, r = {0};
+  OK(wt_component_func_call(s2, &add, args, 2, &r, 1, NULL));
+  cr_assert_eq(r.of.u32, 5);
+  wt_store_delete(s2);
+  teardown(&f);
+}
+
+/* ---- call misuse ---- */
+
+Test(component, call_misuse_handles) {
+  fixture f = setup_kitchen();
+  wt_component_func_t add = func_of(&f, "add");
+  wt_cval_t args[2] = {u32v(1), u32v(2)}, r = {0};
+  EXPECT_ERROR(wt_component_func_call(NULL, &add, args, 2, &r, 1, NULL),
+               WT_ERROR_MISUSE, "wt_component_func_call: store is NULL");
+  EXPECT_ERROR(wt_component_func_call(f.store, NULL, args, 2, &r, 1, NULL),
+               WT_ERROR_MISUSE, "wt_component_func_call: func is NULL");
+  wt_component_func_t zero = {0};
+  EXPECT_ERROR(wt_component_func_call(f.store, &zero, args, 2, &r, 1, NULL),
+               WT_ERROR_MISUSE,
+               "wt_component_func_call: func belongs to another store");
+  /* A function of another store, live or deleted. */
+  wt_store_t *s2 = NULL;
+  OK(wt_store_new(f.engine, NULL, NULL, &s2));
+  EXPECT_ERROR(wt_component_func_call(s2, &add, args, 2, &r, 1, NULL),
+               WT_ERROR_MISUSE, "func belongs to another store");
+  wt_component_instance_t inst2;
+  OK(wt_component_linker_instantiate(f.linker, s2, f.component, &inst2));
+  wt_component_func_t add2;
+  OK(wt_component_instance_func(s2, &inst2, "add", &add2));
+  EXPECT_ERROR(wt_component_func_call(f.store, &add2, args, 2, &r, 1, NULL),
+               WT_ERROR_MISUSE, "func belongs to another store");
+  wt_store_delete(s2);
+  wt_store_t *s3 = NULL;
+  OK(wt_store_new(f.engine, NULL, NULL, &s3));
+  wt_component_instance_t inst3;
+  OK(wt_component_linker_instantiate(f.linker, s3, f.component, &inst3));
+  EXPECT_ERROR(wt_component_func_call(s3, &add2, args, 2, &r, 1, NULL),
+               WT_ERROR_MISUSE, "func belongs to another store (or to a "
+                                "deleted one)");
+  wt_store_delete(s3);
+  cr_assert_eq(r.kind, 0, "results were written on failure");
+  /* A deleted arena. */
+  wt_arena_t *dead = NULL;
+  OK(wt_arena_new(&dead));
+  wt_arena_delete(dead);
+  EXPECT_ERROR(wt_component_func_call(f.store, &add, args, 2, &r, 1, dead),
+               WT_ERROR_MISUSE, "wt_component_func_call: arena is deleted");
+  teardown(&f);
+}
+
+Test(component, call_misuse_counts) {
+  fixture f = setup_kitchen();
+  wt_component_func_t add = func_of(&f, "add");
+  wt_cval_t args[3] = {u32v(1), u32v(2), u32v(3)}, r = {0};
+  EXPECT_ERROR(wt_component_func_call(f.store, &add, args, 1, &r, 1, NULL),
+               WT_ERROR_MISUSE,
+               "wt_component_func_call: got 1 argument and 1 result for "
+               "func(a: u32, b: u32) -> u32");
+  EXPECT_ERROR(wt_component_func_call(f.store, &add, args, 3, &r, 1, NULL),
+               WT_ERROR_MISUSE, "got 3 arguments and 1 result");
+  EXPECT_ERROR(wt_component_func_call(f.store, &add, args, 2, &r, 0, NULL),
+               WT_ERROR_MISUSE, "got 2 arguments and 0 results");
+  EXPECT_ERROR(wt_component_func_call(f.store, &add, args, 2, &r, 2, NULL),
+               WT_ERROR_MISUSE, "got 2 arguments and 2 results");
+  EXPECT_ERROR(wt_component_func_call(f.store, &add, NULL, 2, &r, 1, NULL),
+               WT_ERROR_MISUSE,
+               "wt_component_func_call: args or results is NULL");
+  EXPECT_ERROR(wt_component_func_call(f.store, &add, args, 2, NULL, 1, NULL),
+               WT_ERROR_MISUSE, "args or results is NULL");
+  wt_component_func_t boom = func_of(&f, "boom");
+  EXPECT_ERROR(wt_component_func_call(f.store, &boom, NULL, 0, &r, 1, NULL),
+               WT_ERROR_MISUSE, "got 0 arguments and 1 result for func()");
+  cr_assert_eq(r.kind, 0, "results were written on failure");
+  teardown(&f);
+}
+
+Test(component, call_misuse_kinds) {
+  fixture f = setup_kitchen();
+  wt_component_func_t add = func_of(&f, "add");
+  wt_cval_t r = {0};
+  wt_cval_t wrong[2] = {u32v(1), {.kind = WT_CVAL_S32, .of.s32 = 2}};
+  EXPECT_ERROR(wt_component_func_call(f.store, &add, wrong, 2, &r, 1, NULL),
+               WT_ERROR_MISUSE,
+               "wt_component_func_call: argument 1: expected u32, got s32, "
+               "in func(a: u32, b: u32) -> u32");
+  wt_cval_t text[2] = {strv("1", 1), u32v(2)};
+  EXPECT_ERROR(wt_component_func_call(f.store, &add, text, 2, &r, 1, NULL),
+               WT_ERROR_MISUSE, "argument 0: expected u32, got string");
+  wt_cval_t zeroed[2] = {{0}, u32v(2)};
+  EXPECT_ERROR(wt_component_func_call(f.store, &add, zeroed, 2, &r, 1, NULL),
+               WT_ERROR_MISUSE,
+               "argument 0: expected u32, got kind 0 (not a wt_cvalkind_t)");
+  wt_cval_t unknown[2] = {u32v(1), {.kind = (wt_cvalkind_t)99}};
+  EXPECT_ERROR(wt_component_func_call(f.store, &add, unknown, 2, &r, 1, NULL),
+               WT_ERROR_MISUSE, "argument 1: expected u32, got kind 99");
+  wt_component_func_t echo = func_of(&f, "echo");
+  wt_cval_t num = u32v(5);
+  EXPECT_ERROR(
+      wt_component_func_call(f.store, &echo, &num, 1, &r, 1, f.arena),
+      WT_ERROR_MISUSE, "argument 0: expected string, got u32, in func(s: "
+                       "string) -> string");
+  wt_component_func_t idc = func_of(&f, "id-char");
+  EXPECT_ERROR(wt_component_func_call(f.store, &idc, &num, 1, &r, 1, NULL),
+               WT_ERROR_MISUSE, "argument 0: expected char, got u32");
+  cr_assert_eq(r.kind, 0, "results were written on failure");
+  teardown(&f);
+}
+
+Test(component, call_misuse_strings_and_chars) {
+  fixture f = setup_kitchen();
+  wt_component_func_t echo = func_of(&f, "echo");
+  wt_component_func_t len = func_of(&f, "len");
+  wt_cval_t r = {0};
+  static const char *const invalid[] = {
+      "\xff",             /* never in UTF-8 */
+      "\xc0\xaf",         /* overlong */
+      "\xed\xa0\x80",     /* a surrogate */
+      "\xf4\x90\x80\x80", /* past U+10FFFF */
+      "ab\xe2\x82",       /* cut short */
+  };
+  for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++) {
+    wt_cval_t s = strv(invalid[i], strlen(invalid[i]));
+    EXPECT_ERROR(wt_component_func_call(f.store, &echo, &s, 1, &r, 1, f.arena),
+                 WT_ERROR_MISUSE,
+                 "wt_component_func_call: argument 0: string is not valid "
+                 "UTF-8");
+    EXPECT_ERROR(wt_component_func_call(f.store, &len, &s, 1, &r, 1, NULL),
+                 WT_ERROR_MISUSE, "string is not valid UTF-8");
+  }
+  wt_cval_t null_data = strv(NULL, 3);
+  EXPECT_ERROR(
+      wt_component_func_call(f.store, &echo, &null_data, 1, &r, 1, f.arena),
+      WT_ERROR_MISUSE, "argument 0: string data is NULL");
+  /* A string result needs an arena. */
+  wt_cval_t ok = strv("x", 1);
+  EXPECT_ERROR(wt_component_func_call(f.store, &echo, &ok, 1, &r, 1, NULL),
+               WT_ERROR_MISUSE, "arena is NULL, and the result is a string");
+  /* Chars: surrogates and values past U+10FFFF. */
+  wt_component_func_t idc = func_of(&f, "id-char");
+  static const uint32_t bad_chars[] = {0xd800, 0xdbff, 0xdc00, 0xdfff,
+                                       0x110000, UINT32_MAX};
+  for (size_t i = 0; i < sizeof bad_chars / sizeof bad_chars[0]; i++) {
+    wt_cval_t c = {.kind = WT_CVAL_CHAR, .of.ch = bad_chars[i]};
+    EXPECT_ERROR(wt_component_func_call(f.store, &idc, &c, 1, &r, 1, NULL),
+                 WT_ERROR_MISUSE, "is not a Unicode scalar value");
+  }
+  wt_cval_t sur = {.kind = WT_CVAL_CHAR, .of.ch = 0xd800};
+  EXPECT_ERROR(wt_component_func_call(f.store, &idc, &sur, 1, &r, 1, NULL),
+               WT_ERROR_MISUSE,
+               "argument 0: char U+D800 is not a Unicode scalar value");
+  /* In the middle of several arguments. */
+  wt_component_func_t mix = func_of(&f, "mix");
+  wt_cval_t args[6] = {
+      {.kind = WT_CVAL_S8, .of.s8 = 1},
+      {.kind = WT_CVAL_U16, .of.u16 = 2},
+      {.kind = WT_CVAL_S64, .of.s64 = 3},
+      {.kind = WT_CVAL_F32, .of.f32 = 4},
+      {.kind = WT_CVAL_CHAR, .of.ch = 0x110000},
+      strv("ok", 2),
+  };
+  EXPECT_ERROR(wt_component_func_call(f.store, &mix, args, 6, &r, 1, NULL),
+               WT_ERROR_MISUSE, "argument 4: char U+110000");
+  args[4].of.ch = 'x';
+  args[5] = strv("\x80", 1);
+  EXPECT_ERROR(wt_component_func_call(f.store, &mix, args, 6, &r, 1, NULL),
+               WT_ERROR_MISUSE, "argument 5: string is not valid UTF-8");
+  cr_assert_eq(r.kind, 0, "results were written on failure");
+  /* The function still works after all that. */
+  args[5] = strv("ok", 2);
+  OK(wt_component_func_call(f.store, &mix, args, 6, &r, 1, NULL));
+  cr_assert_eq(r.of.f64, 1 + 2 + 3 + 4 + 'x' + 2);
+  teardown(&f);
+}
+
+Test(component, unsupported_types_are_refused) {
+  fixture f = setup_kitchen();
+  wt_cval_t r = {0}, arg = u32v(1);
+  wt_component_func_t sum = func_of(&f, "sum");
+  EXPECT_ERROR(wt_component_func_call(f.store, &sum, &arg, 1, &r, 1, f.arena),
+               WT_ERROR_MISUSE,
+               "wt_component_func_call: parameter 0 (\"xs\") has type list, "
+               "which wt does not support yet");
+  wt_component_func_t maybe = func_of(&f, "maybe");
+  EXPECT_ERROR(wt_component_func_call(f.store, &maybe, NULL, 0, &r, 1,
+                                      f.arena),
+               WT_ERROR_MISUSE,
+               "the result has type option, which wt does not support yet, "
+               "in func() -> option");
+  wt_component_func_t pair = func_of(&f, "pair");
+  EXPECT_ERROR(wt_component_func_call(f.store, &pair, &arg, 1, NULL, 0, NULL),
+               WT_ERROR_MISUSE, "parameter 0 (\"t\") has type tuple");
+  cr_assert_eq(r.kind, 0);
+  teardown(&f);
+}
