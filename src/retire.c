@@ -23,6 +23,17 @@
  * fails ("out of memory") rather than reusing an address.
  */
 #define WT_CHUNK_BYTES ((size_t)256 << 20)
+
+/* LeakSanitizer scans the heap, stacks and globals for pointers, not wt's
+ * own mappings: a live shell's pointers to heap memory (an engine's
+ * interned signatures, say) would read as leaks. When the process has the
+ * LSan runtime (ASan builds, the fuzzers), each slab is registered with it
+ * while it may hold live shells. Weak references: without the runtime they
+ * are NULL and nothing is called. */
+extern void __lsan_register_root_region(const void *p, size_t size)
+    __attribute__((weak));
+extern void __lsan_unregister_root_region(const void *p, size_t size)
+    __attribute__((weak));
 #define CARVING 0x8000u /* in live[]: the slab is still being handed out */
 
 typedef struct chunk {
@@ -80,6 +91,8 @@ static void chunk_release(chunk *c) {
 /* A slab none of whose shells lives (and that hands out no more). */
 static void slab_dead(chunk *c, size_t i) {
   char *slab = (char *)c + i * page;
+  if (__lsan_unregister_root_region)
+    __lsan_unregister_root_region(slab, page);
   madvise(slab, page, MADV_DONTNEED);
   if (++c->dead == c->nslabs - c->first && c != current)
     chunk_release(c);
@@ -114,6 +127,8 @@ static bool slab_open(size_t cls) {
   slab_budget--;
   char *slab = (char *)current + i * page;
   current->live[i] = CARVING;
+  if (__lsan_register_root_region)
+    __lsan_register_root_region(slab, page);
   classes[cls].slab = slab;
   classes[cls].off = 0;
   return true;
