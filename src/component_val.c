@@ -14,7 +14,10 @@ static const char *const kind_names[] = {
     [WT_CVAL_S16] = "s16",   [WT_CVAL_U16] = "u16",     [WT_CVAL_S32] = "s32",
     [WT_CVAL_U32] = "u32",   [WT_CVAL_S64] = "s64",     [WT_CVAL_U64] = "u64",
     [WT_CVAL_F32] = "f32",   [WT_CVAL_F64] = "f64",     [WT_CVAL_CHAR] = "char",
-    [WT_CVAL_STRING] = "string",
+    [WT_CVAL_STRING] = "string", [WT_CVAL_LIST] = "list",
+    [WT_CVAL_BYTES] = "list<u8>", [WT_CVAL_RECORD] = "record",
+    [WT_CVAL_TUPLE] = "tuple",   [WT_CVAL_ENUM] = "enum",
+    [WT_CVAL_OPTION] = "option", [WT_CVAL_RESULT] = "result",
 };
 
 const char *wt_cvalkind_name(wt_cvalkind_t kind) {
@@ -160,13 +163,13 @@ static const struct {
     [WASMTIME_COMPONENT_VALTYPE_F64] = {"f64", WT_CVAL_F64},
     [WASMTIME_COMPONENT_VALTYPE_CHAR] = {"char", WT_CVAL_CHAR},
     [WASMTIME_COMPONENT_VALTYPE_STRING] = {"string", WT_CVAL_STRING},
-    [WASMTIME_COMPONENT_VALTYPE_LIST] = {"list", 0},
-    [WASMTIME_COMPONENT_VALTYPE_RECORD] = {"record", 0},
-    [WASMTIME_COMPONENT_VALTYPE_TUPLE] = {"tuple", 0},
+    [WASMTIME_COMPONENT_VALTYPE_LIST] = {"list", WT_CVAL_LIST},
+    [WASMTIME_COMPONENT_VALTYPE_RECORD] = {"record", WT_CVAL_RECORD},
+    [WASMTIME_COMPONENT_VALTYPE_TUPLE] = {"tuple", WT_CVAL_TUPLE},
     [WASMTIME_COMPONENT_VALTYPE_VARIANT] = {"variant", 0},
-    [WASMTIME_COMPONENT_VALTYPE_ENUM] = {"enum", 0},
-    [WASMTIME_COMPONENT_VALTYPE_OPTION] = {"option", 0},
-    [WASMTIME_COMPONENT_VALTYPE_RESULT] = {"result", 0},
+    [WASMTIME_COMPONENT_VALTYPE_ENUM] = {"enum", WT_CVAL_ENUM},
+    [WASMTIME_COMPONENT_VALTYPE_OPTION] = {"option", WT_CVAL_OPTION},
+    [WASMTIME_COMPONENT_VALTYPE_RESULT] = {"result", WT_CVAL_RESULT},
     [WASMTIME_COMPONENT_VALTYPE_FLAGS] = {"flags", 0},
     [WASMTIME_COMPONENT_VALTYPE_OWN] = {"own", 0},
     [WASMTIME_COMPONENT_VALTYPE_BORROW] = {"borrow", 0},
@@ -188,18 +191,23 @@ static wt_cvalkind_t kind_of(wasmtime_component_valtype_kind_t k) {
                                                       : 0;
 }
 
-/* A function's type as wt checks calls against it. */
+/* A function's type as wt checks calls against it: the parameter types
+ * (owned, deleted by shape_free()) and the result type. */
 #define SHAPE_STACK 16
 typedef struct shape {
   size_t nparams;
   bool has_result;
-  wt_cvalkind_t result;
-  wt_cvalkind_t *params; /* points at `stack` or is malloc()ed */
-  wt_cvalkind_t stack[SHAPE_STACK];
+  wasmtime_component_valtype_t result;
+  wasmtime_component_valtype_t *params; /* `stack` or malloc()ed */
+  wasmtime_component_valtype_t stack[SHAPE_STACK];
   char text[256]; /* "func(a: u32, b: string) -> u32", cut if long */
 } shape;
 
 static void shape_free(shape *s) {
+  for (size_t i = 0; i < s->nparams; i++)
+    wasmtime_component_valtype_delete(&s->params[i]);
+  if (s->has_result)
+    wasmtime_component_valtype_delete(&s->result);
   if (s->params != s->stack)
     free(s->params);
 }
@@ -225,12 +233,94 @@ static void text_str(shape *s, size_t *at, const char *part) {
   text_add(s, at, part, strlen(part));
 }
 
+/* The name of the first type in `t` (itself or a type nested in it) that
+ * wt does not support yet, NULL when it supports all of them. */
+static const char *unsupported(const wasmtime_component_valtype_t *t) {
+  if (!kind_of(t->kind))
+    return type_name(t->kind);
+  const char *bad = NULL;
+  wasmtime_component_valtype_t sub;
+  switch (t->kind) {
+  case WASMTIME_COMPONENT_VALTYPE_LIST:
+    wasmtime_component_list_type_element(t->of.list, &sub);
+    bad = unsupported(&sub);
+    wasmtime_component_valtype_delete(&sub);
+    break;
+  case WASMTIME_COMPONENT_VALTYPE_OPTION:
+    wasmtime_component_option_type_ty(t->of.option, &sub);
+    bad = unsupported(&sub);
+    wasmtime_component_valtype_delete(&sub);
+    break;
+  case WASMTIME_COMPONENT_VALTYPE_RESULT:
+    if (wasmtime_component_result_type_ok(t->of.result, &sub)) {
+      bad = unsupported(&sub);
+      wasmtime_component_valtype_delete(&sub);
+    }
+    if (!bad && wasmtime_component_result_type_err(t->of.result, &sub)) {
+      bad = unsupported(&sub);
+      wasmtime_component_valtype_delete(&sub);
+    }
+    break;
+  case WASMTIME_COMPONENT_VALTYPE_RECORD: {
+    size_t n = wasmtime_component_record_type_field_count(t->of.record);
+    for (size_t i = 0; !bad && i < n; i++) {
+      const char *name;
+      size_t len;
+      if (wasmtime_component_record_type_field_nth(t->of.record, i, &name,
+                                                   &len, &sub)) {
+        bad = unsupported(&sub);
+        wasmtime_component_valtype_delete(&sub);
+      }
+    }
+    break;
+  }
+  case WASMTIME_COMPONENT_VALTYPE_TUPLE: {
+    size_t n = wasmtime_component_tuple_type_types_count(t->of.tuple);
+    for (size_t i = 0; !bad && i < n; i++)
+      if (wasmtime_component_tuple_type_types_nth(t->of.tuple, i, &sub)) {
+        bad = unsupported(&sub);
+        wasmtime_component_valtype_delete(&sub);
+      }
+    break;
+  }
+  default:
+    break;
+  }
+  return bad;
+}
+
+/* Whether the element type of list type `t` is u8 (a byte span). */
+static bool list_is_bytes(const wasmtime_component_valtype_t *t) {
+  wasmtime_component_valtype_t sub;
+  wasmtime_component_list_type_element(t->of.list, &sub);
+  bool bytes = sub.kind == WASMTIME_COMPONENT_VALTYPE_U8;
+  wasmtime_component_valtype_delete(&sub);
+  return bytes;
+}
+
+/* The wt kind a value of type `t` has. */
+static wt_cvalkind_t want_kind(const wasmtime_component_valtype_t *t) {
+  wt_cvalkind_t k = kind_of(t->kind);
+  if (k == WT_CVAL_LIST && list_is_bytes(t))
+    return WT_CVAL_BYTES;
+  return k;
+}
+
+/* Whether a value of type `t` needs arena memory as a result: all but
+ * scalars and enums do. */
+static bool needs_arena(const wasmtime_component_valtype_t *t) {
+  wt_cvalkind_t k = kind_of(t->kind);
+  return k >= WT_CVAL_STRING && k != WT_CVAL_ENUM;
+}
+
 /* Reads the function's type into `s`; a misuse error when a parameter or
  * the result has a type wt does not support yet, or the function is
  * async. */
 static wt_error_t *shape_of(const char *fn, wt_store_t *store,
                             const wasmtime_component_func_t *f, shape *s) {
   s->params = s->stack;
+  s->nparams = 0;
+  s->has_result = false;
   s->text[0] = '\0';
   wasmtime_component_func_type_t *ty =
       wasmtime_component_func_type(f, store->ctx);
@@ -239,9 +329,9 @@ static wt_error_t *shape_of(const char *fn, wt_store_t *store,
   wt_error_t *err = NULL;
   size_t at = 0;
   text_str(s, &at, "func(");
-  s->nparams = wasmtime_component_func_type_param_count(ty);
-  if (s->nparams > SHAPE_STACK) {
-    s->params = malloc(s->nparams * sizeof *s->params);
+  size_t n = wasmtime_component_func_type_param_count(ty);
+  if (n > SHAPE_STACK) {
+    s->params = malloc(n * sizeof *s->params);
     if (!s->params) {
       s->params = s->stack;
       wasmtime_component_func_type_delete(ty);
@@ -252,53 +342,47 @@ static wt_error_t *shape_of(const char *fn, wt_store_t *store,
   const char *bad_type = NULL;
   size_t bad = 0;
   char bad_name[64] = "";
-  for (size_t i = 0; i < s->nparams; i++) {
+  for (size_t i = 0; i < n; i++) {
     const char *name = "";
     size_t name_len = 0;
-    wasmtime_component_valtype_t vt;
-    if (!wasmtime_component_func_type_param_nth(ty, i, &name, &name_len,
-                                                &vt)) {
-      s->params[i] = 0;
-      continue;
-    }
-    s->params[i] = kind_of(vt.kind);
+    wasmtime_component_valtype_t *vt = &s->params[i];
+    if (!wasmtime_component_func_type_param_nth(ty, i, &name, &name_len, vt))
+      break;
+    s->nparams = i + 1;
     if (i)
       text_str(s, &at, ", ");
     text_add(s, &at, name, name_len);
     text_str(s, &at, ": ");
-    text_str(s, &at, type_name(vt.kind));
-    if (!s->params[i] && !bad_type) {
-      bad_type = type_name(vt.kind);
+    text_str(s, &at, type_name(vt->kind));
+    const char *u = unsupported(vt);
+    if (u && !bad_type) {
+      bad_type = u;
       bad = i;
       snprintf(bad_name, sizeof bad_name, "%.*s",
                (int)(name_len < 60 ? name_len : 60), name);
     }
-    wasmtime_component_valtype_delete(&vt);
   }
   text_str(s, &at, ")");
-  wasmtime_component_valtype_t rt;
-  s->has_result = wasmtime_component_func_type_result(ty, &rt);
-  s->result = 0;
+  s->has_result = wasmtime_component_func_type_result(ty, &s->result);
+  const char *bad_result = NULL;
   if (s->has_result) {
-    s->result = kind_of(rt.kind);
     text_str(s, &at, " -> ");
-    text_str(s, &at, type_name(rt.kind));
+    text_str(s, &at, type_name(s->result.kind));
+    bad_result = unsupported(&s->result);
   }
   if (bad_type)
     err = wt__misuse(fn,
                      "parameter %zu (\"%s\") has type %s, which wt does not "
                      "support yet, in %s",
                      bad, bad_name, bad_type, s->text);
-  else if (s->has_result && !s->result)
+  else if (bad_result)
     err = wt__misuse(fn,
                      "the result has type %s, which wt does not support "
                      "yet, in %s",
-                     type_name(rt.kind), s->text);
+                     bad_result, s->text);
   else if (wasmtime_component_func_type_async(ty))
     err = wt__misuse(fn, "%s is async, which wt does not support yet",
                      s->text);
-  if (s->has_result)
-    wasmtime_component_valtype_delete(&rt);
   wasmtime_component_func_type_delete(ty);
   if (err)
     shape_free(s);
@@ -310,23 +394,97 @@ static bool scalar_ok(uint32_t c) {
   return c <= 0x10ffff && (c < 0xd800 || c > 0xdfff);
 }
 
-/* Checks argument `i` against its parameter kind and converts it; strings
- * are borrowed, not copied (Wasmtime only reads arguments). */
-static wt_error_t *arg_to(const char *fn, const shape *s, size_t i,
+/* A conversion in progress: the place of the value being converted
+ * ("argument 0, field x, element 3") and memory for what it builds. */
+typedef struct conv {
+  const char *fn;
+  const shape *s;
+  wt_arena_t *arena; /* arguments: scratch memory; results: the caller's */
+  char place[160];
+  size_t at;
+} conv;
+
+/* Appends ", <what>" (or "<what>" at the start) to the place; returns
+ * the length to restore it to. */
+static size_t place_push(conv *c, const char *fmt, const char *name,
+                         size_t len, size_t index) {
+  size_t old = c->at;
+  if (c->at >= sizeof c->place - 1)
+    return old;
+  char part[96];
+  if (name)
+    snprintf(part, sizeof part, fmt, (int)(len < 64 ? len : 64), name);
+  else
+    snprintf(part, sizeof part, fmt, index);
+  int w = snprintf(c->place + c->at, sizeof c->place - c->at, "%s%s",
+                   c->at ? ", " : "", part);
+  if (w > 0)
+    c->at += (size_t)w < sizeof c->place - c->at ? (size_t)w
+                                                  : sizeof c->place - 1 - c->at;
+  return old;
+}
+
+static void place_pop(conv *c, size_t old) {
+  c->at = old;
+  c->place[old] = '\0';
+}
+
+static wt_error_t *oom(void) {
+  return wt__error(WT_ERROR_WASMTIME, "wt_component_func_call: out of memory");
+}
+
+static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
+                          const wt_cval_t *v, wasmtime_component_val_t *out);
+
+/* Converts a payload pointer `p` of a case whose type is `t` (has_t false
+ * when the case has no payload). */
+static wt_error_t *payload_to(conv *c, bool has_t,
+                              const wasmtime_component_valtype_t *t,
+                              const wt_cval_t *p, const char *what,
+                              wasmtime_component_val_t **out) {
+  *out = NULL;
+  if (!has_t) {
+    if (p)
+      return wt__misuse(c->fn, "%s, %s: the case has no payload, so it must "
+                        "be NULL, in %s", c->place, what, c->s->text);
+    return NULL;
+  }
+  if (!p)
+    return wt__misuse(c->fn, "%s, %s: payload is NULL, expected %s, in %s",
+                      c->place, what, wt_cvalkind_name(want_kind(t)),
+                      c->s->text);
+  wasmtime_component_val_t *raw = arena_take(c->arena, sizeof *raw);
+  if (!raw)
+    return oom();
+  size_t old = place_push(c, "%.*s", what, strlen(what), 0);
+  wt_error_t *err = val_to(c, t, p, raw);
+  place_pop(c, old);
+  *out = raw;
+  return err;
+}
+
+/* Checks the value `v` against type `t` and converts it, building nested
+ * values in the scratch arena; the bytes of strings are borrowed, not
+ * copied (Wasmtime only reads arguments). */
+static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
                           const wt_cval_t *v, wasmtime_component_val_t *out) {
-  wt_cvalkind_t want = s->params[i];
+  const char *fn = c->fn, *text = c->s->text;
+  wt_cvalkind_t want = want_kind(t);
   if (v->kind != want) {
     if (wt_cvalkind_name(v->kind)[0] == '?')
       return wt__misuse(fn,
-                        "argument %zu: expected %s, got kind %d (not a "
+                        "%s: expected %s, got kind %d (not a "
                         "wt_cvalkind_t), in %s",
-                        i, wt_cvalkind_name(want), (int)v->kind, s->text);
-    return wt__misuse(fn, "argument %zu: expected %s, got %s, in %s", i,
+                        c->place, wt_cvalkind_name(want), (int)v->kind, text);
+    return wt__misuse(fn, "%s: expected %s, got %s, in %s", c->place,
                       wt_cvalkind_name(want), wt_cvalkind_name(v->kind),
-                      s->text);
+                      text);
   }
   memset(out, 0, sizeof *out);
-  out->kind = (wasmtime_component_valkind_t)(want - 1);
+  if (want <= WT_CVAL_STRING)
+    out->kind = (wasmtime_component_valkind_t)(want - 1);
+  wt_error_t *err = NULL;
+  wasmtime_component_valtype_t sub;
   switch (want) {
   case WT_CVAL_BOOL:
     out->of.boolean = v->of.boolean;
@@ -364,36 +522,227 @@ static wt_error_t *arg_to(const char *fn, const shape *s, size_t i,
   case WT_CVAL_CHAR:
     if (!scalar_ok(v->of.ch))
       return wt__misuse(fn,
-                        "argument %zu: char U+%04X is not a Unicode scalar "
+                        "%s: char U+%04X is not a Unicode scalar "
                         "value, in %s",
-                        i, (unsigned)v->of.ch, s->text);
+                        c->place, (unsigned)v->of.ch, text);
     out->of.character = v->of.ch;
     break;
   case WT_CVAL_STRING:
     if (!v->of.str.data && v->of.str.len > 0)
-      return wt__misuse(fn, "argument %zu: string data is NULL, in %s", i,
-                        s->text);
+      return wt__misuse(fn, "%s: string data is NULL, in %s", c->place, text);
     if (!wt__utf8_valid(v->of.str.data, v->of.str.len))
-      return wt__misuse(fn, "argument %zu: string is not valid UTF-8, in %s",
-                        i, s->text);
+      return wt__misuse(fn, "%s: string is not valid UTF-8, in %s", c->place,
+                        text);
     out->of.string.size = v->of.str.len;
     out->of.string.data = (wasm_byte_t *)v->of.str.data;
     break;
+  case WT_CVAL_BYTES: {
+    size_t n = v->of.bytes.len;
+    if (!v->of.bytes.data && n > 0)
+      return wt__misuse(fn, "%s: bytes data is NULL, in %s", c->place, text);
+    out->kind = WASMTIME_COMPONENT_LIST;
+    wasmtime_component_val_t *items =
+        n ? arena_take(c->arena, n * sizeof *items) : NULL;
+    if (n && !items)
+      return oom();
+    for (size_t i = 0; i < n; i++) {
+      items[i].kind = WASMTIME_COMPONENT_U8;
+      items[i].of.u8 = (uint8_t)v->of.bytes.data[i];
+    }
+    out->of.list.size = n;
+    out->of.list.data = items;
+    break;
   }
-  return NULL;
+  case WT_CVAL_LIST:
+  case WT_CVAL_TUPLE: {
+    size_t n = v->of.items.len;
+    if (!v->of.items.items && n > 0)
+      return wt__misuse(fn, "%s: items is NULL, in %s", c->place, text);
+    size_t want_n = n;
+    if (want == WT_CVAL_TUPLE) {
+      want_n = wasmtime_component_tuple_type_types_count(t->of.tuple);
+      if (n != want_n)
+        return wt__misuse(fn, "%s: expected a tuple of %zu items, got %zu, "
+                          "in %s", c->place, want_n, n, text);
+    }
+    out->kind = want == WT_CVAL_LIST ? WASMTIME_COMPONENT_LIST
+                                     : WASMTIME_COMPONENT_TUPLE;
+    wasmtime_component_val_t *items =
+        n ? arena_take(c->arena, n * sizeof *items) : NULL;
+    if (n && !items)
+      return oom();
+    if (want == WT_CVAL_LIST)
+      wasmtime_component_list_type_element(t->of.list, &sub);
+    for (size_t i = 0; !err && i < n; i++) {
+      if (want == WT_CVAL_TUPLE &&
+          !wasmtime_component_tuple_type_types_nth(t->of.tuple, i, &sub))
+        return oom();
+      size_t old = place_push(c, "element %zu", NULL, 0, i);
+      err = val_to(c, &sub, &v->of.items.items[i], &items[i]);
+      place_pop(c, old);
+      if (want == WT_CVAL_TUPLE)
+        wasmtime_component_valtype_delete(&sub);
+    }
+    if (want == WT_CVAL_LIST)
+      wasmtime_component_valtype_delete(&sub);
+    if (want == WT_CVAL_LIST) {
+      out->of.list.size = n;
+      out->of.list.data = items;
+    } else {
+      out->of.tuple.size = n;
+      out->of.tuple.data = items;
+    }
+    break;
+  }
+  case WT_CVAL_RECORD: {
+    size_t n = v->of.items.len;
+    if (!v->of.items.items && n > 0)
+      return wt__misuse(fn, "%s: items is NULL, in %s", c->place, text);
+    size_t want_n = wasmtime_component_record_type_field_count(t->of.record);
+    out->kind = WASMTIME_COMPONENT_RECORD;
+    wasmtime_component_valrecord_entry_t *fields =
+        want_n ? arena_take(c->arena, want_n * sizeof *fields) : NULL;
+    if (want_n && !fields)
+      return oom();
+    for (size_t i = 0; !err && i < want_n; i++) {
+      const char *name;
+      size_t len;
+      if (!wasmtime_component_record_type_field_nth(t->of.record, i, &name,
+                                                    &len, &sub))
+        return oom();
+      if (i >= n)
+        err = wt__misuse(fn, "%s: field %.*s is missing (got %zu of %zu "
+                         "fields), in %s", c->place, (int)len, name, n,
+                         want_n, text);
+      char *copy = err ? NULL : arena_take(c->arena, len + 1);
+      if (!err && !copy)
+        err = oom();
+      if (!err) {
+        memcpy(copy, name, len);
+        fields[i].name.size = len;
+        fields[i].name.data = copy;
+        size_t old = place_push(c, "field %.*s", name, len, 0);
+        err = val_to(c, &sub, &v->of.items.items[i], &fields[i].val);
+        place_pop(c, old);
+      }
+      wasmtime_component_valtype_delete(&sub);
+    }
+    if (!err && n > want_n)
+      err = wt__misuse(fn, "%s: field %zu is extra (the record has %zu "
+                       "fields), in %s", c->place, want_n, want_n, text);
+    out->of.record.size = want_n;
+    out->of.record.data = fields;
+    break;
+  }
+  case WT_CVAL_ENUM: {
+    size_t n = wasmtime_component_enum_type_names_count(t->of.enum_);
+    uint32_t i = v->of.choice.index;
+    const char *name;
+    size_t len;
+    if (i >= n ||
+        !wasmtime_component_enum_type_names_nth(t->of.enum_, i, &name, &len))
+      return wt__misuse(fn, "%s: enum case %u is unknown (the enum has %zu "
+                        "cases), in %s", c->place, (unsigned)i, n, text);
+    if (v->of.choice.payload)
+      return wt__misuse(fn, "%s: an enum case has no payload, so it must be "
+                        "NULL, in %s", c->place, text);
+    char *copy = arena_take(c->arena, len + 1);
+    if (!copy)
+      return oom();
+    memcpy(copy, name, len);
+    out->kind = WASMTIME_COMPONENT_ENUM;
+    out->of.enumeration.size = len;
+    out->of.enumeration.data = copy;
+    break;
+  }
+  case WT_CVAL_OPTION: {
+    uint32_t i = v->of.choice.index;
+    if (i > 1)
+      return wt__misuse(fn, "%s: option case %u is unknown (0 is none, 1 is "
+                        "some), in %s", c->place, (unsigned)i, text);
+    out->kind = WASMTIME_COMPONENT_OPTION;
+    if (i == 0) {
+      err = payload_to(c, false, NULL, v->of.choice.payload, "none",
+                       &out->of.option);
+      break;
+    }
+    wasmtime_component_option_type_ty(t->of.option, &sub);
+    err = payload_to(c, true, &sub, v->of.choice.payload, "some",
+                     &out->of.option);
+    wasmtime_component_valtype_delete(&sub);
+    break;
+  }
+  case WT_CVAL_RESULT: {
+    uint32_t i = v->of.choice.index;
+    if (i > 1)
+      return wt__misuse(fn, "%s: result case %u is unknown (0 is ok, 1 is "
+                        "err), in %s", c->place, (unsigned)i, text);
+    out->kind = WASMTIME_COMPONENT_RESULT;
+    out->of.result.is_ok = i == 0;
+    bool has = i == 0 ? wasmtime_component_result_type_ok(t->of.result, &sub)
+                      : wasmtime_component_result_type_err(t->of.result, &sub);
+    err = payload_to(c, has, &sub, v->of.choice.payload, i == 0 ? "ok" : "err",
+                     &out->of.result.val);
+    if (has)
+      wasmtime_component_valtype_delete(&sub);
+    break;
+  }
+  default:
+    break;
+  }
+  return err;
 }
 
-/* Converts a result, copying a string's bytes into the arena. */
-static wt_error_t *result_from(wt_cvalkind_t want,
-                               const wasmtime_component_val_t *r,
-                               wt_arena_t *arena, wt_cval_t *out) {
-  if ((unsigned)r->kind + 1 != (unsigned)want)
-    return wt__error(WT_ERROR_WASMTIME,
-                     "wt_component_func_call: Wasmtime returned a value of "
-                     "kind %d for a result of type %s",
-                     (int)r->kind, wt_cvalkind_name(want));
+static wt_error_t *bad_result(const wasmtime_component_val_t *r,
+                              const wasmtime_component_valtype_t *t) {
+  return wt__error(WT_ERROR_WASMTIME,
+                   "wt_component_func_call: Wasmtime returned a value of "
+                   "kind %d for a result of type %s",
+                   (int)r->kind, type_name(t->kind));
+}
+
+static wt_error_t *val_from(conv *c, const wasmtime_component_valtype_t *t,
+                            const wasmtime_component_val_t *r,
+                            wt_cval_t *out);
+
+/* Converts an optional payload into a new wt_cval_t in the arena. */
+static wt_error_t *payload_from(conv *c, bool has_t,
+                                const wasmtime_component_valtype_t *t,
+                                const wasmtime_component_val_t *r,
+                                const wt_cval_t **out) {
+  *out = NULL;
+  if (!has_t || !r)
+    return NULL;
+  wt_cval_t *p = arena_take(c->arena, sizeof *p);
+  if (!p)
+    return oom();
+  *out = p;
+  return val_from(c, t, r, p);
+}
+
+/* Converts a result of type `t`, copying everything it holds into the
+ * arena. */
+static wt_error_t *val_from(conv *c, const wasmtime_component_valtype_t *t,
+                            const wasmtime_component_val_t *r,
+                            wt_cval_t *out) {
+  wt_cvalkind_t want = want_kind(t);
+  static const wasmtime_component_valkind_t raw_kind[] = {
+      [WT_CVAL_BYTES] = WASMTIME_COMPONENT_LIST,
+      [WT_CVAL_LIST] = WASMTIME_COMPONENT_LIST,
+      [WT_CVAL_RECORD] = WASMTIME_COMPONENT_RECORD,
+      [WT_CVAL_TUPLE] = WASMTIME_COMPONENT_TUPLE,
+      [WT_CVAL_ENUM] = WASMTIME_COMPONENT_ENUM,
+      [WT_CVAL_OPTION] = WASMTIME_COMPONENT_OPTION,
+      [WT_CVAL_RESULT] = WASMTIME_COMPONENT_RESULT,
+  };
+  unsigned expect = want <= WT_CVAL_STRING ? (unsigned)want - 1
+                                           : (unsigned)raw_kind[want];
+  if (r->kind != expect)
+    return bad_result(r, t);
   memset(out, 0, sizeof *out);
   out->kind = want;
+  wt_error_t *err = NULL;
+  wasmtime_component_valtype_t sub;
   switch (want) {
   case WT_CVAL_BOOL:
     out->of.boolean = r->of.boolean;
@@ -433,10 +782,9 @@ static wt_error_t *result_from(wt_cvalkind_t want,
     break;
   case WT_CVAL_STRING: {
     size_t n = r->of.string.size;
-    char *copy = arena_take(arena, n + 1);
+    char *copy = arena_take(c->arena, n + 1);
     if (!copy)
-      return wt__error(WT_ERROR_WASMTIME,
-                       "wt_component_func_call: out of memory");
+      return oom();
     if (n)
       memcpy(copy, r->of.string.data, n);
     copy[n] = '\0';
@@ -444,8 +792,121 @@ static wt_error_t *result_from(wt_cvalkind_t want,
     out->of.str.len = n;
     break;
   }
+  case WT_CVAL_BYTES: {
+    size_t n = r->of.list.size;
+    char *copy = arena_take(c->arena, n + 1);
+    if (!copy)
+      return oom();
+    for (size_t i = 0; i < n; i++) {
+      if (r->of.list.data[i].kind != WASMTIME_COMPONENT_U8)
+        return bad_result(&r->of.list.data[i], t);
+      copy[i] = (char)r->of.list.data[i].of.u8;
+    }
+    copy[n] = '\0';
+    out->of.bytes.data = copy;
+    out->of.bytes.len = n;
+    break;
   }
-  return NULL;
+  case WT_CVAL_LIST:
+  case WT_CVAL_TUPLE: {
+    size_t n = want == WT_CVAL_LIST ? r->of.list.size : r->of.tuple.size;
+    const wasmtime_component_val_t *data =
+        want == WT_CVAL_LIST ? r->of.list.data : r->of.tuple.data;
+    if (want == WT_CVAL_TUPLE &&
+        n != wasmtime_component_tuple_type_types_count(t->of.tuple))
+      return bad_result(r, t);
+    wt_cval_t *items = arena_take(c->arena, n * sizeof *items);
+    if (!items)
+      return oom();
+    if (want == WT_CVAL_LIST)
+      wasmtime_component_list_type_element(t->of.list, &sub);
+    for (size_t i = 0; !err && i < n; i++) {
+      if (want == WT_CVAL_TUPLE &&
+          !wasmtime_component_tuple_type_types_nth(t->of.tuple, i, &sub))
+        return oom();
+      err = val_from(c, &sub, &data[i], &items[i]);
+      if (want == WT_CVAL_TUPLE)
+        wasmtime_component_valtype_delete(&sub);
+    }
+    if (want == WT_CVAL_LIST)
+      wasmtime_component_valtype_delete(&sub);
+    out->of.items.items = items;
+    out->of.items.len = n;
+    break;
+  }
+  case WT_CVAL_RECORD: {
+    size_t n = r->of.record.size;
+    if (n != wasmtime_component_record_type_field_count(t->of.record))
+      return bad_result(r, t);
+    wt_cval_t *items = arena_take(c->arena, n * sizeof *items);
+    if (!items)
+      return oom();
+    for (size_t i = 0; !err && i < n; i++) {
+      const char *name;
+      size_t len;
+      if (!wasmtime_component_record_type_field_nth(t->of.record, i, &name,
+                                                    &len, &sub))
+        return oom();
+      err = val_from(c, &sub, &r->of.record.data[i].val, &items[i]);
+      wasmtime_component_valtype_delete(&sub);
+    }
+    out->of.items.items = items;
+    out->of.items.len = n;
+    break;
+  }
+  case WT_CVAL_ENUM: {
+    size_t n = wasmtime_component_enum_type_names_count(t->of.enum_);
+    size_t i = 0;
+    for (; i < n; i++) {
+      const char *name;
+      size_t len;
+      if (wasmtime_component_enum_type_names_nth(t->of.enum_, i, &name,
+                                                 &len) &&
+          len == r->of.enumeration.size &&
+          memcmp(name, r->of.enumeration.data, len) == 0)
+        break;
+    }
+    if (i == n)
+      return bad_result(r, t);
+    out->of.choice.index = (uint32_t)i;
+    break;
+  }
+  case WT_CVAL_OPTION:
+    out->of.choice.index = r->of.option ? 1 : 0;
+    if (r->of.option) {
+      wasmtime_component_option_type_ty(t->of.option, &sub);
+      err = payload_from(c, true, &sub, r->of.option, &out->of.choice.payload);
+      wasmtime_component_valtype_delete(&sub);
+    }
+    break;
+  case WT_CVAL_RESULT: {
+    bool ok = r->of.result.is_ok;
+    out->of.choice.index = ok ? 0 : 1;
+    bool has = ok ? wasmtime_component_result_type_ok(t->of.result, &sub)
+                  : wasmtime_component_result_type_err(t->of.result, &sub);
+    err = payload_from(c, has, &sub, r->of.result.val, &out->of.choice.payload);
+    if (has)
+      wasmtime_component_valtype_delete(&sub);
+    break;
+  }
+  default:
+    break;
+  }
+  return err;
+}
+
+/* Gives back what was taken from the arena since its newest block was
+ * `top` with `top_used` bytes used and it held `used` bytes. */
+static void arena_rewind(wt_arena_t *a, struct block *top, size_t top_used,
+                         size_t used) {
+  while (a->blocks && a->blocks != top) {
+    struct block *next = a->blocks->next;
+    free(a->blocks);
+    a->blocks = next;
+  }
+  if (top)
+    top->used = top_used;
+  a->used = used;
 }
 
 wt_error_t *wt_component_func_call(wt_store_t *store,
@@ -473,20 +934,30 @@ wt_error_t *wt_component_func_call(wt_store_t *store,
                      s.text);
   else if ((nargs && !args) || (nresults && !results))
     err = wt__misuse(fn, "args or results is NULL");
-  else if (s.has_result && s.result == WT_CVAL_STRING && !arena)
-    err = wt__misuse(fn, "arena is NULL, and the result is a string, in %s",
-                     s.text);
+  else if (s.has_result && needs_arena(&s.result) && !arena)
+    err = wt__misuse(fn, "arena is NULL, and the result is a%s %s, in %s",
+                     s.result.kind == WASMTIME_COMPONENT_VALTYPE_ENUM ||
+                             s.result.kind == WASMTIME_COMPONENT_VALTYPE_OPTION
+                         ? "n"
+                         : "",
+                     wt_cvalkind_name(want_kind(&s.result)), s.text);
+  /* Scratch memory for the arguments' nested values, freed at the end. */
+  wt_arena_t scratch = {.magic = MAGIC_ARENA};
+  conv c = {.fn = fn, .s = &s, .arena = &scratch};
   wasmtime_component_val_t stack[SHAPE_STACK];
   wasmtime_component_val_t *raw = stack;
   if (!err && nargs > SHAPE_STACK) {
-    raw = malloc(nargs * sizeof *raw);
+    raw = arena_take(&scratch, nargs * sizeof *raw);
     if (!raw) {
       raw = stack;
-      err = wt__error(WT_ERROR_WASMTIME, "out of memory");
+      err = oom();
     }
   }
-  for (size_t i = 0; !err && i < nargs; i++)
-    err = arg_to(fn, &s, i, &args[i], &raw[i]);
+  for (size_t i = 0; !err && i < nargs; i++) {
+    c.at = 0;
+    place_push(&c, "argument %zu", NULL, 0, i);
+    err = val_to(&c, &s.params[i], &args[i], &raw[i]);
+  }
   if (!err)
     err = wt__stack_check(fn, store);
   if (!err) {
@@ -500,16 +971,22 @@ wt_error_t *wt_component_func_call(wt_store_t *store,
         &f, store->ctx, raw, nargs, res, nresults);
     err = wt__call_result(store, WT_ERROR_TRAP, werr, NULL);
     if (!err && nresults) {
-      wt_cval_t conv;
-      err = result_from(s.result, &res[0], arena, &conv);
+      /* Copy into the caller's arena; on failure, give back what this
+       * call took from it. */
+      wt_cval_t conv_out;
+      conv rc = {.fn = fn, .s = &s, .arena = arena};
+      struct block *top = arena ? arena->blocks : NULL;
+      size_t top_used = top ? top->used : 0, used = arena ? arena->used : 0;
+      err = val_from(&rc, &s.result, &res[0], &conv_out);
       if (!err)
-        results[0] = conv;
+        results[0] = conv_out;
+      else if (arena)
+        arena_rewind(arena, top, top_used, used);
       wasmtime_component_val_delete(&res[0]);
     }
     wt__store_leave(store);
   }
-  if (raw != stack)
-    free(raw);
+  free_blocks(scratch.blocks);
   shape_free(&s);
   return err;
 }

@@ -972,23 +972,407 @@ Test(component, call_misuse_strings_and_chars) {
   teardown(&f);
 }
 
-Test(component, unsupported_types_are_refused) {
+Test(component, former_unsupported_types_now_check) {
   fixture f = setup_kitchen();
   wt_cval_t r = {0}, arg = u32v(1);
   wt_component_func_t sum = func_of(&f, "sum");
   EXPECT_ERROR(wt_component_func_call(f.store, &sum, &arg, 1, &r, 1, f.arena),
                WT_ERROR_MISUSE,
-               "wt_component_func_call: parameter 0 (\"xs\") has type list, "
-               "which wt does not support yet");
-  wt_component_func_t maybe = func_of(&f, "maybe");
-  EXPECT_ERROR(wt_component_func_call(f.store, &maybe, NULL, 0, &r, 1,
-                                      f.arena),
-               WT_ERROR_MISUSE,
-               "the result has type option, which wt does not support yet, "
-               "in func() -> option");
+               "argument 0: expected list, got u32, in func(xs: list) -> u32");
   wt_component_func_t pair = func_of(&f, "pair");
   EXPECT_ERROR(wt_component_func_call(f.store, &pair, &arg, 1, NULL, 0, NULL),
-               WT_ERROR_MISUSE, "parameter 0 (\"t\") has type tuple");
+               WT_ERROR_MISUSE, "argument 0: expected tuple, got u32");
+  wt_cval_t xs[2] = {u32v(5), u32v(6)};
+  wt_cval_t t = {.kind = WT_CVAL_TUPLE, .of.items = {xs, 2}};
+  OK(wt_component_func_call(f.store, &pair, &t, 1, NULL, 0, NULL));
+  wt_cval_t l = {.kind = WT_CVAL_LIST, .of.items = {xs, 2}};
+  OK(wt_component_func_call(f.store, &sum, &l, 1, &r, 1, NULL));
+  cr_assert_eq(r.of.u32, 2, "the core function returns the length");
+  teardown(&f);
+}
+
+/* ---- composite values ---- */
+
+/* A component whose functions take and return lists, options, results,
+ * records, tuples and enums. The core functions only move the flattened
+ * words: "echo2" and "echo3" store their parameters at 16 and return 16,
+ * which lifts them back as the same value. */
+static const char *const shapes =
+    "(component\n"
+    "  (core module $m\n"
+    "    (memory (export \"mem\") 8)\n"
+    "    (global $next (mut i32) (i32.const 1024))\n"
+    "    (func (export \"realloc\") (param i32 i32 i32 i32) (result i32)\n"
+    "      (local $p i32)\n"
+    "      (local.set $p (i32.and\n"
+    "        (i32.add (global.get $next) (i32.sub (local.get 2) (i32.const 1)))\n"
+    "        (i32.sub (i32.const 0) (local.get 2))))\n"
+    "      (global.set $next (i32.add (local.get $p) (local.get 3)))\n"
+    "      (local.get $p))\n"
+    "    (func (export \"id32\") (param i32) (result i32) (local.get 0))\n"
+    "    (func (export \"echo2\") (param i32 i32) (result i32)\n"
+    "      (i32.store (i32.const 16) (local.get 0))\n"
+    "      (i32.store (i32.const 20) (local.get 1))\n"
+    "      (i32.const 16))\n"
+    "    (func (export \"echo3\") (param i32 i32 i32) (result i32)\n"
+    "      (i32.store (i32.const 16) (local.get 0))\n"
+    "      (i32.store (i32.const 20) (local.get 1))\n"
+    "      (i32.store (i32.const 24) (local.get 2))\n"
+    "      (i32.const 16))\n"
+    "    (func (export \"drop2\") (param i32 i32))\n"
+    "    (func (export \"drop3\") (param i32 i32 i32)))\n"
+    "  (core instance $i (instantiate $m))\n"
+    "  (alias core export $i \"mem\" (core memory $mem))\n"
+    "  (alias core export $i \"realloc\" (core func $realloc))\n"
+    "  (type $r (record (field \"x\" u32) (field \"y\" string)))\n"
+    "  (export $R \"point\" (type $r))\n"
+    "  (type $e (enum \"red\" \"green\" \"blue\"))\n"
+    "  (export $E \"color\" (type $e))\n"
+    "  (type $v (variant (case \"a\") (case \"b\" u32)))\n"
+    "  (export $V \"choice\" (type $v))\n"
+    "  (type $f (flags \"p\" \"q\"))\n"
+    "  (export $F \"bits\" (type $f))\n"
+    "  (func (export \"id-bytes\") (param \"b\" (list u8)) (result (list u8))\n"
+    "    (canon lift (core func $i \"echo2\") (memory $mem)"
+    " (realloc $realloc)))\n"
+    "  (func (export \"id-list\") (param \"xs\" (list u32))"
+    " (result (list u32))\n"
+    "    (canon lift (core func $i \"echo2\") (memory $mem)"
+    " (realloc $realloc)))\n"
+    "  (func (export \"id-opt\") (param \"x\" (option u32))"
+    " (result (option u32))\n"
+    "    (canon lift (core func $i \"echo2\") (memory $mem)"
+    " (realloc $realloc)))\n"
+    "  (func (export \"id-res\") (param \"x\" (result u32 (error string)))\n"
+    "    (result (result u32 (error string)))\n"
+    "    (canon lift (core func $i \"echo3\") (memory $mem)"
+    " (realloc $realloc)))\n"
+    "  (func (export \"id-unit\") (param \"x\" (result)) (result (result))\n"
+    "    (canon lift (core func $i \"id32\")))\n"
+    "  (func (export \"id-rec\") (param \"p\" $R) (result $R)\n"
+    "    (canon lift (core func $i \"echo3\") (memory $mem)"
+    " (realloc $realloc)))\n"
+    "  (func (export \"id-tup\") (param \"t\" (tuple u32 u32))"
+    " (result (tuple u32 u32))\n"
+    "    (canon lift (core func $i \"echo2\") (memory $mem)"
+    " (realloc $realloc)))\n"
+    "  (func (export \"id-enum\") (param \"c\" $E) (result $E)\n"
+    "    (canon lift (core func $i \"id32\")))\n"
+    "  (func (export \"id-recs\") (param \"ps\" (list $R)) (result (list $R))\n"
+    "    (canon lift (core func $i \"echo2\") (memory $mem)"
+    " (realloc $realloc)))\n"
+    "  (func (export \"id-optbytes\") (param \"x\" (option (list u8)))\n"
+    "    (result (option (list u8)))\n"
+    "    (canon lift (core func $i \"echo3\") (memory $mem)"
+    " (realloc $realloc)))\n"
+    "  (func (export \"take-variant\") (param \"v\" $V)\n"
+    "    (canon lift (core func $i \"drop2\")))\n"
+    "  (func (export \"take-deep\") (param \"v\" (option $V))\n"
+    "    (canon lift (core func $i \"drop3\")))\n"
+    "  (func (export \"get-flags\") (param \"x\" u32) (result (list $F))\n"
+    "    (canon lift (core func $i \"id32\") (memory $mem)"
+    " (realloc $realloc))))\n";
+
+static fixture setup_shapes(void) {
+  fixture f = {0};
+  f.engine = cm_engine();
+  OK(wt_component_new_wat(f.engine, shapes, &f.component));
+  OK(wt_component_linker_new(f.engine, &f.linker));
+  OK(wt_store_new(f.engine, NULL, NULL, &f.store));
+  OK(wt_component_linker_instantiate(f.linker, f.store, f.component, &f.inst));
+  OK(wt_arena_new(&f.arena));
+  return f;
+}
+
+static wt_cval_t bytesv(const char *s, size_t len) {
+  wt_cval_t x = {.kind = WT_CVAL_BYTES, .of.bytes = {s, len}};
+  return x;
+}
+
+static wt_cval_t itemsv(wt_cvalkind_t kind, const wt_cval_t *items,
+                        size_t len) {
+  wt_cval_t x = {.kind = kind, .of.items = {items, len}};
+  return x;
+}
+
+static wt_cval_t casev(wt_cvalkind_t kind, uint32_t index,
+                       const wt_cval_t *payload) {
+  wt_cval_t x = {.kind = kind, .of.choice = {index, payload}};
+  return x;
+}
+
+Test(component, bytes_round_trip_as_one_span) {
+  fixture f = setup_shapes();
+  static const char data[] = "a\0b\xff\x80z";
+  wt_cval_t r = call1(&f, "id-bytes", bytesv(data, 6));
+  cr_assert_eq(r.kind, WT_CVAL_BYTES);
+  cr_assert_eq(r.of.bytes.len, 6);
+  cr_assert(memcmp(r.of.bytes.data, data, 6) == 0);
+  cr_assert_eq(r.of.bytes.data[6], '\0', "a NUL follows the bytes");
+  cr_assert_neq(r.of.bytes.data, data, "the result is a copy");
+  r = call1(&f, "id-bytes", bytesv(NULL, 0));
+  cr_assert_eq(r.kind, WT_CVAL_BYTES);
+  cr_assert_eq(r.of.bytes.len, 0);
+  cr_assert_not_null(r.of.bytes.data);
+  /* A large span, still one value. */
+  size_t n = 100000;
+  char *big = malloc(n);
+  cr_assert_not_null(big);
+  for (size_t i = 0; i < n; i++)
+    big[i] = (char)(i * 7);
+  r = call1(&f, "id-bytes", bytesv(big, n));
+  cr_assert_eq(r.of.bytes.len, n);
+  cr_assert(memcmp(r.of.bytes.data, big, n) == 0);
+  free(big);
+  teardown(&f);
+}
+
+Test(component, lists_round_trip) {
+  fixture f = setup_shapes();
+  wt_cval_t xs[5];
+  for (uint32_t i = 0; i < 5; i++)
+    xs[i] = u32v(i * 1000 + 1);
+  wt_cval_t r = call1(&f, "id-list", itemsv(WT_CVAL_LIST, xs, 5));
+  cr_assert_eq(r.kind, WT_CVAL_LIST);
+  cr_assert_eq(r.of.items.len, 5);
+  for (size_t i = 0; i < 5; i++) {
+    cr_assert_eq(r.of.items.items[i].kind, WT_CVAL_U32);
+    cr_assert_eq(r.of.items.items[i].of.u32, i * 1000 + 1);
+  }
+  r = call1(&f, "id-list", itemsv(WT_CVAL_LIST, NULL, 0));
+  cr_assert_eq(r.kind, WT_CVAL_LIST);
+  cr_assert_eq(r.of.items.len, 0);
+  /* A list of records holding strings. */
+  wt_cval_t p0[2] = {u32v(1), strv("one", 3)};
+  wt_cval_t p1[2] = {u32v(2), strv("two!", 4)};
+  wt_cval_t ps[2] = {itemsv(WT_CVAL_RECORD, p0, 2),
+                     itemsv(WT_CVAL_RECORD, p1, 2)};
+  r = call1(&f, "id-recs", itemsv(WT_CVAL_LIST, ps, 2));
+  cr_assert_eq(r.of.items.len, 2);
+  const wt_cval_t *q = r.of.items.items[1].of.items.items;
+  cr_assert_eq(r.of.items.items[1].kind, WT_CVAL_RECORD);
+  cr_assert_eq(q[0].of.u32, 2);
+  cr_assert_eq(q[1].of.str.len, 4);
+  cr_assert(memcmp(q[1].of.str.data, "two!", 4) == 0);
+  teardown(&f);
+}
+
+Test(component, options_and_results_round_trip) {
+  fixture f = setup_shapes();
+  wt_cval_t seven = u32v(7);
+  wt_cval_t r = call1(&f, "id-opt", casev(WT_CVAL_OPTION, 1, &seven));
+  cr_assert_eq(r.kind, WT_CVAL_OPTION);
+  cr_assert_eq(r.of.choice.index, 1);
+  cr_assert_not_null(r.of.choice.payload);
+  cr_assert_eq(r.of.choice.payload->kind, WT_CVAL_U32);
+  cr_assert_eq(r.of.choice.payload->of.u32, 7);
+  r = call1(&f, "id-opt", casev(WT_CVAL_OPTION, 0, NULL));
+  cr_assert_eq(r.of.choice.index, 0);
+  cr_assert_null(r.of.choice.payload);
+  r = call1(&f, "id-res", casev(WT_CVAL_RESULT, 0, &seven));
+  cr_assert_eq(r.kind, WT_CVAL_RESULT);
+  cr_assert_eq(r.of.choice.index, 0);
+  cr_assert_eq(r.of.choice.payload->of.u32, 7);
+  wt_cval_t msg = strv("bad news", 8);
+  r = call1(&f, "id-res", casev(WT_CVAL_RESULT, 1, &msg));
+  cr_assert_eq(r.of.choice.index, 1);
+  cr_assert_eq(r.of.choice.payload->kind, WT_CVAL_STRING);
+  cr_assert_str_eq(r.of.choice.payload->of.str.data, "bad news");
+  /* A result without payloads needs no arena. */
+  wt_component_func_t unit = func_of(&f, "id-unit");
+  wt_cval_t a = casev(WT_CVAL_RESULT, 1, NULL), out = {0};
+  OK(wt_component_func_call(f.store, &unit, &a, 1, &out, 1, f.arena));
+  cr_assert_eq(out.of.choice.index, 1);
+  cr_assert_null(out.of.choice.payload);
+  /* option<list<u8>>. */
+  wt_cval_t b = bytesv("xyz", 3);
+  r = call1(&f, "id-optbytes", casev(WT_CVAL_OPTION, 1, &b));
+  cr_assert_eq(r.of.choice.payload->kind, WT_CVAL_BYTES);
+  cr_assert_eq(r.of.choice.payload->of.bytes.len, 3);
+  cr_assert(memcmp(r.of.choice.payload->of.bytes.data, "xyz", 3) == 0);
+  teardown(&f);
+}
+
+Test(component, records_tuples_and_enums_round_trip) {
+  fixture f = setup_shapes();
+  wt_cval_t fields[2] = {u32v(42), strv("name", 4)};
+  wt_cval_t r = call1(&f, "id-rec", itemsv(WT_CVAL_RECORD, fields, 2));
+  cr_assert_eq(r.kind, WT_CVAL_RECORD);
+  cr_assert_eq(r.of.items.len, 2);
+  cr_assert_eq(r.of.items.items[0].of.u32, 42);
+  cr_assert_str_eq(r.of.items.items[1].of.str.data, "name");
+  wt_cval_t pair[2] = {u32v(3), u32v(4)};
+  r = call1(&f, "id-tup", itemsv(WT_CVAL_TUPLE, pair, 2));
+  cr_assert_eq(r.kind, WT_CVAL_TUPLE);
+  cr_assert_eq(r.of.items.len, 2);
+  cr_assert_eq(r.of.items.items[0].of.u32, 3);
+  cr_assert_eq(r.of.items.items[1].of.u32, 4);
+  /* Enums need no arena. */
+  wt_component_func_t id = func_of(&f, "id-enum");
+  for (uint32_t i = 0; i < 3; i++) {
+    wt_cval_t c = casev(WT_CVAL_ENUM, i, NULL), out = {0};
+    OK(wt_component_func_call(f.store, &id, &c, 1, &out, 1, NULL));
+    cr_assert_eq(out.kind, WT_CVAL_ENUM);
+    cr_assert_eq(out.of.choice.index, i);
+    cr_assert_null(out.of.choice.payload);
+  }
+  cr_assert_str_eq(wt_cvalkind_name(WT_CVAL_BYTES), "list<u8>");
+  cr_assert_str_eq(wt_cvalkind_name(WT_CVAL_RESULT), "result");
+  teardown(&f);
+}
+
+/* The arguments of wt_component_func_call() for calling `name` with the
+ * one argument `arg`, writing its result to `out`. */
+#define ARGS1(fx, name, arg, out)                                            \
+  (fx)->store, (wt_component_func_t[]){func_of(fx, name)},                   \
+      (wt_cval_t[]){arg}, 1, (out), 1, (fx)->arena
+
+Test(component, list_misuse) {
+  fixture f = setup_shapes();
+  wt_cval_t v, out = {0};
+  wt_cval_t xs[4] = {u32v(1), u32v(2), u32v(3), strv("x", 1)};
+  v = itemsv(WT_CVAL_LIST, xs, 4);
+  EXPECT_ERROR(wt_component_func_call(ARGS1(&f, "id-list", v, &out)),
+               WT_ERROR_MISUSE,
+               "argument 0, element 3: expected u32, got string, in func(xs:");
+  v = itemsv(WT_CVAL_LIST, NULL, 2);
+  EXPECT_ERROR(wt_component_func_call(ARGS1(&f, "id-list", v, &out)),
+               WT_ERROR_MISUSE, "argument 0: items is NULL");
+  wt_cval_t odd[1] = {{.kind = (wt_cvalkind_t)99}};
+  v = itemsv(WT_CVAL_LIST, odd, 1);
+  EXPECT_ERROR(wt_component_func_call(ARGS1(&f, "id-list", v, &out)),
+               WT_ERROR_MISUSE,
+               "argument 0, element 0: expected u32, got kind 99 (not a");
+  /* list<u8> is a byte span, never a list of u8 values. */
+  wt_cval_t b[1] = {{.kind = WT_CVAL_U8, .of.u8 = 1}};
+  v = itemsv(WT_CVAL_LIST, b, 1);
+  EXPECT_ERROR(wt_component_func_call(ARGS1(&f, "id-bytes", v, &out)),
+               WT_ERROR_MISUSE, "argument 0: expected list<u8>, got list");
+  v = bytesv(NULL, 3);
+  EXPECT_ERROR(wt_component_func_call(ARGS1(&f, "id-bytes", v, &out)),
+               WT_ERROR_MISUSE, "argument 0: bytes data is NULL");
+  v = bytesv("ab", 2);
+  EXPECT_ERROR(wt_component_func_call(ARGS1(&f, "id-list", v, &out)),
+               WT_ERROR_MISUSE, "argument 0: expected list, got list<u8>");
+  /* Nested places. */
+  wt_cval_t p0[2] = {u32v(1), strv("ok", 2)};
+  wt_cval_t p1[2] = {u32v(2), strv("\xc0", 1)};
+  wt_cval_t ps[2] = {itemsv(WT_CVAL_RECORD, p0, 2),
+                     itemsv(WT_CVAL_RECORD, p1, 2)};
+  v = itemsv(WT_CVAL_LIST, ps, 2);
+  EXPECT_ERROR(wt_component_func_call(ARGS1(&f, "id-recs", v, &out)),
+               WT_ERROR_MISUSE,
+               "argument 0, element 1, field y: string is not valid UTF-8");
+  cr_assert_eq(out.kind, 0, "results were written on failure");
+  teardown(&f);
+}
+
+Test(component, option_and_result_misuse) {
+  fixture f = setup_shapes();
+  wt_cval_t v, out = {0};
+  wt_cval_t s = strv("x", 1), seven = u32v(7);
+  v = casev(WT_CVAL_OPTION, 1, &s);
+  EXPECT_ERROR(wt_component_func_call(ARGS1(&f, "id-opt", v, &out)),
+               WT_ERROR_MISUSE, "argument 0, some: expected u32, got string");
+  v = casev(WT_CVAL_OPTION, 1, NULL);
+  EXPECT_ERROR(wt_component_func_call(ARGS1(&f, "id-opt", v, &out)),
+               WT_ERROR_MISUSE,
+               "argument 0, some: payload is NULL, expected u32");
+  v = casev(WT_CVAL_OPTION, 0, &seven);
+  EXPECT_ERROR(wt_component_func_call(ARGS1(&f, "id-opt", v, &out)),
+               WT_ERROR_MISUSE, "argument 0, none: the case has no payload");
+  v = casev(WT_CVAL_OPTION, 2, NULL);
+  EXPECT_ERROR(wt_component_func_call(ARGS1(&f, "id-opt", v, &out)),
+               WT_ERROR_MISUSE, "argument 0: option case 2 is unknown");
+  v = seven;
+  EXPECT_ERROR(wt_component_func_call(ARGS1(&f, "id-opt", v, &out)),
+               WT_ERROR_MISUSE, "argument 0: expected option, got u32");
+  v = casev(WT_CVAL_RESULT, 1, &seven);
+  EXPECT_ERROR(wt_component_func_call(ARGS1(&f, "id-res", v, &out)),
+               WT_ERROR_MISUSE, "argument 0, err: expected string, got u32");
+  v = casev(WT_CVAL_RESULT, 5, NULL);
+  EXPECT_ERROR(wt_component_func_call(ARGS1(&f, "id-res", v, &out)),
+               WT_ERROR_MISUSE,
+               "argument 0: result case 5 is unknown (0 is ok, 1 is err)");
+  v = casev(WT_CVAL_RESULT, 0, &seven);
+  EXPECT_ERROR(wt_component_func_call(ARGS1(&f, "id-unit", v, &out)),
+               WT_ERROR_MISUSE, "argument 0, ok: the case has no payload");
+  wt_cval_t b = bytesv(NULL, 1);
+  v = casev(WT_CVAL_OPTION, 1, &b);
+  EXPECT_ERROR(wt_component_func_call(ARGS1(&f, "id-optbytes", v, &out)),
+               WT_ERROR_MISUSE, "argument 0, some: bytes data is NULL");
+  cr_assert_eq(out.kind, 0, "results were written on failure");
+  teardown(&f);
+}
+
+Test(component, record_tuple_and_enum_misuse) {
+  fixture f = setup_shapes();
+  wt_cval_t v, out = {0};
+  wt_cval_t fields[3] = {u32v(1), strv("a", 1), u32v(3)};
+  v = itemsv(WT_CVAL_RECORD, fields, 1);
+  EXPECT_ERROR(wt_component_func_call(ARGS1(&f, "id-rec", v, &out)),
+               WT_ERROR_MISUSE,
+               "argument 0: field y is missing (got 1 of 2 fields)");
+  v = itemsv(WT_CVAL_RECORD, fields, 3);
+  EXPECT_ERROR(wt_component_func_call(ARGS1(&f, "id-rec", v, &out)),
+               WT_ERROR_MISUSE,
+               "argument 0: field 2 is extra (the record has 2 fields)");
+  wt_cval_t swapped[2] = {strv("a", 1), u32v(1)};
+  v = itemsv(WT_CVAL_RECORD, swapped, 2);
+  EXPECT_ERROR(wt_component_func_call(ARGS1(&f, "id-rec", v, &out)),
+               WT_ERROR_MISUSE,
+               "argument 0, field x: expected u32, got string");
+  v = itemsv(WT_CVAL_TUPLE, fields, 2);
+  EXPECT_ERROR(wt_component_func_call(ARGS1(&f, "id-rec", v, &out)),
+               WT_ERROR_MISUSE, "argument 0: expected record, got tuple");
+  v = itemsv(WT_CVAL_RECORD, NULL, 2);
+  EXPECT_ERROR(wt_component_func_call(ARGS1(&f, "id-rec", v, &out)),
+               WT_ERROR_MISUSE, "argument 0: items is NULL");
+  v = itemsv(WT_CVAL_TUPLE, fields, 1);
+  EXPECT_ERROR(wt_component_func_call(ARGS1(&f, "id-tup", v, &out)),
+               WT_ERROR_MISUSE,
+               "argument 0: expected a tuple of 2 items, got 1");
+  wt_cval_t mixed[2] = {u32v(1), strv("a", 1)};
+  v = itemsv(WT_CVAL_TUPLE, mixed, 2);
+  EXPECT_ERROR(wt_component_func_call(ARGS1(&f, "id-tup", v, &out)),
+               WT_ERROR_MISUSE,
+               "argument 0, element 1: expected u32, got string");
+  wt_component_func_t id = func_of(&f, "id-enum");
+  wt_cval_t c = casev(WT_CVAL_ENUM, 3, NULL);
+  EXPECT_ERROR(wt_component_func_call(f.store, &id, &c, 1, &out, 1, NULL),
+               WT_ERROR_MISUSE,
+               "argument 0: enum case 3 is unknown (the enum has 3 cases)");
+  wt_cval_t one = u32v(1);
+  c = casev(WT_CVAL_ENUM, 0, &one);
+  EXPECT_ERROR(wt_component_func_call(f.store, &id, &c, 1, &out, 1, NULL),
+               WT_ERROR_MISUSE, "argument 0: an enum case has no payload");
+  EXPECT_ERROR(wt_component_func_call(f.store, &id, &one, 1, &out, 1, NULL),
+               WT_ERROR_MISUSE, "argument 0: expected enum, got u32");
+  cr_assert_eq(out.kind, 0);
+  /* A composite result needs an arena. */
+  wt_component_func_t tup = func_of(&f, "id-tup");
+  wt_cval_t pair[2] = {u32v(1), u32v(2)};
+  wt_cval_t t = itemsv(WT_CVAL_TUPLE, pair, 2);
+  EXPECT_ERROR(wt_component_func_call(f.store, &tup, &t, 1, &out, 1, NULL),
+               WT_ERROR_MISUSE, "arena is NULL, and the result is a tuple");
+  teardown(&f);
+}
+
+Test(component, variants_and_flags_are_refused_at_any_depth) {
+  fixture f = setup_shapes();
+  wt_cval_t r = {0}, arg = u32v(1);
+  wt_component_func_t v = func_of(&f, "take-variant");
+  EXPECT_ERROR(wt_component_func_call(f.store, &v, &arg, 1, NULL, 0, NULL),
+               WT_ERROR_MISUSE,
+               "parameter 0 (\"v\") has type variant, which wt does not");
+  wt_component_func_t deep = func_of(&f, "take-deep");
+  EXPECT_ERROR(wt_component_func_call(f.store, &deep, &arg, 1, NULL, 0, NULL),
+               WT_ERROR_MISUSE,
+               "variant, which wt does not support yet, in func(v: option)");
+  wt_component_func_t fl = func_of(&f, "get-flags");
+  EXPECT_ERROR(wt_component_func_call(f.store, &fl, &arg, 1, &r, 1, f.arena),
+               WT_ERROR_MISUSE,
+               "type flags, which wt does not support yet, in func(x: u32)");
   cr_assert_eq(r.kind, 0);
   teardown(&f);
 }

@@ -189,17 +189,19 @@ WT_API WT_NODISCARD wt_error_t *wt_component_instance_func_path(
 /* ======================================================================== */
 
 /*
- * How the representation grows (a plan for the rest of the component work,
- * not yet part of the API): every value stays one wt_cval_t, a kind and a
- * 16-byte union, and every value that holds other values points at them
- * (pointer and count) in memory the caller provides (for arguments, read
- * only during the call) or in the call's wt_arena_t (for results). Nothing
- * is ever freed value by value.
- *  - list<T>: items, an array of wt_cval_t; list<u8> as a byte span, as
- *    strings are, never one value per byte.
+ * How the representation grows: every value stays one wt_cval_t, a kind
+ * and a 16-byte union, and every value that holds other values points at
+ * them (pointer and count) in memory the caller provides (for arguments,
+ * read only during the call) or in the call's wt_arena_t (for results).
+ * Nothing is ever freed value by value. Done so far:
+ *  - list<T>: items, an array of wt_cval_t (wt_cvals_t); list<u8> as a
+ *    byte span, as strings are, never one value per byte.
  *  - record and tuple: items in the type's field order (no names).
- *  - variant and enum: a case index (and a payload pointer, NULL for none);
- *    option is the case none/some, result the case ok/err, with a payload.
+ *  - enum: a case index (wt_ccase_t, no payload); option is the case
+ *    none/some, result the case ok/err, with a payload pointer (NULL for
+ *    none).
+ * Still to come, following the same rules:
+ *  - variant: a case index and a payload pointer, as option and result.
  *  - flags: a span of 32-bit words, one bit per flag in type order.
  *  - own and borrow resources: a handle of the store, as wt_ref_t is.
  * Map kinds to Wasmtime's numbering only inside wt: numbers here are wt's.
@@ -221,6 +223,14 @@ typedef enum wt_cvalkind {
   WT_CVAL_F64 = 11,    /**< f64, in `of.f64` */
   WT_CVAL_CHAR = 12,   /**< char, a Unicode scalar value, in `of.ch` */
   WT_CVAL_STRING = 13, /**< string, UTF-8 bytes, in `of.str` */
+  WT_CVAL_LIST = 14,   /**< list<T> for T other than u8, in `of.items` */
+  WT_CVAL_BYTES = 15,  /**< list<u8>, a byte span, in `of.bytes` */
+  WT_CVAL_RECORD = 16, /**< record, fields in declaration order, in
+                            `of.items` */
+  WT_CVAL_TUPLE = 17,  /**< tuple, items in type order, in `of.items` */
+  WT_CVAL_ENUM = 18,   /**< enum, `of.choice.index` in declaration order */
+  WT_CVAL_OPTION = 19, /**< option<T>, `of.choice`: 0 none, 1 some */
+  WT_CVAL_RESULT = 20, /**< result<T, E>, `of.choice`: 0 ok, 1 err */
 } wt_cvalkind_t;
 
 /**
@@ -233,10 +243,37 @@ typedef struct wt_bytes {
   size_t len;       /**< the number of bytes */
 } wt_bytes_t;
 
+struct wt_cval;
+
+/**
+ * The values a list, record or tuple holds: `len` values at `items` (which
+ * may be NULL when `len` is 0). A plain value that borrows its items.
+ */
+typedef struct wt_cvals {
+  const struct wt_cval *items; /**< the first value */
+  size_t len;                  /**< the number of values */
+} wt_cvals_t;
+
+/**
+ * A case of an enum, option or result: its index and its payload, NULL
+ * when the case has none. A plain value that borrows its payload.
+ *
+ * Enum cases are numbered in declaration order and have no payload.
+ * Options: 0 is none (no payload), 1 is some (a payload of the option's
+ * type). Results: 0 is ok, 1 is err, each with a payload exactly when the
+ * result type gives that case one (`result<u32>` has an ok payload and no
+ * err payload).
+ */
+typedef struct wt_ccase {
+  uint32_t index;                 /**< the case */
+  const struct wt_cval *payload; /**< the case's value, or NULL */
+} wt_ccase_t;
+
 /**
  * A WIT value: a kind and the matching member of `of`. A plain value: the
- * bytes of a string are not in it but borrowed (see wt_bytes_t), from the
- * caller for an argument and from the call's arena for a result.
+ * bytes of strings and byte lists, and the values a composite value holds,
+ * are not in it but borrowed (see wt_bytes_t, wt_cvals_t, wt_ccase_t),
+ * from the caller for an argument and from the call's arena for a result.
  */
 typedef struct wt_cval {
   wt_cvalkind_t kind; /**< which member of `of` holds the value */
@@ -255,6 +292,9 @@ typedef struct wt_cval {
     double f64;      /**< WT_CVAL_F64 */
     uint32_t ch;     /**< WT_CVAL_CHAR: a scalar value, not a surrogate */
     wt_bytes_t str;  /**< WT_CVAL_STRING: well-formed UTF-8 */
+    wt_bytes_t bytes; /**< WT_CVAL_BYTES: any bytes */
+    wt_cvals_t items; /**< WT_CVAL_LIST, WT_CVAL_RECORD, WT_CVAL_TUPLE */
+    wt_ccase_t choice; /**< WT_CVAL_ENUM, WT_CVAL_OPTION, WT_CVAL_RESULT */
     uint64_t reserved_[2]; /**< private: fixes the size for later kinds */
   } of;
 } wt_cval_t;
@@ -264,9 +304,10 @@ typedef struct wt_cval {
 WT_API const char *wt_cvalkind_name(wt_cvalkind_t kind);
 
 /**
- * Memory for the values a call returns: a call copies the bytes of every
- * result string into its arena, where they stay until wt_arena_reset() or
- * wt_arena_delete() releases them all at once. An arena is not tied to a
+ * Memory for the values a call returns: a call copies everything its
+ * result points at (string bytes, list items, payloads) into its arena,
+ * where it stays until wt_arena_reset() or wt_arena_delete() releases it
+ * all at once. An arena is not tied to a
  * store or engine. Owned by the caller; use it from one thread at a time.
  */
 typedef struct wt_arena wt_arena_t;
@@ -301,21 +342,31 @@ WT_API size_t wt_arena_used(const wt_arena_t *arena);
  * component function has at most one result).
  *
  * Every argument is checked against the function's type before Wasmtime
- * sees it: its kind, a string's UTF-8 and a char's scalar value. A
- * function whose type holds a kind wt does not support yet (list, record,
- * variant, option, result, flags, enum, tuple, resources, ...) is refused.
- * Results are written only when the whole call succeeds.
+ * sees it, values nested in it too: its kind, a string's UTF-8, a char's
+ * scalar value, a tuple's length, a record's fields (one per field, in
+ * declaration order), a case index and whether the case has a payload.
+ * `list<u8>` is always WT_CVAL_BYTES, one byte span, in and out; other
+ * lists are WT_CVAL_LIST. A function whose type holds a type wt does not
+ * support yet (variant, flags, resources, map, future, stream,
+ * error-context), at any depth, is refused. Results are written only when
+ * the whole call succeeds.
  *
- * Ownership: `args`, and the bytes of string arguments, are borrowed for
- * the call. The bytes of a string result are copied into `arena`, followed
- * by a NUL byte not counted in its length, and stay there until the arena
- * is reset or deleted; `arena` may be NULL when no result is a string.
- * Fails: WT_ERROR_MISUSE, naming the function, the place ("argument 0")
- * and the expected kind, for a bad store, a function of another store, a
- * wrong count, a wrong kind, a string that is not UTF-8, a char that is
- * not a Unicode scalar value, NULL arguments or arena (when needed), a
- * deleted arena, or a type wt does not support; WT_ERROR_TRAP when wasm
- * traps; WT_ERROR_CONFIG without the component model.
+ * Ownership: `args`, and everything they point at, are borrowed for the
+ * call. Everything a result points at (the bytes of strings and byte lists,
+ * each followed by a NUL byte not counted in its length; the items of
+ * lists, records and tuples; case payloads) is copied into `arena` and
+ * stays there until the arena is reset or deleted; nothing is freed value
+ * by value. `arena` may be NULL when the result is a scalar or an enum.
+ * Fails: WT_ERROR_MISUSE, naming the function, the place ("argument 0",
+ * "argument 1, field x, element 3", "argument 0, some") and what was
+ * expected, for a bad store, a function of another store, a wrong count, a
+ * wrong kind, a string that is not UTF-8, a char that is not a Unicode
+ * scalar value, NULL data or items with a nonzero length, a tuple of the
+ * wrong length, a missing or extra record field, an unknown case index, a
+ * payload that is missing or given for a case without one, NULL arguments
+ * or arena (when needed), a deleted arena, or a type wt does not support;
+ * WT_ERROR_TRAP when wasm traps; WT_ERROR_CONFIG without the component
+ * model.
  */
 WT_API WT_NODISCARD wt_error_t *
 wt_component_func_call(wt_store_t *store, const wt_component_func_t *func,
