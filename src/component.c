@@ -56,21 +56,12 @@ static wt_error_t *component_wrap(wt_engine_t *engine,
 /* Compiles `len` bytes (binary or text) into a Wasmtime component. */
 static wt_error_t *compile(wt_engine_t *engine, const uint8_t *bytes,
                            size_t len, wasmtime_component_t **raw) {
-  static const uint8_t magic[4] = {0, 'a', 's', 'm'};
-  wasm_byte_vec_t wasm = {0, NULL};
-  const uint8_t *code = bytes;
-  size_t code_len = len;
-  if (len == 0) {
-    /* Empty input goes to the binary reader, which reports the missing
-     * header rather than an empty text component. */
-    code = magic;
-  } else if (len < 4 || memcmp(bytes, magic, 4) != 0) {
-    wasmtime_error_t *err = wasmtime_wat2wasm((const char *)bytes, len, &wasm);
-    if (err)
-      return wt__from_wasmtime(WT_ERROR_COMPILE, err);
-    code = (const uint8_t *)wasm.data;
-    code_len = wasm.size;
-  }
+  wasm_byte_vec_t wasm;
+  const uint8_t *code;
+  size_t code_len;
+  wt_error_t *werr = wt__to_binary(bytes, len, &wasm, &code, &code_len);
+  if (werr)
+    return werr;
   wasmtime_error_t *err =
       wasmtime_component_new(engine->raw, code, code_len, raw);
   wasm_byte_vec_delete(&wasm);
@@ -121,43 +112,6 @@ void wt_component_delete(wt_component_t *component) {
   wt__retire(component);
 }
 
-/* Reads a whole file into a malloc()ed buffer (*data, *len). */
-static wt_error_t *slurp(const char *fn, const char *path, uint8_t **data,
-                         size_t *len) {
-  if (!path)
-    return wt__misuse(fn, "path is NULL");
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return wt__error(WT_ERROR_IO, "%s: cannot open %s: %s", fn, path,
-                     strerror(errno));
-  size_t cap = 1 << 16, n = 0;
-  uint8_t *buf = malloc(cap);
-  while (buf) {
-    n += fread(buf + n, 1, cap - n, f);
-    if (n < cap)
-      break;
-    uint8_t *bigger = realloc(buf, cap * 2);
-    if (!bigger) {
-      free(buf);
-      buf = NULL;
-    } else {
-      buf = bigger;
-      cap *= 2;
-    }
-  }
-  bool failed = ferror(f) != 0;
-  fclose(f);
-  if (!buf)
-    return wt__error(WT_ERROR_WASMTIME, "out of memory");
-  if (failed) {
-    free(buf);
-    return wt__error(WT_ERROR_IO, "%s: cannot read %s", fn, path);
-  }
-  *data = buf;
-  *len = n;
-  return NULL;
-}
-
 wt_error_t *wt_component_new_file(wt_engine_t *engine, const char *path,
                                   wt_component_t **out) {
   static const char fn[] = "wt_component_new_file";
@@ -167,7 +121,7 @@ wt_error_t *wt_component_new_file(wt_engine_t *engine, const char *path,
     return wt__misuse(fn, "out is NULL");
   uint8_t *data;
   size_t len;
-  wt_error_t *err = slurp(fn, path, &data, &len);
+  wt_error_t *err = wt__file_read(fn, path, &data, &len);
   if (err)
     return err;
   err = wt_component_new(engine, data, len, out);
@@ -186,16 +140,7 @@ wt_error_t *wt_component_serialize(const wt_component_t *component,
   wasmtime_error_t *err = wasmtime_component_serialize(component->raw, &v);
   if (err)
     return wt__from_wasmtime(WT_ERROR_WASMTIME, err);
-  uint8_t *copy = malloc(v.size ? v.size : 1);
-  if (!copy) {
-    wasm_byte_vec_delete(&v);
-    return wt__error(WT_ERROR_WASMTIME, "out of memory");
-  }
-  memcpy(copy, v.data, v.size);
-  *bytes = copy;
-  *len = v.size;
-  wasm_byte_vec_delete(&v);
-  return NULL;
+  return wt__bytes_take(&v, bytes, len);
 }
 
 wt_error_t *wt_component_serialize_file(const wt_component_t *component,
@@ -210,18 +155,9 @@ wt_error_t *wt_component_serialize_file(const wt_component_t *component,
   wt_error_t *err = wt_component_serialize(component, &bytes, &len);
   if (err)
     return err;
-  FILE *f = fopen(path, "wb");
-  if (!f) {
-    free(bytes);
-    return wt__error(WT_ERROR_IO, "%s: cannot create %s: %s", fn, path,
-                     strerror(errno));
-  }
-  size_t wrote = fwrite(bytes, 1, len, f);
-  int closed = fclose(f);
+  err = wt__file_write(fn, path, bytes, len);
   free(bytes);
-  if (wrote != len || closed != 0)
-    return wt__error(WT_ERROR_IO, "%s: cannot write %s", fn, path);
-  return NULL;
+  return err;
 }
 
 wt_error_t *wt_component_deserialize(wt_engine_t *engine, const uint8_t *bytes,
@@ -249,7 +185,7 @@ wt_error_t *wt_component_deserialize_file(wt_engine_t *engine,
     return wt__misuse(fn, "out is NULL");
   uint8_t *data;
   size_t len;
-  wt_error_t *err = slurp(fn, path, &data, &len);
+  wt_error_t *err = wt__file_read(fn, path, &data, &len);
   if (err)
     return err;
   err = wt_component_deserialize(engine, data, len, out);

@@ -333,6 +333,23 @@ void wt__ref_drop(wt_store_t *store, const wt_ref_t *ref);
  * it before its Wasmtime store. */
 void wt__refs_free(wt_store_t *store);
 
+/* ---- byte input and output (bytes.c) ---- */
+
+/* Reads the whole file at `path` into a malloc()ed buffer; misuse for a
+ * NULL path, WT_ERROR_IO (naming `fn`) when it cannot be read. */
+wt_error_t *wt__file_read(const char *fn, const char *path, uint8_t **data,
+                          size_t *len);
+/* Creates or truncates `path` and writes `len` bytes; WT_ERROR_IO. */
+wt_error_t *wt__file_write(const char *fn, const char *path,
+                           const uint8_t *bytes, size_t len);
+/* The binary to compile: `bytes` itself, or WAT turned into wasm in *wasm
+ * (which the caller deletes); WT_ERROR_COMPILE for bad text. */
+wt_error_t *wt__to_binary(const uint8_t *bytes, size_t len,
+                          wasm_byte_vec_t *wasm, const uint8_t **code,
+                          size_t *code_len);
+/* Moves a Wasmtime byte vector into a malloc()ed buffer (freeing `v`). */
+wt_error_t *wt__bytes_take(wasm_byte_vec_t *v, uint8_t **bytes, size_t *len);
+
 /* ---- module, linker ---- */
 
 struct wt_module {

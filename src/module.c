@@ -183,43 +183,6 @@ const wt_export_t *wt_module_export(const wt_module_t *m, size_t i) {
   return described(m) && i < m->nexports ? &m->exports[i] : NULL;
 }
 
-/* Reads a whole file into a malloc()ed buffer. */
-static wt_error_t *read_file(const char *fn, const char *path, uint8_t **data,
-                             size_t *len) {
-  if (!path)
-    return wt__misuse(fn, "path is NULL");
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return wt__error(WT_ERROR_IO, "%s: cannot open %s: %s", fn, path,
-                     strerror(errno));
-  size_t cap = 1 << 16, n = 0;
-  uint8_t *buf = malloc(cap);
-  while (buf) {
-    n += fread(buf + n, 1, cap - n, f);
-    if (n < cap)
-      break;
-    uint8_t *more = realloc(buf, cap * 2);
-    if (!more) {
-      free(buf);
-      buf = NULL;
-      break;
-    }
-    buf = more;
-    cap *= 2;
-  }
-  int failed = ferror(f);
-  fclose(f);
-  if (!buf)
-    return wt__error(WT_ERROR_WASMTIME, "out of memory");
-  if (failed) {
-    free(buf);
-    return wt__error(WT_ERROR_IO, "%s: cannot read %s", fn, path);
-  }
-  *data = buf;
-  *len = n;
-  return NULL;
-}
-
 wt_error_t *wt_module_new_file(wt_engine_t *engine, const char *path,
                                wt_module_t **out) {
   static const char fn[] = "wt_module_new_file";
@@ -227,7 +190,7 @@ wt_error_t *wt_module_new_file(wt_engine_t *engine, const char *path,
     return wt__misuse(fn, "engine is NULL or deleted");
   uint8_t *data;
   size_t len;
-  wt_error_t *err = read_file(fn, path, &data, &len);
+  wt_error_t *err = wt__file_read(fn, path, &data, &len);
   if (err)
     return err;
   err = wt_module_new(engine, data, len, out);
@@ -247,18 +210,9 @@ wt_error_t *wt_module_serialize_file(const wt_module_t *module,
   wt_error_t *err = wt_module_serialize(module, &bytes, &len);
   if (err)
     return err;
-  FILE *f = fopen(path, "wb");
-  if (!f) {
-    free(bytes);
-    return wt__error(WT_ERROR_IO, "%s: cannot create %s: %s", fn, path,
-                     strerror(errno));
-  }
-  size_t wrote = fwrite(bytes, 1, len, f);
-  int closed = fclose(f);
+  err = wt__file_write(fn, path, bytes, len);
   free(bytes);
-  if (wrote != len || closed != 0)
-    return wt__error(WT_ERROR_IO, "%s: cannot write %s", fn, path);
-  return NULL;
+  return err;
 }
 
 wt_error_t *wt_module_deserialize_file(wt_engine_t *engine, const char *path,
@@ -268,37 +222,12 @@ wt_error_t *wt_module_deserialize_file(wt_engine_t *engine, const char *path,
     return wt__misuse(fn, "engine is NULL or deleted");
   uint8_t *data;
   size_t len;
-  wt_error_t *err = read_file(fn, path, &data, &len);
+  wt_error_t *err = wt__file_read(fn, path, &data, &len);
   if (err)
     return err;
   err = wt_module_deserialize(engine, data, len, out);
   free(data);
   return err;
-}
-
-/* Turns WAT into wasm when `bytes` is not a binary; *wasm must be freed. */
-static wt_error_t *to_binary(const uint8_t *bytes, size_t len,
-                             wasm_byte_vec_t *wasm, const uint8_t **code,
-                             size_t *code_len) {
-  static const uint8_t magic[4] = {0, 'a', 's', 'm'};
-  wasm->size = 0;
-  wasm->data = NULL;
-  *code = bytes;
-  *code_len = len;
-  /* Empty input goes to the binary reader, which reports the missing
-   * header ("unexpected end-of-file") rather than an empty text module. */
-  if (len == 0) {
-    *code = magic;
-    return NULL;
-  }
-  if (len >= 4 && memcmp(bytes, magic, 4) == 0)
-    return NULL;
-  wasmtime_error_t *err = wasmtime_wat2wasm((const char *)bytes, len, wasm);
-  if (err)
-    return wt__from_wasmtime(WT_ERROR_COMPILE, err);
-  *code = (const uint8_t *)wasm->data;
-  *code_len = wasm->size;
-  return NULL;
 }
 
 wt_error_t *wt_module_validate(wt_engine_t *engine, const uint8_t *bytes,
@@ -311,7 +240,7 @@ wt_error_t *wt_module_validate(wt_engine_t *engine, const uint8_t *bytes,
   wasm_byte_vec_t wasm;
   const uint8_t *code;
   size_t code_len;
-  wt_error_t *err = to_binary(bytes, len, &wasm, &code, &code_len);
+  wt_error_t *err = wt__to_binary(bytes, len, &wasm, &code, &code_len);
   if (err)
     return err;
   wasmtime_error_t *werr = wasmtime_module_validate(engine->raw, code, code_len);
@@ -331,7 +260,7 @@ wt_error_t *wt_module_new(wt_engine_t *engine, const uint8_t *bytes,
   wasm_byte_vec_t wasm;
   const uint8_t *code;
   size_t code_len;
-  wt_error_t *werr2 = to_binary(bytes ? bytes : (const uint8_t *)"", len,
+  wt_error_t *werr2 = wt__to_binary(bytes ? bytes : (const uint8_t *)"", len,
                                 &wasm, &code, &code_len);
   if (werr2)
     return werr2;
@@ -372,16 +301,7 @@ wt_error_t *wt_module_serialize(const wt_module_t *module, uint8_t **bytes,
   wasmtime_error_t *err = wasmtime_module_serialize(module->raw, &v);
   if (err)
     return wt__from_wasmtime(WT_ERROR_WASMTIME, err);
-  uint8_t *copy = malloc(v.size ? v.size : 1);
-  if (!copy) {
-    wasm_byte_vec_delete(&v);
-    return wt__error(WT_ERROR_WASMTIME, "out of memory");
-  }
-  memcpy(copy, v.data, v.size);
-  *bytes = copy;
-  *len = v.size;
-  wasm_byte_vec_delete(&v);
-  return NULL;
+  return wt__bytes_take(&v, bytes, len);
 }
 
 wt_error_t *wt_module_deserialize(wt_engine_t *engine, const uint8_t *bytes,

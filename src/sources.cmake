@@ -11,4 +11,4 @@ set(WT_SOURCES
   src/global.c src/memory.c src/shared_memory.c src/table.c src/tag.c
   src/ref.c
   src/wasi.c src/component.c src/component_val.c
-  src/str.c src/retire.c src/stack.c)
+  src/bytes.c src/str.c src/retire.c src/stack.c)
