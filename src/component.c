@@ -9,33 +9,6 @@
 
 #ifdef WASMTIME_FEATURE_COMPONENT_MODEL
 
-/* Magic numbers of the caller-owned objects of this file (internal.h
- * lists those of the core). */
-enum {
-  MAGIC_COMPONENT = 0x77744b3cu,
-  MAGIC_COMPONENT_LINKER = 0x77744c3du,
-};
-
-struct wt_component {
-  uint32_t magic;
-  wasmtime_component_t *raw;
-  wt_engine_t *engine;
-};
-
-struct wt_component_linker {
-  uint32_t magic;
-  wasmtime_component_linker_t *raw;
-  wt_engine_t *engine;
-};
-
-static bool component_ok(const wt_component_t *c) {
-  return c && c->magic == MAGIC_COMPONENT;
-}
-
-static bool linker_ok(const wt_component_linker_t *l) {
-  return l && l->magic == MAGIC_COMPONENT_LINKER;
-}
-
 /* ---- components ---- */
 
 static wt_error_t *component_wrap(wt_engine_t *engine,
@@ -46,7 +19,7 @@ static wt_error_t *component_wrap(wt_engine_t *engine,
     wasmtime_component_delete(raw);
     return wt__error(WT_ERROR_WASMTIME, "out of memory");
   }
-  c->magic = MAGIC_COMPONENT;
+  c->magic = WT_MAGIC_COMPONENT;
   c->raw = raw;
   c->engine = wt__engine_ref(engine);
   *out = c;
@@ -104,7 +77,7 @@ wt_error_t *wt_component_validate(wt_engine_t *engine, const uint8_t *bytes,
 }
 
 void wt_component_delete(wt_component_t *component) {
-  if (!component_ok(component))
+  if (!wt__component_ok(component))
     return;
   wasmtime_component_delete(component->raw);
   wt__engine_unref(component->engine);
@@ -132,7 +105,7 @@ wt_error_t *wt_component_new_file(wt_engine_t *engine, const char *path,
 wt_error_t *wt_component_serialize(const wt_component_t *component,
                                    uint8_t **bytes, size_t *len) {
   static const char fn[] = "wt_component_serialize";
-  if (!component_ok(component))
+  if (!wt__component_ok(component))
     return wt__misuse(fn, "component is NULL or deleted");
   if (!bytes || !len)
     return wt__misuse(fn, "bytes or len is NULL");
@@ -146,7 +119,7 @@ wt_error_t *wt_component_serialize(const wt_component_t *component,
 wt_error_t *wt_component_serialize_file(const wt_component_t *component,
                                         const char *path) {
   static const char fn[] = "wt_component_serialize_file";
-  if (!component_ok(component))
+  if (!wt__component_ok(component))
     return wt__misuse(fn, "component is NULL or deleted");
   if (!path)
     return wt__misuse(fn, "path is NULL");
@@ -210,14 +183,14 @@ wt_error_t *wt_component_linker_new(wt_engine_t *engine,
     wt__retire(l);
     return wt__error(WT_ERROR_WASMTIME, "out of memory");
   }
-  l->magic = MAGIC_COMPONENT_LINKER;
+  l->magic = WT_MAGIC_COMPONENT_LINKER;
   l->engine = wt__engine_ref(engine);
   *out = l;
   return NULL;
 }
 
 void wt_component_linker_delete(wt_component_linker_t *linker) {
-  if (!linker_ok(linker))
+  if (!wt__component_linker_ok(linker))
     return;
   wasmtime_component_linker_delete(linker->raw);
   wt__engine_unref(linker->engine);
@@ -230,12 +203,12 @@ wt_error_t *wt_component_linker_instantiate(const wt_component_linker_t *linker,
                                             const wt_component_t *component,
                                             wt_component_instance_t *out) {
   static const char fn[] = "wt_component_linker_instantiate";
-  if (!linker_ok(linker))
+  if (!wt__component_linker_ok(linker))
     return wt__misuse(fn, "linker is NULL or deleted");
   wt_error_t *err = wt__check_store(fn, store);
   if (err)
     return err;
-  if (!component_ok(component))
+  if (!wt__component_ok(component))
     return wt__misuse(fn, "component is NULL or deleted");
   if (!out)
     return wt__misuse(fn, "out is NULL");
@@ -251,8 +224,7 @@ wt_error_t *wt_component_linker_instantiate(const wt_component_linker_t *linker,
   err = wt__call_result(store, WT_ERROR_LINK, werr, NULL);
   if (!err) {
     wt__store_saw(store, inst.store_id);
-    out->store_id_ = inst.store_id;
-    out->raw_ = inst.__private;
+    *out = wt__cinstance_from(&inst);
   }
   wt__store_leave(store);
   return err;
@@ -280,8 +252,7 @@ static wt_error_t *find_func(const char *fn, wt_store_t *store,
       return n == 1 ? wt__misuse(fn, "name is not valid UTF-8")
                     : wt__misuse(fn, "path[%zu] is not valid UTF-8", i);
   }
-  wasmtime_component_instance_t inst = {.store_id = instance->store_id_,
-                                        .__private = instance->raw_};
+  wasmtime_component_instance_t inst = wt__cinstance_to(instance);
   wasmtime_component_export_index_t *index = NULL;
   for (size_t i = 0; i < n; i++) {
     wasmtime_component_export_index_t *next =
@@ -305,9 +276,7 @@ static wt_error_t *find_func(const char *fn, wt_store_t *store,
   wasmtime_component_export_index_delete(index);
   if (!found)
     return wt__misuse(fn, "export \"%s\" is not a function", path[n - 1]);
-  out->store_id_ = f.store_id;
-  out->raw1_ = f.__private1;
-  out->raw2_ = f.__private2;
+  *out = wt__cfunc_from(&f);
   return NULL;
 }
 

@@ -18,6 +18,10 @@ static const char *const kind_names[] = {
     [WT_CVAL_BYTES] = "list<u8>", [WT_CVAL_RECORD] = "record",
     [WT_CVAL_TUPLE] = "tuple",   [WT_CVAL_ENUM] = "enum",
     [WT_CVAL_OPTION] = "option", [WT_CVAL_RESULT] = "result",
+    [WT_CVAL_VARIANT] = "variant", [WT_CVAL_FLAGS] = "flags",
+    [WT_CVAL_OWN] = "own",       [WT_CVAL_BORROW] = "borrow",
+    [WT_CVAL_MAP] = "map",       [WT_CVAL_FUTURE] = "future",
+    [WT_CVAL_STREAM] = "stream", [WT_CVAL_ERROR_CONTEXT] = "error-context",
 };
 
 const char *wt_cvalkind_name(wt_cvalkind_t kind) {
@@ -921,9 +925,7 @@ wt_error_t *wt_component_func_call(wt_store_t *store,
     return err;
   if (arena && !arena_ok(arena))
     return wt__misuse(fn, "arena is deleted (or not a wt_arena_t)");
-  wasmtime_component_func_t f = {.store_id = func->store_id_,
-                                 .__private1 = func->raw1_,
-                                 .__private2 = func->raw2_};
+  wasmtime_component_func_t f = wt__cfunc_to(func);
   shape s;
   if ((err = shape_of(fn, store, &f, &s)) != NULL)
     return err;

@@ -576,4 +576,58 @@ static inline const wasmtime_func_t *wt__func_raw(const wt_func_t *f) {
   return (const wasmtime_func_t *)(const void *)f;
 }
 
+/* ---- components (src/component*.c) ---- */
+
+#ifdef WASMTIME_FEATURE_COMPONENT_MODEL
+/* Magic numbers of the caller-owned component objects. */
+enum {
+  WT_MAGIC_COMPONENT = 0x77744b3cu,
+  WT_MAGIC_COMPONENT_LINKER = 0x77744c3du,
+};
+
+struct wt_component {
+  uint32_t magic;
+  wasmtime_component_t *raw;
+  wt_engine_t *engine;
+};
+
+struct wt_component_linker {
+  uint32_t magic;
+  wasmtime_component_linker_t *raw;
+  wt_engine_t *engine;
+};
+
+static inline bool wt__component_ok(const wt_component_t *c) {
+  return c && c->magic == WT_MAGIC_COMPONENT;
+}
+
+static inline bool wt__component_linker_ok(const wt_component_linker_t *l) {
+  return l && l->magic == WT_MAGIC_COMPONENT_LINKER;
+}
+
+static inline wasmtime_component_func_t
+wt__cfunc_to(const wt_component_func_t *f) {
+  wasmtime_component_func_t r = {.store_id = f->store_id_,
+                                 .__private1 = f->raw1_,
+                                 .__private2 = f->raw2_};
+  return r;
+}
+static inline wt_component_func_t
+wt__cfunc_from(const wasmtime_component_func_t *f) {
+  wt_component_func_t r = {f->store_id, f->__private1, f->__private2};
+  return r;
+}
+static inline wasmtime_component_instance_t
+wt__cinstance_to(const wt_component_instance_t *i) {
+  wasmtime_component_instance_t r = {.store_id = i->store_id_,
+                                     .__private = i->raw_};
+  return r;
+}
+static inline wt_component_instance_t
+wt__cinstance_from(const wasmtime_component_instance_t *i) {
+  wt_component_instance_t r = {i->store_id, i->__private};
+  return r;
+}
+#endif
+
 #endif

@@ -231,6 +231,17 @@ typedef enum wt_cvalkind {
   WT_CVAL_ENUM = 18,   /**< enum, `of.choice.index` in declaration order */
   WT_CVAL_OPTION = 19, /**< option<T>, `of.choice`: 0 none, 1 some */
   WT_CVAL_RESULT = 20, /**< result<T, E>, `of.choice`: 0 ok, 1 err */
+  WT_CVAL_VARIANT = 21, /**< variant, `of.choice`: cases in declaration
+                             order */
+  WT_CVAL_FLAGS = 22,  /**< flags, `of.flags`: bit i is flag i in
+                            declaration order (a flags type has at most 32) */
+  WT_CVAL_OWN = 23,    /**< own<R>, a resource handle, in `of.resource` */
+  WT_CVAL_BORROW = 24, /**< borrow<R>, a resource handle, in `of.resource` */
+  WT_CVAL_MAP = 25,    /**< map<K, V>, `of.items`: keys and values
+                            alternating, k0, v0, k1, v1, ... */
+  WT_CVAL_FUTURE = 26, /**< future<T>: a type only; wt has no values of it */
+  WT_CVAL_STREAM = 27, /**< stream<T>: a type only; wt has no values of it */
+  WT_CVAL_ERROR_CONTEXT = 28, /**< error-context: a type only */
 } wt_cvalkind_t;
 
 /**
@@ -270,6 +281,18 @@ typedef struct wt_ccase {
 } wt_ccase_t;
 
 /**
+ * A resource handle (own or borrow) of a store: an entry of the store's
+ * resource table, which wt checks on every use, so that a handle that was
+ * dropped, consumed or belongs to another store is an error, not a wrong
+ * resource. Copy it freely; its fields are private.
+ */
+typedef struct wt_resource {
+  uint64_t store_id_; /**< private */
+  uint32_t slot_;     /**< private */
+  uint32_t gen_;      /**< private */
+} wt_resource_t;
+
+/**
  * A WIT value: a kind and the matching member of `of`. A plain value: the
  * bytes of strings and byte lists, and the values a composite value holds,
  * are not in it but borrowed (see wt_bytes_t, wt_cvals_t, wt_ccase_t),
@@ -294,7 +317,10 @@ typedef struct wt_cval {
     wt_bytes_t str;  /**< WT_CVAL_STRING: well-formed UTF-8 */
     wt_bytes_t bytes; /**< WT_CVAL_BYTES: any bytes */
     wt_cvals_t items; /**< WT_CVAL_LIST, WT_CVAL_RECORD, WT_CVAL_TUPLE */
-    wt_ccase_t choice; /**< WT_CVAL_ENUM, WT_CVAL_OPTION, WT_CVAL_RESULT */
+    /** WT_CVAL_ENUM, WT_CVAL_OPTION, WT_CVAL_RESULT, WT_CVAL_VARIANT */
+    wt_ccase_t choice;
+    uint32_t flags;  /**< WT_CVAL_FLAGS: bit i set when flag i is */
+    wt_resource_t resource; /**< WT_CVAL_OWN, WT_CVAL_BORROW */
     uint64_t reserved_[2]; /**< private: fixes the size for later kinds */
   } of;
 } wt_cval_t;
