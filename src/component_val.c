@@ -170,11 +170,11 @@ static const struct {
     [WASMTIME_COMPONENT_VALTYPE_LIST] = {"list", WT_CVAL_LIST},
     [WASMTIME_COMPONENT_VALTYPE_RECORD] = {"record", WT_CVAL_RECORD},
     [WASMTIME_COMPONENT_VALTYPE_TUPLE] = {"tuple", WT_CVAL_TUPLE},
-    [WASMTIME_COMPONENT_VALTYPE_VARIANT] = {"variant", 0},
+    [WASMTIME_COMPONENT_VALTYPE_VARIANT] = {"variant", WT_CVAL_VARIANT},
     [WASMTIME_COMPONENT_VALTYPE_ENUM] = {"enum", WT_CVAL_ENUM},
     [WASMTIME_COMPONENT_VALTYPE_OPTION] = {"option", WT_CVAL_OPTION},
     [WASMTIME_COMPONENT_VALTYPE_RESULT] = {"result", WT_CVAL_RESULT},
-    [WASMTIME_COMPONENT_VALTYPE_FLAGS] = {"flags", 0},
+    [WASMTIME_COMPONENT_VALTYPE_FLAGS] = {"flags", WT_CVAL_FLAGS},
     [WASMTIME_COMPONENT_VALTYPE_OWN] = {"own", 0},
     [WASMTIME_COMPONENT_VALTYPE_BORROW] = {"borrow", 0},
     [WASMTIME_COMPONENT_VALTYPE_FUTURE] = {"future", 0},
@@ -287,6 +287,21 @@ static const char *unsupported(const wasmtime_component_valtype_t *t) {
       }
     break;
   }
+  case WASMTIME_COMPONENT_VALTYPE_VARIANT: {
+    size_t n = wasmtime_component_variant_type_case_count(t->of.variant);
+    for (size_t i = 0; !bad && i < n; i++) {
+      const char *name;
+      size_t len;
+      bool has = false;
+      if (wasmtime_component_variant_type_case_nth(t->of.variant, i, &name,
+                                                   &len, &has, &sub) &&
+          has) {
+        bad = unsupported(&sub);
+        wasmtime_component_valtype_delete(&sub);
+      }
+    }
+    break;
+  }
   default:
     break;
   }
@@ -311,10 +326,10 @@ static wt_cvalkind_t want_kind(const wasmtime_component_valtype_t *t) {
 }
 
 /* Whether a value of type `t` needs arena memory as a result: all but
- * scalars and enums do. */
+ * scalars, enums and flags do. */
 static bool needs_arena(const wasmtime_component_valtype_t *t) {
   wt_cvalkind_t k = kind_of(t->kind);
-  return k >= WT_CVAL_STRING && k != WT_CVAL_ENUM;
+  return k >= WT_CVAL_STRING && k != WT_CVAL_ENUM && k != WT_CVAL_FLAGS;
 }
 
 /* Reads the function's type into `s`; a misuse error when a parameter or
@@ -691,6 +706,66 @@ static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
       wasmtime_component_valtype_delete(&sub);
     break;
   }
+  case WT_CVAL_VARIANT: {
+    size_t n = wasmtime_component_variant_type_case_count(t->of.variant);
+    uint32_t i = v->of.choice.index;
+    const char *name;
+    size_t len;
+    bool has = false;
+    if (i >= n || !wasmtime_component_variant_type_case_nth(
+                      t->of.variant, i, &name, &len, &has, &sub))
+      return wt__misuse(fn, "%s: variant case %u is unknown (the variant has "
+                        "%zu cases), in %s", c->place, (unsigned)i, n, text);
+    char *copy = arena_take(c->arena, len + 1);
+    if (copy) {
+      memcpy(copy, name, len);
+      out->kind = WASMTIME_COMPONENT_VARIANT;
+      out->of.variant.discriminant.size = len;
+      out->of.variant.discriminant.data = copy;
+      char what[80];
+      snprintf(what, sizeof what, "case %.*s", (int)(len < 64 ? len : 64),
+               name);
+      err = payload_to(c, has, &sub, v->of.choice.payload, what,
+                       &out->of.variant.val);
+    } else {
+      err = oom();
+    }
+    if (has)
+      wasmtime_component_valtype_delete(&sub);
+    break;
+  }
+  case WT_CVAL_FLAGS: {
+    size_t n = wasmtime_component_flags_type_names_count(t->of.flags);
+    uint32_t bits = v->of.flags;
+    if (n < 32 && bits >> n)
+      return wt__misuse(fn, "%s: flags 0x%x set a bit above the %zu flags of "
+                        "the type, in %s", c->place, (unsigned)bits, n, text);
+    size_t count = (size_t)__builtin_popcount(bits);
+    wasm_name_t *names = count ? arena_take(c->arena, count * sizeof *names)
+                               : NULL;
+    if (count && !names)
+      return oom();
+    size_t k = 0;
+    for (size_t i = 0; i < n && i < 32; i++) {
+      if (!(bits >> i & 1))
+        continue;
+      const char *name;
+      size_t len;
+      char *copy;
+      if (!wasmtime_component_flags_type_names_nth(t->of.flags, i, &name,
+                                                   &len) ||
+          !(copy = arena_take(c->arena, len + 1)))
+        return oom();
+      memcpy(copy, name, len);
+      names[k].size = len;
+      names[k].data = copy;
+      k++;
+    }
+    out->kind = WASMTIME_COMPONENT_FLAGS;
+    out->of.flags.size = k;
+    out->of.flags.data = names;
+    break;
+  }
   default:
     break;
   }
@@ -738,6 +813,8 @@ static wt_error_t *val_from(conv *c, const wasmtime_component_valtype_t *t,
       [WT_CVAL_ENUM] = WASMTIME_COMPONENT_ENUM,
       [WT_CVAL_OPTION] = WASMTIME_COMPONENT_OPTION,
       [WT_CVAL_RESULT] = WASMTIME_COMPONENT_RESULT,
+      [WT_CVAL_VARIANT] = WASMTIME_COMPONENT_VARIANT,
+      [WT_CVAL_FLAGS] = WASMTIME_COMPONENT_FLAGS,
   };
   unsigned expect = want <= WT_CVAL_STRING ? (unsigned)want - 1
                                            : (unsigned)raw_kind[want];
@@ -891,6 +968,52 @@ static wt_error_t *val_from(conv *c, const wasmtime_component_valtype_t *t,
     err = payload_from(c, has, &sub, r->of.result.val, &out->of.choice.payload);
     if (has)
       wasmtime_component_valtype_delete(&sub);
+    break;
+  }
+  case WT_CVAL_VARIANT: {
+    size_t n = wasmtime_component_variant_type_case_count(t->of.variant);
+    const wasm_name_t *d = &r->of.variant.discriminant;
+    for (size_t i = 0; i < n; i++) {
+      const char *name;
+      size_t len;
+      bool has = false;
+      if (!wasmtime_component_variant_type_case_nth(t->of.variant, i, &name,
+                                                    &len, &has, &sub))
+        return oom();
+      bool match = len == d->size && memcmp(name, d->data, len) == 0;
+      if (match) {
+        out->of.choice.index = (uint32_t)i;
+        err = has && !r->of.variant.val ? bad_result(r, t)
+                                        : payload_from(c, has, &sub,
+                                                       r->of.variant.val,
+                                                       &out->of.choice.payload);
+      }
+      if (has)
+        wasmtime_component_valtype_delete(&sub);
+      if (match)
+        return err;
+    }
+    return bad_result(r, t);
+  }
+  case WT_CVAL_FLAGS: {
+    size_t n = wasmtime_component_flags_type_names_count(t->of.flags);
+    uint32_t bits = 0;
+    for (size_t k = 0; k < r->of.flags.size; k++) {
+      const wasm_name_t *f = &r->of.flags.data[k];
+      size_t i = 0;
+      for (; i < n && i < 32; i++) {
+        const char *name;
+        size_t len;
+        if (wasmtime_component_flags_type_names_nth(t->of.flags, i, &name,
+                                                    &len) &&
+            len == f->size && memcmp(name, f->data, len) == 0)
+          break;
+      }
+      if (i == n || i == 32)
+        return bad_result(r, t);
+      bits |= (uint32_t)1 << i;
+    }
+    out->of.flags = bits;
     break;
   }
   default:

@@ -1028,7 +1028,7 @@ static const char *const shapes =
     "  (export $R \"point\" (type $r))\n"
     "  (type $e (enum \"red\" \"green\" \"blue\"))\n"
     "  (export $E \"color\" (type $e))\n"
-    "  (type $v (variant (case \"a\") (case \"b\" u32)))\n"
+    "  (type $v (variant (case \"a\") (case \"b\" u32) (case \"c\" string)))\n"
     "  (export $V \"choice\" (type $v))\n"
     "  (type $f (flags \"p\" \"q\"))\n"
     "  (export $F \"bits\" (type $f))\n"
@@ -1065,10 +1065,18 @@ static const char *const shapes =
     "    (result (option (list u8)))\n"
     "    (canon lift (core func $i \"echo3\") (memory $mem)"
     " (realloc $realloc)))\n"
-    "  (func (export \"take-variant\") (param \"v\" $V)\n"
-    "    (canon lift (core func $i \"drop2\")))\n"
-    "  (func (export \"take-deep\") (param \"v\" (option $V))\n"
-    "    (canon lift (core func $i \"drop3\")))\n"
+    "  (func (export \"id-variant\") (param \"v\" $V) (result $V)\n"
+    "    (canon lift (core func $i \"echo3\") (memory $mem)"
+    " (realloc $realloc)))\n"
+    "  (func (export \"id-flags\") (param \"f\" $F) (result $F)\n"
+    "    (canon lift (core func $i \"id32\")))\n"
+    "  (type $f32 (flags \"f0\" \"f1\" \"f2\" \"f3\" \"f4\" \"f5\" \"f6\""
+    " \"f7\" \"f8\" \"f9\" \"f10\" \"f11\" \"f12\" \"f13\" \"f14\" \"f15\""
+    " \"f16\" \"f17\" \"f18\" \"f19\" \"f20\" \"f21\" \"f22\" \"f23\" \"f24\""
+    " \"f25\" \"f26\" \"f27\" \"f28\" \"f29\" \"f30\" \"f31\"))\n"
+    "  (export $F32 \"bits32\" (type $f32))\n"
+    "  (func (export \"id-flags32\") (param \"f\" $F32) (result $F32)\n"
+    "    (canon lift (core func $i \"id32\")))\n"
     "  (func (export \"get-flags\") (param \"x\" u32) (result (list $F))\n"
     "    (canon lift (core func $i \"id32\") (memory $mem)"
     " (realloc $realloc))))\n";
@@ -1358,21 +1366,112 @@ Test(component, record_tuple_and_enum_misuse) {
   teardown(&f);
 }
 
-Test(component, variants_and_flags_are_refused_at_any_depth) {
+Test(component, variants_round_trip) {
   fixture f = setup_shapes();
-  wt_cval_t r = {0}, arg = u32v(1);
-  wt_component_func_t v = func_of(&f, "take-variant");
-  EXPECT_ERROR(wt_component_func_call(f.store, &v, &arg, 1, NULL, 0, NULL),
+  wt_cval_t a = casev(WT_CVAL_VARIANT, 0, NULL);
+  wt_cval_t r = call1(&f, "id-variant", a);
+  cr_assert_eq(r.kind, WT_CVAL_VARIANT);
+  cr_assert_eq(r.of.choice.index, 0);
+  cr_assert_null(r.of.choice.payload);
+  wt_cval_t n = u32v(0xfeedf00d);
+  r = call1(&f, "id-variant", casev(WT_CVAL_VARIANT, 1, &n));
+  cr_assert_eq(r.of.choice.index, 1);
+  cr_assert_eq(r.of.choice.payload->kind, WT_CVAL_U32);
+  cr_assert_eq(r.of.choice.payload->of.u32, 0xfeedf00d);
+  wt_cval_t t = strv("h\xc3\xa9llo", 6);
+  r = call1(&f, "id-variant", casev(WT_CVAL_VARIANT, 2, &t));
+  cr_assert_eq(r.of.choice.index, 2);
+  cr_assert_eq(r.of.choice.payload->kind, WT_CVAL_STRING);
+  cr_assert_eq(r.of.choice.payload->of.str.len, 6);
+  cr_assert(memcmp(r.of.choice.payload->of.str.data, "h\xc3\xa9llo", 6) == 0);
+  teardown(&f);
+}
+
+Test(component, flags_round_trip) {
+  fixture f = setup_shapes();
+  for (uint32_t bits = 0; bits < 4; bits++) {
+    wt_cval_t v = {.kind = WT_CVAL_FLAGS, .of.flags = bits};
+    wt_cval_t r = call1(&f, "id-flags", v);
+    cr_assert_eq(r.kind, WT_CVAL_FLAGS);
+    cr_assert_eq(r.of.flags, bits);
+  }
+  /* All 32 flags of the largest flags type. */
+  static const uint32_t wide[] = {0, 1, 0x80000000u, 0xffffffffu, 0x5a5a5a5a};
+  for (size_t i = 0; i < sizeof wide / sizeof wide[0]; i++) {
+    wt_cval_t v = {.kind = WT_CVAL_FLAGS, .of.flags = wide[i]};
+    wt_cval_t r = call1(&f, "id-flags32", v);
+    cr_assert_eq(r.of.flags, wide[i]);
+  }
+  teardown(&f);
+}
+
+Test(component, flags_types_have_at_most_32_flags) {
+  wt_engine_t *engine = cm_engine();
+  char wat[2048];
+  int at = snprintf(wat, sizeof wat, "(component (type $f (flags");
+  for (int i = 0; i < 33; i++)
+    at += snprintf(wat + at, sizeof wat - (size_t)at, " \"f%d\"", i);
+  snprintf(wat + at, sizeof wat - (size_t)at,
+           ")) (export \"f\" (type $f)))");
+  wt_component_t *c = NULL;
+  EXPECT_ERROR(wt_component_new_wat(engine, wat, &c), WT_ERROR_COMPILE,
+               "flags");
+  cr_assert_null(c);
+  wt_engine_delete(engine);
+}
+
+Test(component, variant_and_flags_misuse) {
+  fixture f = setup_shapes();
+  wt_cval_t v, out = {0};
+  wt_cval_t n = u32v(1), s = strv("x", 1);
+  v = casev(WT_CVAL_VARIANT, 3, NULL);
+  EXPECT_ERROR(wt_component_func_call(ARGS1(&f, "id-variant", v, &out)),
                WT_ERROR_MISUSE,
-               "parameter 0 (\"v\") has type variant, which wt does not");
-  wt_component_func_t deep = func_of(&f, "take-deep");
-  EXPECT_ERROR(wt_component_func_call(f.store, &deep, &arg, 1, NULL, 0, NULL),
+               "argument 0: variant case 3 is unknown (the variant has 3 "
+               "cases), in func(v: variant) -> variant");
+  v = casev(WT_CVAL_VARIANT, 0, &n);
+  EXPECT_ERROR(wt_component_func_call(ARGS1(&f, "id-variant", v, &out)),
                WT_ERROR_MISUSE,
-               "variant, which wt does not support yet, in func(v: option)");
-  wt_component_func_t fl = func_of(&f, "get-flags");
-  EXPECT_ERROR(wt_component_func_call(f.store, &fl, &arg, 1, &r, 1, f.arena),
+               "argument 0, case a: the case has no payload, so it must be "
+               "NULL");
+  v = casev(WT_CVAL_VARIANT, 1, NULL);
+  EXPECT_ERROR(wt_component_func_call(ARGS1(&f, "id-variant", v, &out)),
                WT_ERROR_MISUSE,
-               "type flags, which wt does not support yet, in func(x: u32)");
-  cr_assert_eq(r.kind, 0);
+               "argument 0, case b: payload is NULL, expected u32");
+  v = casev(WT_CVAL_VARIANT, 1, &s);
+  EXPECT_ERROR(wt_component_func_call(ARGS1(&f, "id-variant", v, &out)),
+               WT_ERROR_MISUSE,
+               "argument 0, case b: expected u32, got string");
+  wt_cval_t bad = strv("\xff", 1);
+  v = casev(WT_CVAL_VARIANT, 2, &bad);
+  EXPECT_ERROR(wt_component_func_call(ARGS1(&f, "id-variant", v, &out)),
+               WT_ERROR_MISUSE,
+               "argument 0, case c: string is not valid UTF-8");
+  v = casev(WT_CVAL_OPTION, 1, &n);
+  EXPECT_ERROR(wt_component_func_call(ARGS1(&f, "id-variant", v, &out)),
+               WT_ERROR_MISUSE, "argument 0: expected variant, got option");
+  wt_component_func_t fl = func_of(&f, "id-flags");
+  v = (wt_cval_t){.kind = WT_CVAL_FLAGS, .of.flags = 4};
+  EXPECT_ERROR(wt_component_func_call(f.store, &fl, &v, 1, &out, 1, NULL),
+               WT_ERROR_MISUSE,
+               "argument 0: flags 0x4 set a bit above the 2 flags of the "
+               "type, in func(f: flags) -> flags");
+  EXPECT_ERROR(wt_component_func_call(f.store, &fl, &n, 1, &out, 1, NULL),
+               WT_ERROR_MISUSE, "argument 0: expected flags, got u32");
+  cr_assert_eq(out.kind, 0, "results were written on failure");
+  /* A flags result is a scalar: no arena needed. */
+  v.of.flags = 3;
+  OK(wt_component_func_call(f.store, &fl, &v, 1, &out, 1, NULL));
+  cr_assert_eq(out.of.flags, 3);
+  teardown(&f);
+}
+
+Test(component, list_of_flags_result) {
+  fixture f = setup_shapes();
+  /* get-flags(0) lifts the list whose (pointer, length) is at address 0 of
+   * the fresh memory: (0, 0), an empty list of flags. */
+  wt_cval_t r = call1(&f, "get-flags", u32v(0));
+  cr_assert_eq(r.kind, WT_CVAL_LIST);
+  cr_assert_eq(r.of.items.len, 0);
   teardown(&f);
 }

@@ -200,10 +200,11 @@ WT_API WT_NODISCARD wt_error_t *wt_component_instance_func_path(
  *  - enum: a case index (wt_ccase_t, no payload); option is the case
  *    none/some, result the case ok/err, with a payload pointer (NULL for
  *    none).
- * Still to come, following the same rules:
  *  - variant: a case index and a payload pointer, as option and result.
- *  - flags: a span of 32-bit words, one bit per flag in type order.
- *  - own and borrow resources: a handle of the store, as wt_ref_t is.
+ *  - flags: one 32-bit word, one bit per flag in type order (a flags type
+ *    has at most 32 flags).
+ * Still to come, following the same rules:
+ *  - own and borrow resources: a handle of the store's resource table.
  * Map kinds to Wasmtime's numbering only inside wt: numbers here are wt's.
  */
 
@@ -266,14 +267,15 @@ typedef struct wt_cvals {
 } wt_cvals_t;
 
 /**
- * A case of an enum, option or result: its index and its payload, NULL
- * when the case has none. A plain value that borrows its payload.
+ * A case of an enum, option, result or variant: its index and its payload,
+ * NULL when the case has none. A plain value that borrows its payload.
  *
  * Enum cases are numbered in declaration order and have no payload.
  * Options: 0 is none (no payload), 1 is some (a payload of the option's
  * type). Results: 0 is ok, 1 is err, each with a payload exactly when the
  * result type gives that case one (`result<u32>` has an ok payload and no
- * err payload).
+ * err payload). Variant cases are numbered in declaration order, each with
+ * a payload exactly when its type gives it one.
  */
 typedef struct wt_ccase {
   uint32_t index;                 /**< the case */
@@ -373,8 +375,7 @@ WT_API size_t wt_arena_used(const wt_arena_t *arena);
  * declaration order), a case index and whether the case has a payload.
  * `list<u8>` is always WT_CVAL_BYTES, one byte span, in and out; other
  * lists are WT_CVAL_LIST. A function whose type holds a type wt does not
- * support yet (variant, flags, resources, map, future, stream,
- * error-context), at any depth, is refused. Results are written only when
+ * support yet (resources, map, future, stream, error-context), at any depth, is refused. Results are written only when
  * the whole call succeeds.
  *
  * Ownership: `args`, and everything they point at, are borrowed for the
