@@ -78,6 +78,7 @@
 #include "wt/core.h"
 #include "wt/wasi.h"
 #include "wt/component.h"
+#include "wt/component_type.h"
 #include "wt/tuning.h"
 
 #endif /* WT_H */

@@ -1,13 +1,11 @@
-/* Components, the component linker, instances and their exported
- * functions. */
+/* Components (compiling, validating, serializing) and the functions that
+ * component instances export. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
-
-#ifdef WASMTIME_FEATURE_COMPONENT_MODEL
 
 /* ---- components ---- */
 
@@ -166,70 +164,6 @@ wt_error_t *wt_component_deserialize_file(wt_engine_t *engine,
   return err;
 }
 
-/* ---- the component linker ---- */
-
-wt_error_t *wt_component_linker_new(wt_engine_t *engine,
-                                    wt_component_linker_t **out) {
-  static const char fn[] = "wt_component_linker_new";
-  if (!wt__engine_ok(engine))
-    return wt__misuse(fn, "engine is NULL or deleted");
-  if (!out)
-    return wt__misuse(fn, "out is NULL");
-  wt_component_linker_t *l = wt__shell_new(sizeof *l);
-  if (!l)
-    return wt__error(WT_ERROR_WASMTIME, "out of memory");
-  l->raw = wasmtime_component_linker_new(engine->raw);
-  if (!l->raw) {
-    wt__retire(l);
-    return wt__error(WT_ERROR_WASMTIME, "out of memory");
-  }
-  l->magic = WT_MAGIC_COMPONENT_LINKER;
-  l->engine = wt__engine_ref(engine);
-  *out = l;
-  return NULL;
-}
-
-void wt_component_linker_delete(wt_component_linker_t *linker) {
-  if (!wt__component_linker_ok(linker))
-    return;
-  wasmtime_component_linker_delete(linker->raw);
-  wt__engine_unref(linker->engine);
-  linker->magic = WT_MAGIC_DEAD;
-  wt__retire(linker);
-}
-
-wt_error_t *wt_component_linker_instantiate(const wt_component_linker_t *linker,
-                                            wt_store_t *store,
-                                            const wt_component_t *component,
-                                            wt_component_instance_t *out) {
-  static const char fn[] = "wt_component_linker_instantiate";
-  if (!wt__component_linker_ok(linker))
-    return wt__misuse(fn, "linker is NULL or deleted");
-  wt_error_t *err = wt__check_store(fn, store);
-  if (err)
-    return err;
-  if (!wt__component_ok(component))
-    return wt__misuse(fn, "component is NULL or deleted");
-  if (!out)
-    return wt__misuse(fn, "out is NULL");
-  if (linker->engine != store->engine || component->engine != store->engine)
-    return wt__misuse(fn, "linker, store and component belong to different "
-                          "engines");
-  if ((err = wt__stack_check(fn, store)) != NULL)
-    return err;
-  wasmtime_component_instance_t inst;
-  wt__store_enter(store);
-  wasmtime_error_t *werr = wasmtime_component_linker_instantiate(
-      linker->raw, store->ctx, component->raw, &inst);
-  err = wt__call_result(store, WT_ERROR_LINK, werr, NULL);
-  if (!err) {
-    wt__store_saw(store, inst.store_id);
-    *out = wt__cinstance_from(&inst);
-  }
-  wt__store_leave(store);
-  return err;
-}
-
 /* ---- exported functions ---- */
 
 /* Looks up the export `path[0]`/.../`path[n-1]` and makes a function handle
@@ -299,87 +233,3 @@ wt_error_t *wt_component_instance_func_path(
     return wt__misuse(fn, "path is NULL or empty");
   return find_func(fn, store, instance, path, npath, out);
 }
-
-#else /* !WASMTIME_FEATURE_COMPONENT_MODEL */
-
-/* Wasmtime was built without the component model: every call that can
- * fail says so. */
-static wt_error_t *absent(const char *fn) {
-  return wt__error(WT_ERROR_CONFIG,
-                   "%s: Wasmtime was built without the component model "
-                   "(crate feature component-model)",
-                   fn);
-}
-
-wt_error_t *wt_component_new(wt_engine_t *engine, const uint8_t *bytes,
-                             size_t len, wt_component_t **out) {
-  (void)engine, (void)bytes, (void)len, (void)out;
-  return absent("wt_component_new");
-}
-wt_error_t *wt_component_new_wat(wt_engine_t *engine, const char *wat,
-                                 wt_component_t **out) {
-  (void)engine, (void)wat, (void)out;
-  return absent("wt_component_new_wat");
-}
-wt_error_t *wt_component_new_file(wt_engine_t *engine, const char *path,
-                                  wt_component_t **out) {
-  (void)engine, (void)path, (void)out;
-  return absent("wt_component_new_file");
-}
-wt_error_t *wt_component_validate(wt_engine_t *engine, const uint8_t *bytes,
-                                  size_t len) {
-  (void)engine, (void)bytes, (void)len;
-  return absent("wt_component_validate");
-}
-void wt_component_delete(wt_component_t *component) { (void)component; }
-wt_error_t *wt_component_serialize(const wt_component_t *component,
-                                   uint8_t **bytes, size_t *len) {
-  (void)component, (void)bytes, (void)len;
-  return absent("wt_component_serialize");
-}
-wt_error_t *wt_component_serialize_file(const wt_component_t *component,
-                                        const char *path) {
-  (void)component, (void)path;
-  return absent("wt_component_serialize_file");
-}
-wt_error_t *wt_component_deserialize(wt_engine_t *engine, const uint8_t *bytes,
-                                     size_t len, wt_component_t **out) {
-  (void)engine, (void)bytes, (void)len, (void)out;
-  return absent("wt_component_deserialize");
-}
-wt_error_t *wt_component_deserialize_file(wt_engine_t *engine,
-                                          const char *path,
-                                          wt_component_t **out) {
-  (void)engine, (void)path, (void)out;
-  return absent("wt_component_deserialize_file");
-}
-wt_error_t *wt_component_linker_new(wt_engine_t *engine,
-                                    wt_component_linker_t **out) {
-  (void)engine, (void)out;
-  return absent("wt_component_linker_new");
-}
-void wt_component_linker_delete(wt_component_linker_t *linker) {
-  (void)linker;
-}
-wt_error_t *wt_component_linker_instantiate(const wt_component_linker_t *linker,
-                                            wt_store_t *store,
-                                            const wt_component_t *component,
-                                            wt_component_instance_t *out) {
-  (void)linker, (void)store, (void)component, (void)out;
-  return absent("wt_component_linker_instantiate");
-}
-wt_error_t *wt_component_instance_func(wt_store_t *store,
-                                       const wt_component_instance_t *instance,
-                                       const char *name,
-                                       wt_component_func_t *out) {
-  (void)store, (void)instance, (void)name, (void)out;
-  return absent("wt_component_instance_func");
-}
-wt_error_t *wt_component_instance_func_path(
-    wt_store_t *store, const wt_component_instance_t *instance,
-    const char *const *path, size_t npath, wt_component_func_t *out) {
-  (void)store, (void)instance, (void)path, (void)npath, (void)out;
-  return absent("wt_component_instance_func_path");
-}
-
-#endif /* WASMTIME_FEATURE_COMPONENT_MODEL */

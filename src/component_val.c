@@ -137,8 +137,6 @@ size_t wt_arena_used(const wt_arena_t *arena) {
 
 /* ---- calls ---- */
 
-#ifdef WASMTIME_FEATURE_COMPONENT_MODEL
-
 /* wt kinds are numbered in the order of Wasmtime's value kinds, one above
  * them, so converting a value's kind is an addition. */
 _Static_assert(WT_CVAL_BOOL - 1 == WASMTIME_COMPONENT_BOOL &&
@@ -335,16 +333,13 @@ static bool needs_arena(const wasmtime_component_valtype_t *t) {
 /* Reads the function's type into `s`; a misuse error when a parameter or
  * the result has a type wt does not support yet, or the function is
  * async. */
-static wt_error_t *shape_of(const char *fn, wt_store_t *store,
-                            const wasmtime_component_func_t *f, shape *s) {
+static wt_error_t *shape_from_type(const char *fn,
+                                   const wasmtime_component_func_type_t *ty,
+                                   shape *s) {
   s->params = s->stack;
   s->nparams = 0;
   s->has_result = false;
   s->text[0] = '\0';
-  wasmtime_component_func_type_t *ty =
-      wasmtime_component_func_type(f, store->ctx);
-  if (!ty)
-    return wt__error(WT_ERROR_WASMTIME, "out of memory");
   wt_error_t *err = NULL;
   size_t at = 0;
   text_str(s, &at, "func(");
@@ -353,7 +348,6 @@ static wt_error_t *shape_of(const char *fn, wt_store_t *store,
     s->params = malloc(n * sizeof *s->params);
     if (!s->params) {
       s->params = s->stack;
-      wasmtime_component_func_type_delete(ty);
       return wt__error(WT_ERROR_WASMTIME, "out of memory");
     }
   }
@@ -402,9 +396,19 @@ static wt_error_t *shape_of(const char *fn, wt_store_t *store,
   else if (wasmtime_component_func_type_async(ty))
     err = wt__misuse(fn, "%s is async, which wt does not support yet",
                      s->text);
-  wasmtime_component_func_type_delete(ty);
   if (err)
     shape_free(s);
+  return err;
+}
+
+static wt_error_t *shape_of(const char *fn, wt_store_t *store,
+                            const wasmtime_component_func_t *f, shape *s) {
+  wasmtime_component_func_type_t *ty =
+      wasmtime_component_func_type(f, store->ctx);
+  if (!ty)
+    return wt__error(WT_ERROR_WASMTIME, "out of memory");
+  wt_error_t *err = shape_from_type(fn, ty, s);
+  wasmtime_component_func_type_delete(ty);
   return err;
 }
 
@@ -449,7 +453,7 @@ static void place_pop(conv *c, size_t old) {
 }
 
 static wt_error_t *oom(void) {
-  return wt__error(WT_ERROR_WASMTIME, "wt_component_func_call: out of memory");
+  return wt__error(WT_ERROR_WASMTIME, "out of memory");
 }
 
 static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
@@ -775,8 +779,7 @@ static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
 static wt_error_t *bad_result(const wasmtime_component_val_t *r,
                               const wasmtime_component_valtype_t *t) {
   return wt__error(WT_ERROR_WASMTIME,
-                   "wt_component_func_call: Wasmtime returned a value of "
-                   "kind %d for a result of type %s",
+                   "Wasmtime gave a value of kind %d for a value of type %s",
                    (int)r->kind, type_name(t->kind));
 }
 
@@ -1116,18 +1119,83 @@ wt_error_t *wt_component_func_call(wt_store_t *store,
   return err;
 }
 
-#else /* !WASMTIME_FEATURE_COMPONENT_MODEL */
+/* ---- host functions ----
+ *
+ * A component host function's arguments are converted into the store's
+ * host arena, its results checked against the import's type and copied
+ * into values Wasmtime owns (Wasmtime frees what a host function returns).
+ * The arena is rewound when the callback is done, so nested host calls
+ * (a callback that calls into another instance of the store) stack. */
 
-wt_error_t *wt_component_func_call(wt_store_t *store,
-                                   const wt_component_func_t *func,
-                                   const wt_cval_t *args, size_t nargs,
-                                   wt_cval_t *results, size_t nresults,
-                                   wt_arena_t *arena) {
-  (void)store, (void)func, (void)args, (void)nargs, (void)results,
-      (void)nresults, (void)arena;
-  return wt__error(WT_ERROR_CONFIG,
-                   "wt_component_func_call: Wasmtime was built without the "
-                   "component model (crate feature component-model)");
+void wt__host_arena_free(wt_store_t *store) {
+  if (!store->host_arena)
+    return;
+  free_blocks(store->host_arena->blocks);
+  free(store->host_arena);
+  store->host_arena = NULL;
 }
 
-#endif /* WASMTIME_FEATURE_COMPONENT_MODEL */
+/* Parks `err` on the store for the outermost caller and gives Wasmtime an
+ * error with its message. */
+static wasmtime_error_t *host_fail(wt_store_t *store, wt_error_t *err) {
+  wasmtime_error_t *w = wasmtime_error_new(wt_error_message(err));
+  wt_error_delete(store->host_error);
+  store->host_error = err;
+  return w;
+}
+
+wasmtime_error_t *wt__chost_call(void *env, wasmtime_context_t *ctx,
+                                 const wasmtime_component_func_type_t *ty,
+                                 wasmtime_component_val_t *args, size_t nargs,
+                                 wasmtime_component_val_t *results,
+                                 size_t nresults) {
+  wt__chost *h = env;
+  wt_store_t *store = wasmtime_context_get_data(ctx);
+  const char *fn = h->label;
+  if (store->delete_pending)
+    return host_fail(store, wt__misuse(fn, "the store was deleted during a "
+                                           "call"));
+  if (!store->host_arena) {
+    store->host_arena = calloc(1, sizeof *store->host_arena);
+    if (!store->host_arena)
+      return host_fail(store, oom());
+    store->host_arena->magic = MAGIC_ARENA;
+  }
+  wt_arena_t *arena = store->host_arena;
+  shape s;
+  wt_error_t *err = shape_from_type(fn, ty, &s);
+  if (err)
+    return host_fail(store, err);
+  if (nargs != s.nparams || nresults != (s.has_result ? 1u : 0u)) {
+    shape_free(&s);
+    return host_fail(store, wt__error(WT_ERROR_WASMTIME,
+                                      "%s: Wasmtime gave %zu arguments and %zu "
+                                      "results for %s",
+                                      fn, nargs, nresults, s.text));
+  }
+  struct block *top = arena->blocks;
+  size_t top_used = top ? top->used : 0, used = arena->used;
+  conv c = {.fn = fn, .s = &s, .arena = arena};
+  wt_cval_t *wargs = nargs ? arena_take(arena, nargs * sizeof *wargs) : NULL;
+  if (nargs && !wargs)
+    err = oom();
+  for (size_t i = 0; !err && i < nargs; i++)
+    err = val_from(&c, &s.params[i], &args[i], &wargs[i]);
+  wt_cval_t wres[1];
+  memset(wres, 0, sizeof wres);
+  if (!err)
+    err = h->cb(h->env, store, wargs, nargs, wres, nresults, arena);
+  if (!err && store->delete_pending)
+    err = wt__misuse(fn, "the store was deleted during a call");
+  if (!err && nresults) {
+    wasmtime_component_val_t tmp;
+    c.at = 0;
+    place_push(&c, "result %zu", NULL, 0, 0);
+    err = val_to(&c, &s.result, &wres[0], &tmp);
+    if (!err)
+      wasmtime_component_val_clone(&tmp, &results[0]);
+  }
+  arena_rewind(arena, top, top_used, used);
+  shape_free(&s);
+  return err ? host_fail(store, err) : NULL;
+}

@@ -195,6 +195,7 @@ struct wt_store {
   uint64_t fuel_level; /* fuel given by the last wt_store_set_fuel */
   struct wt_shared_memory *shared;  /* shared memories the store owns */
   struct wt__wasi_state *wasi;      /* WASI context and outputs: wasi.c's */
+  wt_arena_t *host_arena; /* component host calls' values: component_val.c's */
   /* NUL-terminated copies of export names, keyed by Wasmtime's pointer. */
   struct wt__name *names;
   size_t nnames, cap_names;
@@ -578,7 +579,10 @@ static inline const wasmtime_func_t *wt__func_raw(const wt_func_t *f) {
 
 /* ---- components (src/component*.c) ---- */
 
-#ifdef WASMTIME_FEATURE_COMPONENT_MODEL
+#ifndef WASMTIME_FEATURE_COMPONENT_MODEL
+#error "wt needs Wasmtime's component-model feature, which native/ builds"
+#endif
+
 /* Magic numbers of the caller-owned component objects. */
 enum {
   WT_MAGIC_COMPONENT = 0x77744b3cu,
@@ -628,6 +632,23 @@ wt__cinstance_from(const wasmtime_component_instance_t *i) {
   wt_component_instance_t r = {i->store_id, i->__private};
   return r;
 }
-#endif
+/* A component host function (component_linker.c makes it, component_val.c
+ * calls it). `label` names it in errors: "host function inst#name". */
+typedef struct wt__chost {
+  wt_component_func_cb cb;
+  void *env;
+  void (*finalizer)(void *);
+  char label[];
+} wt__chost;
+
+/* Wasmtime's callback for every component host function; env is its
+ * wt__chost. */
+wasmtime_error_t *wt__chost_call(void *env, wasmtime_context_t *ctx,
+                                 const wasmtime_component_func_type_t *ty,
+                                 wasmtime_component_val_t *args, size_t nargs,
+                                 wasmtime_component_val_t *results,
+                                 size_t nresults);
+/* Frees the store's host arena (store.c, when the store goes). */
+void wt__host_arena_free(wt_store_t *store);
 
 #endif

@@ -1,16 +1,15 @@
 /**
  * @file wt/component.h
  * @brief The component model: components, component linkers and instances,
- * WIT values and calls (src/component.c, src/component_val.c).
+ * WIT values and calls (src/component.c, src/component_linker.c,
+ * src/component_val.c).
  *
  * Include <wt.h>, not this file. The sections follow the source files:
- * components, the component linker, instances and their functions
+ * components (src/component.c), the component linker
+ * (src/component_linker.c), instances and their functions
  * (src/component.c); WIT values, arenas and calls (src/component_val.c).
- *
- * The component model needs a Wasmtime built with its `component-model`
- * crate feature. With one built without it, every function here that
- * returns an error fails with WT_ERROR_CONFIG ("... was built without the
- * component model"); arenas and wt_cvalkind_name() work either way.
+ * The component model is always built in (native/ enables Wasmtime's
+ * `component-model` feature).
  */
 #ifndef WT_COMPONENT_H
 #define WT_COMPONENT_H
@@ -25,6 +24,18 @@ extern "C" {
 /* Components (src/component.c)                                              */
 /* ======================================================================== */
 
+/** A WIT value; see the WIT values section. */
+typedef struct wt_cval wt_cval_t;
+/**
+ * Memory for the values a call returns: a call copies everything its
+ * result points at (string bytes, list items, payloads) into its arena,
+ * where it stays until wt_arena_reset() or wt_arena_delete() releases it
+ * all at once. Host functions get one for their arguments and results.
+ * An arena is not tied to a store or engine. Owned by the caller; use it
+ * from one thread at a time.
+ */
+typedef struct wt_arena wt_arena_t;
+
 /** A compiled component. Thread-safe; may be instantiated in any store of
  * its engine. Owned by the caller; freed with wt_component_delete(). */
 typedef struct wt_component wt_component_t;
@@ -38,7 +49,6 @@ typedef struct wt_component wt_component_t;
  * Ownership: `bytes` is borrowed for the call; *out is the caller's.
  * Fails: WT_ERROR_MISUSE for a NULL or deleted engine or NULL arguments;
  * WT_ERROR_COMPILE with Wasmtime's message for invalid input;
- * WT_ERROR_CONFIG without the component model.
  * Threads: any thread.
  */
 WT_API WT_NODISCARD wt_error_t *wt_component_new(wt_engine_t *engine,
@@ -63,8 +73,7 @@ WT_API WT_NODISCARD wt_error_t *wt_component_new_file(wt_engine_t *engine,
  * has no separate validator for components, so this compiles the
  * component and drops it: it costs as much as wt_component_new().
  * Fails: WT_ERROR_MISUSE for a NULL or deleted engine or NULL bytes with a
- * nonzero `len`; WT_ERROR_COMPILE with Wasmtime's message; WT_ERROR_CONFIG
- * without the component model.
+ * nonzero `len`; WT_ERROR_COMPILE with Wasmtime's message.
  */
 WT_API WT_NODISCARD wt_error_t *wt_component_validate(wt_engine_t *engine,
                                                       const uint8_t *bytes,
@@ -92,8 +101,7 @@ wt_component_serialize_file(const wt_component_t *component, const char *path);
  * machine code. A serialized core module is refused.
  * Ownership: `bytes` is borrowed for the call; *out is the caller's.
  * Fails: WT_ERROR_MISUSE for a NULL or deleted engine or NULL arguments;
- * WT_ERROR_COMPILE for incompatible or corrupt bytes; WT_ERROR_CONFIG
- * without the component model.
+ * WT_ERROR_COMPILE for incompatible or corrupt bytes.
  */
 WT_API WT_NODISCARD wt_error_t *
 wt_component_deserialize(wt_engine_t *engine, const uint8_t *bytes, size_t len,
@@ -106,14 +114,16 @@ wt_component_deserialize_file(wt_engine_t *engine, const char *path,
                               wt_component_t **out);
 
 /* ======================================================================== */
-/* Component linker, instances and functions (src/component.c)               */
+/* Component linker (src/component_linker.c); instances and their functions  */
+/* (src/component.c)                                                         */
 /* ======================================================================== */
 
 /**
- * Definitions that satisfy the imports of components. This foundation
- * defines none yet: a linker instantiates components that import nothing.
- * Owned by the caller; freed with wt_component_linker_delete(). Use it from
- * one thread at a time.
+ * Definitions that satisfy the imports of components: host functions,
+ * core modules and resource types, at the root or in named instances
+ * (an interface such as "wasi:cli/environment@0.2.0" or "host"). Owned by
+ * the caller; freed with wt_component_linker_delete(). Usable with every
+ * store of its engine. Use it from one thread at a time.
  */
 typedef struct wt_component_linker wt_component_linker_t;
 
@@ -140,7 +150,6 @@ typedef struct wt_component_func {
  * A new, empty component linker for components of `engine`.
  * Ownership: *out is the caller's.
  * Fails: WT_ERROR_MISUSE for a NULL or deleted engine or NULL `out`;
- * WT_ERROR_CONFIG without the component model.
  */
 WT_API WT_NODISCARD wt_error_t *
 wt_component_linker_new(wt_engine_t *engine, wt_component_linker_t **out);
@@ -148,12 +157,88 @@ wt_component_linker_new(wt_engine_t *engine, wt_component_linker_t **out);
  * through it keep working. */
 WT_API void wt_component_linker_delete(wt_component_linker_t *linker);
 /**
+ * Whether later definitions of a name replace earlier ones (false at
+ * first: defining a name twice is WT_ERROR_LINK). NULL and a deleted
+ * linker are ignored.
+ */
+WT_API void wt_component_linker_set_allow_shadowing(
+    wt_component_linker_t *linker, bool allow);
+
+/**
+ * A component host function. `args` holds `nargs` values checked against
+ * the import's type (as wt_component_func_call() gives results): strings,
+ * lists and payloads point into `arena`, valid until the callback returns.
+ * `results` has `nresults` slots (0 or 1), zero-filled: set each, in the
+ * import's result type. A result may point at memory of the callback's or
+ * of `arena` (wt_arena_alloc()); wt checks it against the type and copies
+ * it once the callback returns. Return NULL on success, or an error (e.g.
+ * from wt_error_new()) to make the call fail: wt takes it over, and it is
+ * what the outer wt_component_func_call() returns, unchanged. A result of
+ * the wrong kind or shape fails the call with WT_ERROR_MISUSE naming the
+ * function ("host function host#get: result 0: expected u32, got string").
+ *
+ * `store` is the store of the call, usable for wt calls on it (including
+ * calls into other instances of it); `arena` is the store's host arena,
+ * valid during the callback only.
+ */
+typedef wt_error_t *(*wt_component_func_cb)(void *env, wt_store_t *store,
+                                            const wt_cval_t *args,
+                                            size_t nargs, wt_cval_t *results,
+                                            size_t nresults,
+                                            wt_arena_t *arena);
+
+/**
+ * Defines the host function `name` in the linker's instance `instance`
+ * (NULL for the root, where a world's own functions are imported; an
+ * instance is made on first use and shared by later definitions). The
+ * import's type is Wasmtime's to check at each call: a component whose
+ * import has any function type instantiates, and each call's values are
+ * checked against that type. A function type with a type wt does not
+ * support fails each call, with WT_ERROR_MISUSE.
+ *
+ * Ownership: `env` belongs to wt from here on: `finalizer` (may be NULL)
+ * runs once when the linker and every instance made with it are gone, or
+ * at once when this call fails. The names are copied.
+ * Fails: WT_ERROR_MISUSE for a NULL or deleted linker, a NULL name or
+ * callback, or names that are not UTF-8; WT_ERROR_LINK when the name is
+ * taken and shadowing is off, or `instance` names something that is not an
+ * instance.
+ */
+WT_API WT_NODISCARD wt_error_t *wt_component_linker_define_func(
+    wt_component_linker_t *linker, const char *instance, const char *name,
+    wt_component_func_cb cb, void *env, void (*finalizer)(void *));
+
+/**
+ * Defines the core module `module` as `name` in `instance` (NULL for the
+ * root), for components that import a core module.
+ * Ownership: the linker keeps its own reference to the module; the caller
+ * may delete `module` at once.
+ * Fails: WT_ERROR_MISUSE for NULL or deleted arguments, names that are not
+ * UTF-8 or a module of another engine; WT_ERROR_LINK as
+ * wt_component_linker_define_func().
+ */
+WT_API WT_NODISCARD wt_error_t *wt_component_linker_define_module(
+    wt_component_linker_t *linker, const char *instance, const char *name,
+    const wt_module_t *module);
+
+/**
+ * Defines every import of `component` that the linker does not define yet
+ * as a function that traps when called (WT_ERROR_TRAP), so that a
+ * component instantiates even when some imports are never used.
+ * Fails: WT_ERROR_MISUSE for NULL or deleted arguments or a component of
+ * another engine; WT_ERROR_LINK when an import is not a function (an
+ * unknown resource or module import cannot be a trap).
+ */
+WT_API WT_NODISCARD wt_error_t *
+wt_component_linker_define_unknown_imports_as_traps(
+    wt_component_linker_t *linker, const wt_component_t *component);
+
+/**
  * Instantiates `component` in `store`, taking its imports from the linker.
  * Ownership: *out is owned by the store.
  * Fails: WT_ERROR_MISUSE for NULL or deleted arguments or objects of
  * different engines; WT_ERROR_LINK for a missing or mismatched import;
- * WT_ERROR_TRAP when wasm run during instantiation traps; WT_ERROR_CONFIG
- * without the component model.
+ * WT_ERROR_TRAP when wasm run during instantiation traps.
  */
 WT_API WT_NODISCARD wt_error_t *wt_component_linker_instantiate(
     const wt_component_linker_t *linker, wt_store_t *store,
@@ -164,7 +249,6 @@ WT_API WT_NODISCARD wt_error_t *wt_component_linker_instantiate(
  * Fails: WT_ERROR_MISUSE for a bad store, an instance of another store, a
  * NULL argument, a name that is not UTF-8, or an export that is not a
  * function; WT_ERROR_NOT_FOUND when there is no export `name`;
- * WT_ERROR_CONFIG without the component model.
  */
 WT_API WT_NODISCARD wt_error_t *
 wt_component_instance_func(wt_store_t *store,
@@ -300,7 +384,7 @@ typedef struct wt_resource {
  * are not in it but borrowed (see wt_bytes_t, wt_cvals_t, wt_ccase_t),
  * from the caller for an argument and from the call's arena for a result.
  */
-typedef struct wt_cval {
+struct wt_cval {
   wt_cvalkind_t kind; /**< which member of `of` holds the value */
   /** The value, by kind. */
   union {
@@ -325,20 +409,12 @@ typedef struct wt_cval {
     wt_resource_t resource; /**< WT_CVAL_OWN, WT_CVAL_BORROW */
     uint64_t reserved_[2]; /**< private: fixes the size for later kinds */
   } of;
-} wt_cval_t;
+};
 
 /** Static WIT name of a kind ("u32", "string", ...); "?" if it is not a
  * kind. */
 WT_API const char *wt_cvalkind_name(wt_cvalkind_t kind);
 
-/**
- * Memory for the values a call returns: a call copies everything its
- * result points at (string bytes, list items, payloads) into its arena,
- * where it stays until wt_arena_reset() or wt_arena_delete() releases it
- * all at once. An arena is not tied to a
- * store or engine. Owned by the caller; use it from one thread at a time.
- */
-typedef struct wt_arena wt_arena_t;
 
 /**
  * A new, empty arena.
@@ -392,8 +468,14 @@ WT_API size_t wt_arena_used(const wt_arena_t *arena);
  * wrong length, a missing or extra record field, an unknown case index, a
  * payload that is missing or given for a case without one, NULL arguments
  * or arena (when needed), a deleted arena, or a type wt does not support;
- * WT_ERROR_TRAP when wasm traps; WT_ERROR_CONFIG without the component
- * model.
+ * WT_ERROR_TRAP when wasm traps; the error a host function returned,
+ * unchanged.
+ *
+ * A store that trapped stays trapped for components: once any wasm of the
+ * store traps (a component call, a host function's error, a core module's
+ * trap too), Wasmtime enters no component instance of that store again,
+ * and later calls fail with WT_ERROR_TRAP "cannot enter component
+ * instance". Use a new store.
  */
 WT_API WT_NODISCARD wt_error_t *
 wt_component_func_call(wt_store_t *store, const wt_component_func_t *func,
