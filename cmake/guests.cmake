@@ -150,6 +150,7 @@ function(wt_add_guest_component name)
   endif()
 
   set(dir "${WT_GUEST_DIR}/${name}")
+  file(MAKE_DIRECTORY "${dir}")
   set(objects "")
   set(headers "")
   set(includes "")

@@ -19,3 +19,6 @@ if ! command -v cargo >/dev/null 2>&1; then
   echo "install-deps: Rust's cargo is required (Rust 1.95 or newer, via rustup)" >&2
   exit 1
 fi
+# The tools that build the tests' guest components (cached; quiet when
+# present).
+sh "$(dirname "$0")/install-tools.sh"
