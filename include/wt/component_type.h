@@ -60,8 +60,9 @@
  *
  * Bounds. Wasmtime refuses value types nested more than 100 deep, and
  * components whose imports and exports together have an effective type
- * size over 1,000,000 (about one per type, member and item); it cannot
- * compile instance or component types nested more than about 125 deep.
+ * size over 1,000,000 (about one per type, member and item), and does not
+ * compile instance or component types nested more than about 125 deep,
+ * value types included.
  * Descriptions are therefore at most that large, and wt walks them
  * recursively with a bounded depth: it refuses a value type deeper than
  * 128 levels, or items nested deeper than 128, which Wasmtime 48 never
