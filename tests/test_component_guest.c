@@ -1,8 +1,9 @@
 /* Real guest components, built from C by the build (tests/guests/,
- * cmake/guests.cmake): each compiles and validates, and the `pure` guest,
- * which imports nothing, is called through wt's public API with every kind
- * of value its interface wt:test/values uses, checking exact results.
- * GUEST_DIR is where the build put the components. */
+ * cmake/guests.cmake): each compiles and validates; the `pure` guest, which
+ * imports nothing, is called through wt's public API with every kind of
+ * value its interface wt:test/values uses; `bench` and `kitchen` are called
+ * with their imports defined as host functions. Results are checked
+ * exactly. GUEST_DIR is where the build put the components. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,16 +99,24 @@ typedef struct guest {
   wt_arena_t *arena;
 } guest_t;
 
-static guest_t pure_guest(void) {
+/* The guest `name`, instantiated with the definitions `define` adds to the
+ * linker (NULL: none). */
+static guest_t open_guest(const char *name,
+                          void (*define)(wt_component_linker_t *, void *),
+                          void *env) {
   guest_t g = {0};
   g.engine = engine_from(wt_config_new());
-  OK(wt_component_new_file(g.engine, guest_path("pure"), &g.component));
+  OK(wt_component_new_file(g.engine, guest_path(name), &g.component));
   OK(wt_component_linker_new(g.engine, &g.linker));
+  if (define)
+    define(g.linker, env);
   OK(wt_store_new(g.engine, NULL, NULL, &g.store));
   OK(wt_component_linker_instantiate(g.linker, g.store, g.component, &g.inst));
   OK(wt_arena_new(&g.arena));
   return g;
 }
+
+static guest_t pure_guest(void) { return open_guest("pure", NULL, NULL); }
 
 static void guest_delete(guest_t *g) {
   wt_arena_delete(g->arena);
@@ -117,23 +126,41 @@ static void guest_delete(guest_t *g) {
   wt_engine_delete(g->engine);
 }
 
-/* The function `name` of the exported interface wt:test/values. */
-static wt_component_func_t values_func(guest_t *g, const char *name) {
-  const char *path[] = {"wt:test/values", name};
+/* The function `name` of the exported interface `iface` (NULL: of the
+ * component itself). */
+static wt_component_func_t func_in(guest_t *g, const char *iface,
+                                   const char *name) {
+  const char *path[] = {iface, name};
   wt_component_func_t fn;
-  OK(wt_component_instance_func_path(g->store, &g->inst, path, 2, &fn));
+  if (iface)
+    OK(wt_component_instance_func_path(g->store, &g->inst, path, 2, &fn));
+  else
+    OK(wt_component_instance_func(g->store, &g->inst, name, &fn));
   return fn;
 }
 
-/* Calls values.`name` with `nargs` arguments; returns its one result. */
+static wt_component_func_t values_func(guest_t *g, const char *name) {
+  return func_in(g, "wt:test/values", name);
+}
+
+/* Calls `iface`.`name` with `nargs` arguments; returns its result (none is
+ * a zero-filled value). */
+static wt_cval_t call_in(guest_t *g, const char *iface, const char *name,
+                         const wt_cval_t *args, size_t nargs,
+                         size_t nresults) {
+  wt_component_func_t fn = func_in(g, iface, name);
+  wt_cval_t out = {0};
+  wt_error_t *err = wt_component_func_call(g->store, &fn, args, nargs, &out,
+                                           nresults, g->arena);
+  cr_assert_null(err, "%s.%s: %s", iface ? iface : "", name,
+                 wt_error_message(err));
+  return out;
+}
+
+/* Calls values.`name`, which returns one value. */
 static wt_cval_t call(guest_t *g, const char *name, const wt_cval_t *args,
                       size_t nargs) {
-  wt_component_func_t fn = values_func(g, name);
-  wt_cval_t out = {0};
-  wt_error_t *err =
-      wt_component_func_call(g->store, &fn, args, nargs, &out, 1, g->arena);
-  cr_assert_null(err, "values.%s: %s", name, wt_error_message(err));
-  return out;
+  return call_in(g, "wt:test/values", name, args, nargs, 1);
 }
 
 static wt_cval_t call1(guest_t *g, const char *name, wt_cval_t arg) {
@@ -605,5 +632,201 @@ Test(guest, pure_serialized) {
   OK(wt_component_func_call(g.store, &fn, args, 2, &out, 1, NULL));
   cr_assert_eq(out.of.u32, 3);
   wt_component_delete(again);
+  guest_delete(&g);
+}
+
+/* ---- bench and kitchen, with their imports defined by the host ---- */
+
+/* What the host functions saw. */
+typedef struct host_log {
+  char lines[16][128];
+  int nlines;
+  uint32_t h_calls;
+} host_log_t;
+
+/* h(x) = 3x + 1 */
+static wt_error_t *host_h(void *env, wt_store_t *store, const wt_cval_t *args,
+                          size_t nargs, wt_cval_t *results, size_t nresults,
+                          wt_arena_t *arena) {
+  host_log_t *log = env;
+  cr_assert_eq(nargs, 1);
+  cr_assert_eq(nresults, 1);
+  cr_assert_eq(args[0].kind, WT_CVAL_U32);
+  log->h_calls++;
+  results[0] = u32v(3 * args[0].of.u32 + 1);
+  return NULL;
+}
+
+static wt_error_t *host_log(void *env, wt_store_t *store,
+                            const wt_cval_t *args, size_t nargs,
+                            wt_cval_t *results, size_t nresults,
+                            wt_arena_t *arena) {
+  host_log_t *log = env;
+  cr_assert_eq(nargs, 1);
+  cr_assert_eq(nresults, 0);
+  cr_assert_eq(args[0].kind, WT_CVAL_STRING);
+  cr_assert_lt(log->nlines, 16);
+  snprintf(log->lines[log->nlines++], sizeof log->lines[0], "%.*s",
+           (int)args[0].of.str.len, args[0].of.str.data);
+  return NULL;
+}
+
+static void define_bench(wt_component_linker_t *linker, void *env) {
+  OK(wt_component_linker_define_func(linker, NULL, "h", host_h, env, NULL));
+}
+
+static void define_host(wt_component_linker_t *linker, void *env) {
+  OK(wt_component_linker_define_func(linker, "wt:test/host", "log", host_log,
+                                     env, NULL));
+  OK(wt_component_linker_define_func(linker, "wt:test/host", "h", host_h, env,
+                                     NULL));
+}
+
+Test(guest, bench_calls) {
+  host_log_t log = {0};
+  guest_t g = open_guest("bench", define_bench, &log);
+  wt_cval_t two[2] = {u32v(40), u32v(2)};
+  wt_cval_t r = call_in(&g, NULL, "add", two, 2, 1);
+  cr_assert_eq(r.kind, WT_CVAL_U32);
+  cr_assert_eq(r.of.u32, 42);
+  wt_cval_t s = strv("bench \xe2\x9c\x93");
+  ASSERT_STR(call_in(&g, NULL, "echo", &s, 1, 1), "bench \xe2\x9c\x93");
+  uint8_t all[256];
+  for (int i = 0; i < 256; i++)
+    all[i] = (uint8_t)i;
+  wt_cval_t b = bytesv(all, sizeof all);
+  cr_assert_eq(call_in(&g, NULL, "count", &b, 1, 1).of.u32, 255 * 256 / 2);
+  r = call_in(&g, NULL, "echo-bytes", &b, 1, 1);
+  cr_assert_eq(r.kind, WT_CVAL_BYTES);
+  cr_assert_eq(r.of.bytes.len, sizeof all);
+  cr_assert_eq(memcmp(r.of.bytes.data, all, sizeof all), 0);
+  wt_cval_t fields[4] = {
+      u32v(1),
+      {.kind = WT_CVAL_S64, .of.s64 = INT64_MIN / 2},
+      {.kind = WT_CVAL_F64, .of.f64 = -1.0},
+      {.kind = WT_CVAL_BOOL, .of.boolean = false},
+  };
+  wt_cval_t quad = itemsv(WT_CVAL_RECORD, fields, 4);
+  r = call_in(&g, NULL, "swap-quad", &quad, 1, 1);
+  cr_assert_eq(r.kind, WT_CVAL_RECORD);
+  cr_assert_eq(r.of.items.len, 4);
+  cr_assert_eq(r.of.items.items[0].of.u32, 2);
+  cr_assert_eq(r.of.items.items[1].of.s64, INT64_MIN);
+  cr_assert_eq(r.of.items.items[2].of.f64, -0.5);
+  cr_assert_eq(r.of.items.items[3].of.boolean, true);
+
+  /* spin(n) = h(0) + ... + h(n-1) = 3 n(n-1)/2 + n, calling the host n
+   * times. */
+  wt_cval_t n = u32v(1000);
+  r = call_in(&g, NULL, "spin", &n, 1, 1);
+  cr_assert_eq(r.kind, WT_CVAL_U32);
+  cr_assert_eq(r.of.u32, 3u * 1000 * 999 / 2 + 1000);
+  cr_assert_eq(log.h_calls, 1000);
+  n = u32v(0);
+  cr_assert_eq(call_in(&g, NULL, "spin", &n, 1, 1).of.u32, 0);
+  cr_assert_eq(log.h_calls, 1000);
+  guest_delete(&g);
+}
+
+static const char *const api = "wt:test/api";
+
+Test(guest, kitchen_calls_the_host) {
+  host_log_t log = {0};
+  guest_t g = open_guest("kitchen", define_host, &log);
+  wt_cval_t who = strv("Ada");
+  ASSERT_STR(call_in(&g, api, "greet", &who, 1, 1), "hello, Ada");
+  cr_assert_eq(log.nlines, 1);
+  cr_assert_str_eq(log.lines[0], "hello, Ada");
+  wt_cval_t x = u32v(5);
+  wt_cval_t r = call_in(&g, api, "call-host", &x, 1, 1);
+  cr_assert_eq(r.kind, WT_CVAL_U32);
+  cr_assert_eq(r.of.u32, 17);
+  cr_assert_eq(log.h_calls, 1);
+  guest_delete(&g);
+}
+
+/* entry { key: string, value: u32 }, level, mode flags { fast, safe, loud },
+ * tuples, options, result<list<u8>, string> and the variant event { idle,
+ * tick(u32), put(entry), note(string) }. */
+Test(guest, kitchen_values) {
+  host_log_t log = {0};
+  guest_t g = open_guest("kitchen", define_host, &log);
+  wt_cval_t e0[2] = {strv("a"), u32v(7)}, e1[2] = {strv("bb"), u32v(30)},
+            e2[2] = {strv(""), u32v(100)};
+  wt_cval_t entries[3] = {itemsv(WT_CVAL_RECORD, e0, 2),
+                          itemsv(WT_CVAL_RECORD, e1, 2),
+                          itemsv(WT_CVAL_RECORD, e2, 2)};
+  struct {
+    size_t n;
+    uint32_t mode, sum, level, out_mode;
+  } tallies[] = {{0, 0, 0, 0, 4}, {1, 1, 7, 0, 5}, {2, 2, 37, 1, 6},
+                 {3, 7, 137, 2, 7}};
+  for (size_t i = 0; i < sizeof tallies / sizeof tallies[0]; i++) {
+    wt_cval_t args[2] = {itemsv(WT_CVAL_LIST, entries, tallies[i].n),
+                         flagsv(tallies[i].mode)};
+    wt_cval_t r = call_in(&g, api, "tally", args, 2, 1);
+    cr_assert_eq(r.kind, WT_CVAL_TUPLE);
+    cr_assert_eq(r.of.items.len, 3);
+    const wt_cval_t *t = r.of.items.items;
+    cr_assert_eq(t[0].kind, WT_CVAL_U32);
+    cr_assert_eq(t[0].of.u32, tallies[i].sum);
+    cr_assert_eq(t[1].kind, WT_CVAL_ENUM);
+    cr_assert_eq(t[1].of.choice.index, tallies[i].level);
+    cr_assert_eq(t[2].kind, WT_CVAL_FLAGS);
+    cr_assert_eq(t[2].of.flags, tallies[i].out_mode);
+  }
+
+  wt_cval_t args[2] = {itemsv(WT_CVAL_LIST, entries, 3), strv("bb")};
+  wt_cval_t r = call_in(&g, api, "lookup", args, 2, 1);
+  cr_assert_eq(r.kind, WT_CVAL_OPTION);
+  cr_assert_eq(r.of.choice.index, 1);
+  cr_assert_eq(r.of.choice.payload->of.u32, 30);
+  args[1] = strv("");
+  r = call_in(&g, api, "lookup", args, 2, 1);
+  cr_assert_eq(r.of.choice.payload->of.u32, 100);
+  args[1] = strv("c");
+  r = call_in(&g, api, "lookup", args, 2, 1);
+  cr_assert_eq(r.of.choice.index, 0);
+
+  wt_cval_t b = bytesv("abc\0", 4);
+  r = call_in(&g, api, "reverse", &b, 1, 1);
+  cr_assert_eq(r.kind, WT_CVAL_RESULT);
+  cr_assert_eq(r.of.choice.index, 0);
+  cr_assert_eq(r.of.choice.payload->kind, WT_CVAL_BYTES);
+  cr_assert_eq(r.of.choice.payload->of.bytes.len, 4);
+  cr_assert_eq(memcmp(r.of.choice.payload->of.bytes.data, "\0cba", 4), 0);
+  b = bytesv(NULL, 0);
+  r = call_in(&g, api, "reverse", &b, 1, 1);
+  cr_assert_eq(r.of.choice.index, 1);
+  ASSERT_STR(*r.of.choice.payload, "empty");
+
+  wt_cval_t tick = u32v(9), note = strv("n"), put = entries[1];
+  wt_cval_t events[5] = {casev(WT_CVAL_VARIANT, 0, NULL),
+                         casev(WT_CVAL_VARIANT, 0, NULL),
+                         casev(WT_CVAL_VARIANT, 2, &put),
+                         casev(WT_CVAL_VARIANT, 1, &tick),
+                         casev(WT_CVAL_VARIANT, 3, &note)};
+  wt_cval_t list = itemsv(WT_CVAL_LIST, events, 5);
+  r = call_in(&g, api, "first-event", &list, 1, 1);
+  cr_assert_eq(r.kind, WT_CVAL_OPTION);
+  cr_assert_eq(r.of.choice.index, 1);
+  const wt_cval_t *ev = r.of.choice.payload;
+  cr_assert_eq(ev->kind, WT_CVAL_VARIANT);
+  cr_assert_eq(ev->of.choice.index, 2);
+  const wt_cval_t *entry = ev->of.choice.payload;
+  cr_assert_eq(entry->kind, WT_CVAL_RECORD);
+  ASSERT_STR(entry->of.items.items[0], "bb");
+  cr_assert_eq(entry->of.items.items[1].of.u32, 30);
+  list = itemsv(WT_CVAL_LIST, events + 3, 2);
+  r = call_in(&g, api, "first-event", &list, 1, 1);
+  cr_assert_eq(r.of.choice.payload->of.choice.index, 1);
+  cr_assert_eq(r.of.choice.payload->of.choice.payload->of.u32, 9);
+  list = itemsv(WT_CVAL_LIST, events, 2);
+  r = call_in(&g, api, "first-event", &list, 1, 1);
+  cr_assert_eq(r.of.choice.index, 0);
+  cr_assert_eq(log.nlines, 3);
+  cr_assert_str_eq(log.lines[0], "first event found");
+  cr_assert_str_eq(log.lines[1], "first event found");
+  cr_assert_str_eq(log.lines[2], "no event");
   guest_delete(&g);
 }

@@ -7,7 +7,7 @@
  * function after the host has copied it, so a result may reuse an
  * argument's memory; an import only borrows its arguments. A counter is
  * malloc'ed by its constructor and freed by its destructor, which the
- * runtime calls when the last owning handle is dropped.
+ * runtime calls when the last owning handle is dropped (and which logs).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +43,18 @@ exports_wt_test_api_constructor_counter(uint32_t start) {
   return exports_wt_test_api_counter_new(c);
 }
 
+/* Logs "drop counter <value>", so the host sees the destructor run. */
 void exports_wt_test_api_counter_destructor(exports_wt_test_api_counter_t *c) {
+  char line[32] = "drop counter ", digits[12];
+  size_t n = strlen(line), d = 0;
+  uint32_t v = c->value;
+  do {
+    digits[d++] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  while (d)
+    line[n++] = digits[--d];
+  log_bytes(line, n);
   free(c);
 }
 
