@@ -206,3 +206,26 @@ wt_error_t *wt_component_linker_instantiate(const wt_component_linker_t *linker,
   wt__store_leave(store);
   return err;
 }
+
+wt_error_t *wt_component_linker_define_resource(wt_component_linker_t *linker,
+                                                const char *instance,
+                                                const char *name,
+                                                wt_resource_type_t *type) {
+  static const char fn[] = "wt_component_linker_define_resource";
+  wt_error_t *err = define_check(fn, linker, instance, name);
+  if (err)
+    return err;
+  if (!wt__res_type_ok(type))
+    return wt__misuse(fn, "type is NULL or deleted");
+  wasmtime_component_linker_instance_t *root, *inst;
+  if ((err = define_open(linker, instance, &root, &inst)) != NULL)
+    return err;
+  /* The linker's reference to the type; Wasmtime releases it with the
+   * definition, also when this fails. */
+  wt__res_type_ref(type);
+  wasmtime_error_t *werr = wasmtime_component_linker_instance_add_resource(
+      inst, name, strlen(name), wt__res_type_raw(type), wt__res_dtor, type,
+      wt__res_type_unref);
+  define_close(root, inst);
+  return werr ? wt__from_wasmtime(WT_ERROR_LINK, werr) : NULL;
+}

@@ -173,8 +173,8 @@ static const struct {
     [WASMTIME_COMPONENT_VALTYPE_OPTION] = {"option", WT_CVAL_OPTION},
     [WASMTIME_COMPONENT_VALTYPE_RESULT] = {"result", WT_CVAL_RESULT},
     [WASMTIME_COMPONENT_VALTYPE_FLAGS] = {"flags", WT_CVAL_FLAGS},
-    [WASMTIME_COMPONENT_VALTYPE_OWN] = {"own", 0},
-    [WASMTIME_COMPONENT_VALTYPE_BORROW] = {"borrow", 0},
+    [WASMTIME_COMPONENT_VALTYPE_OWN] = {"own", WT_CVAL_OWN},
+    [WASMTIME_COMPONENT_VALTYPE_BORROW] = {"borrow", WT_CVAL_BORROW},
     [WASMTIME_COMPONENT_VALTYPE_FUTURE] = {"future", 0},
     [WASMTIME_COMPONENT_VALTYPE_STREAM] = {"stream", 0},
     [WASMTIME_COMPONENT_VALTYPE_ERROR_CONTEXT] = {"error-context", 0},
@@ -327,7 +327,8 @@ static wt_cvalkind_t want_kind(const wasmtime_component_valtype_t *t) {
  * scalars, enums and flags do. */
 static bool needs_arena(const wasmtime_component_valtype_t *t) {
   wt_cvalkind_t k = kind_of(t->kind);
-  return k >= WT_CVAL_STRING && k != WT_CVAL_ENUM && k != WT_CVAL_FLAGS;
+  return k >= WT_CVAL_STRING && k != WT_CVAL_ENUM && k != WT_CVAL_FLAGS &&
+         k != WT_CVAL_OWN && k != WT_CVAL_BORROW;
 }
 
 /* Reads the function's type into `s`; a misuse error when a parameter or
@@ -422,7 +423,9 @@ static bool scalar_ok(uint32_t c) {
 typedef struct conv {
   const char *fn;
   const shape *s;
+  wt_store_t *store;
   wt_arena_t *arena; /* arguments: scratch memory; results: the caller's */
+  wt__rpend *pend;   /* resources: what to settle once the call is made */
   char place[160];
   size_t at;
 } conv;
@@ -738,6 +741,12 @@ static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
       wasmtime_component_valtype_delete(&sub);
     break;
   }
+  case WT_CVAL_OWN:
+  case WT_CVAL_BORROW:
+    err = wt__res_lower(c->store, fn, c->place, text, t, v, c->arena, &c->pend,
+                        &out->of.resource);
+    out->kind = WASMTIME_COMPONENT_RESOURCE;
+    break;
   case WT_CVAL_FLAGS: {
     size_t n = wasmtime_component_flags_type_names_count(t->of.flags);
     uint32_t bits = v->of.flags;
@@ -818,6 +827,8 @@ static wt_error_t *val_from(conv *c, const wasmtime_component_valtype_t *t,
       [WT_CVAL_RESULT] = WASMTIME_COMPONENT_RESULT,
       [WT_CVAL_VARIANT] = WASMTIME_COMPONENT_VARIANT,
       [WT_CVAL_FLAGS] = WASMTIME_COMPONENT_FLAGS,
+      [WT_CVAL_OWN] = WASMTIME_COMPONENT_RESOURCE,
+      [WT_CVAL_BORROW] = WASMTIME_COMPONENT_RESOURCE,
   };
   unsigned expect = want <= WT_CVAL_STRING ? (unsigned)want - 1
                                            : (unsigned)raw_kind[want];
@@ -1019,6 +1030,11 @@ static wt_error_t *val_from(conv *c, const wasmtime_component_valtype_t *t,
     out->of.flags = bits;
     break;
   }
+  case WT_CVAL_OWN:
+  case WT_CVAL_BORROW:
+    if (!r->of.resource)
+      return bad_result(r, t);
+    return wt__res_lift(c->store, t, r->of.resource, c->arena, &c->pend, out);
   default:
     break;
   }
@@ -1071,7 +1087,7 @@ wt_error_t *wt_component_func_call(wt_store_t *store,
                      wt_cvalkind_name(want_kind(&s.result)), s.text);
   /* Scratch memory for the arguments' nested values, freed at the end. */
   wt_arena_t scratch = {.magic = MAGIC_ARENA};
-  conv c = {.fn = fn, .s = &s, .arena = &scratch};
+  conv c = {.fn = fn, .s = &s, .store = store, .arena = &scratch};
   wasmtime_component_val_t stack[SHAPE_STACK];
   wasmtime_component_val_t *raw = stack;
   if (!err && nargs > SHAPE_STACK) {
@@ -1088,6 +1104,8 @@ wt_error_t *wt_component_func_call(wt_store_t *store,
   }
   if (!err)
     err = wt__stack_check(fn, store);
+  if (err)
+    wt__res_settle(store, c.pend, false);
   if (!err) {
     /* Wasmtime overwrites the results, dropping what they held: start them
      * as values that own nothing. */
@@ -1098,11 +1116,12 @@ wt_error_t *wt_component_func_call(wt_store_t *store,
     wasmtime_error_t *werr = wasmtime_component_func_call(
         &f, store->ctx, raw, nargs, res, nresults);
     err = wt__call_result(store, WT_ERROR_TRAP, werr, NULL);
+    wt__res_settle(store, c.pend, true);
     if (!err && nresults) {
       /* Copy into the caller's arena; on failure, give back what this
        * call took from it. */
       wt_cval_t conv_out;
-      conv rc = {.fn = fn, .s = &s, .arena = arena};
+      conv rc = {.fn = fn, .s = &s, .store = store, .arena = arena};
       struct block *top = arena ? arena->blocks : NULL;
       size_t top_used = top ? top->used : 0, used = arena ? arena->used : 0;
       err = val_from(&rc, &s.result, &res[0], &conv_out);
@@ -1175,7 +1194,7 @@ wasmtime_error_t *wt__chost_call(void *env, wasmtime_context_t *ctx,
   }
   struct block *top = arena->blocks;
   size_t top_used = top ? top->used : 0, used = arena->used;
-  conv c = {.fn = fn, .s = &s, .arena = arena};
+  conv c = {.fn = fn, .s = &s, .store = store, .arena = arena};
   wt_cval_t *wargs = nargs ? arena_take(arena, nargs * sizeof *wargs) : NULL;
   if (nargs && !wargs)
     err = oom();
@@ -1195,6 +1214,9 @@ wasmtime_error_t *wt__chost_call(void *env, wasmtime_context_t *ctx,
     if (!err)
       wasmtime_component_val_clone(&tmp, &results[0]);
   }
+  /* Borrows given to the callback end here; resources it returned are
+   * wasm's now (or still the host's when it failed). */
+  wt__res_settle(store, c.pend, !err);
   arena_rewind(arena, top, top_used, used);
   shape_free(&s);
   return err ? host_fail(store, err) : NULL;

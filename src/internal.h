@@ -196,6 +196,7 @@ struct wt_store {
   struct wt_shared_memory *shared;  /* shared memories the store owns */
   struct wt__wasi_state *wasi;      /* WASI context and outputs: wasi.c's */
   wt_arena_t *host_arena; /* component host calls' values: component_val.c's */
+  struct wt__rtable *resources; /* resource handles: component_resource.c's */
   /* NUL-terminated copies of export names, keyed by Wasmtime's pointer. */
   struct wt__name *names;
   size_t nnames, cap_names;
@@ -650,5 +651,39 @@ wasmtime_error_t *wt__chost_call(void *env, wasmtime_context_t *ctx,
                                  size_t nresults);
 /* Frees the store's host arena (store.c, when the store goes). */
 void wt__host_arena_free(wt_store_t *store);
+
+/* ---- resources (component_resource.c) ----
+ *
+ * Lowering a handle (a wt_cval_t of kind own or borrow) gives the
+ * Wasmtime resource to pass, and records in `pend` what must happen once
+ * the call is made: wt__res_settle(given: true) after the call (an own
+ * given to wasm is the host's no more), or (given: false) when the call is
+ * not made after all. Lifting a Wasmtime resource gives a handle; a borrow
+ * lifted for a host function is recorded in `scope`, to end with
+ * wt__res_settle() when the host function returns. Records are allocated
+ * in `arena`. */
+typedef struct wt__rpend wt__rpend;
+wt_error_t *wt__res_lower(wt_store_t *store, const char *fn, const char *place,
+                          const char *text,
+                          const wasmtime_component_valtype_t *t,
+                          const wt_cval_t *v, wt_arena_t *arena,
+                          wt__rpend **pend,
+                          wasmtime_component_resource_any_t **out);
+wt_error_t *wt__res_lift(wt_store_t *store,
+                         const wasmtime_component_valtype_t *t,
+                         const wasmtime_component_resource_any_t *any,
+                         wt_arena_t *arena, wt__rpend **scope, wt_cval_t *out);
+void wt__res_settle(wt_store_t *store, wt__rpend *pend, bool given);
+/* Wasmtime's destructor callback of a host resource type (env: the type). */
+wasmtime_error_t *wt__res_dtor(void *env, wasmtime_context_t *ctx,
+                               uint32_t rep);
+void wt__res_type_ref(wt_resource_type_t *type);
+void wt__res_type_unref(void *type);
+bool wt__res_type_ok(const wt_resource_type_t *type);
+const wasmtime_component_resource_type_t *
+wt__res_type_raw(const wt_resource_type_t *type);
+/* Frees the store's resource table, running the destructors of the host
+ * resources still in it (store.c, when the store goes). */
+void wt__resources_free(wt_store_t *store);
 
 #endif

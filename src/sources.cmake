@@ -11,5 +11,6 @@ set(WT_SOURCES
   src/global.c src/memory.c src/shared_memory.c src/table.c src/tag.c
   src/ref.c
   src/wasi.c src/component.c src/component_linker.c src/component_val.c
+  src/component_resource.c
   src/component_type.c
   src/bytes.c src/str.c src/retire.c src/stack.c)

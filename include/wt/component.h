@@ -36,6 +36,9 @@ typedef struct wt_cval wt_cval_t;
  */
 typedef struct wt_arena wt_arena_t;
 
+/** A host-defined resource type; see the Resources section. */
+typedef struct wt_resource_type wt_resource_type_t;
+
 /** A compiled component. Thread-safe; may be instantiated in any store of
  * its engine. Owned by the caller; freed with wt_component_delete(). */
 typedef struct wt_component wt_component_t;
@@ -234,6 +237,20 @@ wt_component_linker_define_unknown_imports_as_traps(
     wt_component_linker_t *linker, const wt_component_t *component);
 
 /**
+ * Defines the resource type `name` in `instance` (NULL for the root) as
+ * the host type `type`, for components that import a resource type
+ * (`resource file;` in an imported interface). When wasm drops the last
+ * own handle of a resource of this type, its destructor runs.
+ * Ownership: the linker keeps a reference to `type`; the caller may
+ * delete it at once.
+ * Fails: WT_ERROR_MISUSE for NULL or deleted arguments or names that are
+ * not UTF-8; WT_ERROR_LINK as wt_component_linker_define_func().
+ */
+WT_API WT_NODISCARD wt_error_t *wt_component_linker_define_resource(
+    wt_component_linker_t *linker, const char *instance, const char *name,
+    wt_resource_type_t *type);
+
+/**
  * Instantiates `component` in `store`, taking its imports from the linker.
  * Ownership: *out is owned by the store.
  * Fails: WT_ERROR_MISUSE for NULL or deleted arguments or objects of
@@ -287,8 +304,8 @@ WT_API WT_NODISCARD wt_error_t *wt_component_instance_func_path(
  *  - variant: a case index and a payload pointer, as option and result.
  *  - flags: one 32-bit word, one bit per flag in type order (a flags type
  *    has at most 32 flags).
- * Still to come, following the same rules:
- *  - own and borrow resources: a handle of the store's resource table.
+ *  - own and borrow: a handle of the store's resource table (see the
+ *    Resources section).
  * Map kinds to Wasmtime's numbering only inside wt: numbers here are wt's.
  */
 
@@ -451,7 +468,7 @@ WT_API size_t wt_arena_used(const wt_arena_t *arena);
  * declaration order), a case index and whether the case has a payload.
  * `list<u8>` is always WT_CVAL_BYTES, one byte span, in and out; other
  * lists are WT_CVAL_LIST. A function whose type holds a type wt does not
- * support yet (resources, map, future, stream, error-context), at any depth, is refused. Results are written only when
+ * support yet (map, future, stream, error-context), at any depth, is refused. Results are written only when
  * the whole call succeeds.
  *
  * Ownership: `args`, and everything they point at, are borrowed for the
@@ -481,6 +498,88 @@ WT_API WT_NODISCARD wt_error_t *
 wt_component_func_call(wt_store_t *store, const wt_component_func_t *func,
                        const wt_cval_t *args, size_t nargs, wt_cval_t *results,
                        size_t nresults, wt_arena_t *arena);
+
+/* ======================================================================== */
+/* Resources (src/component_resource.c)                                      */
+/* ======================================================================== */
+
+/*
+ * Every resource handle of wt is a wt_cval_t of kind WT_CVAL_OWN or
+ * WT_CVAL_BORROW whose `of.resource` names an entry of the store's
+ * resource table. Handles are checked on every use: a handle of another
+ * store, of a resource that was dropped or given to wasm, or of a borrow
+ * whose call has returned is WT_ERROR_MISUSE, never another resource.
+ *
+ * Host resources: made with wt_resource_new() from a pointer of the
+ * host's (its "rep"). The host holds the own handle until it gives it to
+ * wasm (an own argument, or an own result of a host function); wasm gives
+ * it back the same way. Its destructor runs once: when wasm drops it, when
+ * the host drops it with wt_resource_drop(), or when the store is deleted
+ * with the resource still alive.
+ *
+ * Guest resources: come from wasm as own results or arguments (a handle
+ * the host must give back to wasm as an own or drop with
+ * wt_resource_drop(), exactly once) or as borrow arguments of a host
+ * function (valid until that function returns).
+ *
+ * Borrowing: to pass a resource the host owns where borrow<R> is
+ * expected, pass the same handle with kind WT_CVAL_BORROW.
+ */
+
+/** The destructor of a host resource: `rep` is the pointer given to
+ * wt_resource_new(). It runs on the store's thread, inside the call that
+ * dropped the resource or inside wt_store_delete(), and must not use the
+ * store. */
+typedef void (*wt_resource_dtor_t)(void *env, void *rep);
+
+/**
+ * A new host resource type named `name` (used in error messages) whose
+ * resources are released with `dtor` (may be NULL).
+ * Ownership: *out is the caller's, freed with wt_resource_type_delete();
+ * linkers and live resources keep their own references. `env` belongs to
+ * wt from here on: `finalizer` (may be NULL) runs once when the last
+ * reference goes, or at once when this call fails.
+ * Fails: WT_ERROR_MISUSE for a NULL name or out.
+ * Threads: a type may be used from any thread.
+ */
+WT_API WT_NODISCARD wt_error_t *
+wt_resource_type_new(const char *name, wt_resource_dtor_t dtor, void *env,
+                     void (*finalizer)(void *), wt_resource_type_t **out);
+/** Releases the caller's reference. NULL and a deleted type are ignored. */
+WT_API void wt_resource_type_delete(wt_resource_type_t *type);
+/** The type's name; "" for NULL or a deleted type. */
+WT_API const char *wt_resource_type_name(const wt_resource_type_t *type);
+
+/**
+ * A new host resource of `type` in `store`, standing for `rep` (any
+ * pointer; wt never reads it). *out is an own handle the host holds.
+ * Fails: WT_ERROR_MISUSE for a bad store, a NULL or deleted type or a NULL
+ * `out`.
+ */
+WT_API WT_NODISCARD wt_error_t *wt_resource_new(wt_store_t *store,
+                                                wt_resource_type_t *type,
+                                                void *rep, wt_cval_t *out);
+/**
+ * The rep of the host resource `handle` (an own the host holds, or a
+ * borrow) stands for.
+ * Fails: WT_ERROR_MISUSE for a bad store, NULL arguments, a handle that is
+ * not own or borrow, is stale or of another store, a guest resource, a
+ * resource of another type, or an own handle given to wasm.
+ */
+WT_API WT_NODISCARD wt_error_t *wt_resource_rep(wt_store_t *store,
+                                                const wt_cval_t *handle,
+                                                const wt_resource_type_t *type,
+                                                void **rep);
+/**
+ * Drops an own handle the host holds: a host resource's destructor runs; a
+ * guest resource is dropped in wasm (which may run its destructor there).
+ * The handle is stale afterwards.
+ * Fails: WT_ERROR_MISUSE for a bad store, a NULL handle, a borrow, a stale
+ * handle or one of another store, or an own given to wasm; WT_ERROR_TRAP
+ * when a guest destructor traps.
+ */
+WT_API WT_NODISCARD wt_error_t *wt_resource_drop(wt_store_t *store,
+                                                 const wt_cval_t *handle);
 
 #ifdef __cplusplus
 } /* extern "C" */
