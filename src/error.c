@@ -142,6 +142,11 @@ wt_error_t *wt__from_wasmtime(wt_error_kind_t kind, wasmtime_error_t *err) {
       e->has_status = true;
       e->status = status;
     }
+    uint8_t code;
+    if (wt_native_error_trap_code(err, &code)) {
+      e->has_code = true;
+      e->code = (wt_trap_code_t)code;
+    }
     wasm_frame_vec_t frames;
     wasmtime_error_wasm_trace(err, &frames);
     take_frames(e, &frames);

@@ -151,6 +151,8 @@ void wt__engine_unref(wt_engine_t *engine);
  * of aborting; *out is then left as it was. */
 wasmtime_error_t *wt_native_engine_new(wasm_config_t *config,
                                        wasm_engine_t **out);
+/* native/src/lib.rs: the trap code of an error, when it is a trap (true). */
+bool wt_native_error_trap_code(const wasmtime_error_t *err, uint8_t *code);
 
 /* An engine the caller may still use: live and not deleted by the caller
  * (stores and modules may keep a deleted one alive internally). */

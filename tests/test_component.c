@@ -789,8 +789,20 @@ Test(component, trap_in_a_call) {
                   WT_ERROR_TRAP);
   cr_assert(strstr(wt_error_message(err), "unreachable") != NULL,
             "message: %s", wt_error_message(err));
+  wt_trap_code_t code;
+  cr_assert(wt_error_trap_code(err, &code), "a component trap has its code");
+  cr_assert_eq(code, WT_TRAP_UNREACHABLE);
+  cr_assert_gt(wt_error_frame_count(err), 0, "and its wasm backtrace");
   wt_error_delete(err);
-  /* The store stays usable. */
+  /* A store that trapped enters no component again. */
+  wt_component_func_t add0 = func_of(&f, "add");
+  wt_cval_t a0[2] = {u32v(2), u32v(3)}, r0 = {0};
+  err = EXPECT_KIND(wt_component_func_call(f.store, &add0, a0, 2, &r0, 1, NULL),
+                    WT_ERROR_TRAP);
+  cr_assert(strstr(wt_error_message(err), "cannot enter component instance"),
+            "message: %s", wt_error_message(err));
+  wt_error_delete(err);
+  /* Another store is usable. */
   wt_store_t *s2 = NULL;
   OK(wt_store_new(f.engine, NULL, NULL, &s2));
   wt_component_instance_t inst;

@@ -1,7 +1,9 @@
 //! Re-exports every `extern "C"` symbol of Wasmtime's C API so that the
 //! static and shared libraries built from this crate carry them, and adds
-//! the one function wt needs that the C API lacks: an engine constructor
-//! that reports a rejected configuration instead of aborting.
+//! what wt needs that the C API lacks: an engine constructor that reports a
+//! rejected configuration instead of aborting, and the trap code of an
+//! error (the C API gives it for `wasm_trap_t` only, while component calls
+//! report traps as `wasmtime_error_t`).
 pub use wasmtime_c_api::*;
 
 use std::any::Any;
@@ -11,7 +13,7 @@ use std::ptr;
 
 // The C API crate re-exports the `wasmtime` crate it is built on, so these
 // are necessarily the very types `wasm_config_t` and `wasm_engine_t` wrap.
-use wasmtime_c_api::wasmtime::{format_err, Config, Engine, Error};
+use wasmtime_c_api::wasmtime::{format_err, Config, Engine, Error, Trap};
 
 // `wasm_config_t` is `#[repr(C)] struct { config: Config }` and
 // `wasm_engine_t` is `#[repr(C)] struct { engine: Engine }`. Their fields are
@@ -28,6 +30,9 @@ const _: () = assert!(size_of::<wasm_config_t>() == size_of::<Config>());
 const _: () = assert!(align_of::<wasm_config_t>() == align_of::<Config>());
 const _: () = assert!(size_of::<wasm_engine_t>() == size_of::<Engine>());
 const _: () = assert!(align_of::<wasm_engine_t>() == align_of::<Engine>());
+// `wasmtime_error_t` is `#[repr(C)] struct { error: Error }` in the same way.
+const _: () = assert!(size_of::<wasmtime_error_t>() == size_of::<Error>());
+const _: () = assert!(align_of::<wasmtime_error_t>() == align_of::<Error>());
 
 /// The text of a panic's payload (`panic!` gives a `&str` or a `String`).
 fn panic_text(payload: &(dyn Any + Send)) -> &str {
@@ -83,5 +88,33 @@ pub unsafe extern "C" fn wt_native_engine_new(
             "Wasmtime panicked while creating the engine: {}",
             panic_text(&*payload)
         )),
+    }
+}
+
+/// Writes the trap code of `err` to `*code` and returns true when the error
+/// is a wasm trap, with the numbering of `wasmtime_trap_code_t` (the C API's
+/// `wasmtime_trap_code` gives `Trap as u8` too); returns false otherwise
+/// and for NULL arguments.
+///
+/// # Safety
+///
+/// `err` is NULL or a live `wasmtime_error_t`; `code` is NULL or valid for
+/// a write of one byte.
+#[no_mangle]
+pub unsafe extern "C" fn wt_native_error_trap_code(
+    err: *const wasmtime_error_t,
+    code: *mut u8,
+) -> bool {
+    if err.is_null() || code.is_null() {
+        return false;
+    }
+    // See the layout reasoning above: the error is, byte for byte, an `Error`.
+    let error = &*err.cast::<Error>();
+    match error.downcast_ref::<Trap>() {
+        Some(trap) => {
+            *code = *trap as u8;
+            true
+        }
+        None => false,
     }
 }
