@@ -233,12 +233,14 @@ static void put_items(writer *w, const wt_citems_t *items, const char *prefix,
   }
 }
 
-static void put_core(writer *w, const char *prefix, const char *module,
-                     size_t module_len, const char *name, size_t name_len,
+/* One import ("import \"m\" \"f\": (func)", `module` not NULL) or export
+ * ("export \"f\": (func)") of a core module type. */
+static void put_core(writer *w, const char *module, size_t module_len,
+                     const char *name, size_t name_len,
                      const wt_externtype_t *type, bool *first) {
   puts_(w, *first ? " { " : "; ");
   *first = false;
-  puts_(w, prefix);
+  puts_(w, module ? "import " : "export ");
   if (module) {
     put_quoted(w, module, module_len);
     put(w, " ", 1);
@@ -274,13 +276,13 @@ static void put_item(writer *w, const wt_citem_t *it, unsigned depth) {
     puts_(w, "module");
     for (size_t i = 0; m->imports && i < m->nimports; i++) {
       const wt_import_t *imp = &m->imports[i];
-      put_core(w, "import ", imp->module ? imp->module : "", imp->module_len,
-               imp->name, imp->name_len, &imp->type, &first);
+      put_core(w, imp->module ? imp->module : "",
+               imp->module ? imp->module_len : 0, imp->name, imp->name_len,
+               &imp->type, &first);
     }
     for (size_t i = 0; m->exports && i < m->nexports; i++) {
       const wt_export_t *exp = &m->exports[i];
-      put_core(w, "export ", NULL, 0, exp->name, exp->name_len, &exp->type,
-               &first);
+      put_core(w, NULL, 0, exp->name, exp->name_len, &exp->type, &first);
     }
     break;
   }
@@ -322,6 +324,58 @@ size_t wt_citem_text(const wt_citem_t *item, char *buf, size_t cap) {
   return finish(&w);
 }
 
+/* ---- equality ---- */
+
+static bool name_equal(const char *a, const char *b) {
+  return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* `left` counts the comparisons still allowed, which bounds the work for
+ * types shared many times over (a caller's). */
+static bool equal(const wt_ctype_t *a, const wt_ctype_t *b, unsigned depth,
+                  size_t *left) {
+  if (a == b)
+    return true;
+  if (!a || !b || a->kind != b->kind || depth > TEXT_MAX_DEPTH ||
+      (*left)-- == 0)
+    return false;
+  switch (a->kind) {
+  case WT_CVAL_LIST:
+  case WT_CVAL_OPTION:
+  case WT_CVAL_FUTURE:
+  case WT_CVAL_STREAM:
+    return equal(a->elem, b->elem, depth + 1, left);
+  case WT_CVAL_RESULT:
+  case WT_CVAL_MAP:
+    return equal(a->ok, b->ok, depth + 1, left) &&
+           equal(a->err, b->err, depth + 1, left);
+  case WT_CVAL_OWN:
+  case WT_CVAL_BORROW:
+    return a->resource.id == b->resource.id;
+  case WT_CVAL_RECORD:
+  case WT_CVAL_VARIANT:
+  case WT_CVAL_ENUM:
+  case WT_CVAL_FLAGS:
+  case WT_CVAL_TUPLE: {
+    size_t n = a->members ? a->count : 0;
+    if (n != (b->members ? b->count : 0))
+      return false;
+    for (size_t i = 0; i < n; i++)
+      if (!name_equal(a->members[i].name, b->members[i].name) ||
+          !equal(a->members[i].type, b->members[i].type, depth + 1, left))
+        return false;
+    return true;
+  }
+  default:
+    return true;
+  }
+}
+
+bool wt_ctype_equal(const wt_ctype_t *a, const wt_ctype_t *b) {
+  size_t left = TEXT_MAX_NODES;
+  return equal(a, b, 0, &left);
+}
+
 /* ---- descriptions ---- */
 
 /* wt's limits on what Wasmtime already bounds (see the header). */
@@ -350,27 +404,29 @@ static wt_error_t *oom(const cx *c) {
   return wt__error(WT_ERROR_WASMTIME, "%s: out of memory", c->fn);
 }
 
-/* `size` zeroed bytes of the arena in *out. */
-static wt_error_t *take(const cx *c, size_t size, void *out) {
+/* `size` zeroed bytes of the arena; NULL, with *err set, when out of
+ * memory. */
+static void *take(const cx *c, size_t size, wt_error_t **err) {
   void *p = NULL;
-  wt_error_t *err = wt_arena_alloc(c->arena, size, &p);
-  if (err) {
-    wt_error_delete(err);
-    return oom(c);
-  }
-  *(void **)out = p;
-  return NULL;
-}
-
-/* `n` elements of `size` bytes each; NULL for none. */
-static wt_error_t *take_n(const cx *c, size_t n, size_t size, void *out) {
-  if (n == 0) {
-    *(void **)out = NULL;
+  wt_error_t *e = wt_arena_alloc(c->arena, size, &p);
+  if (e) {
+    wt_error_delete(e);
+    *err = oom(c);
     return NULL;
   }
-  if (n > SIZE_MAX / size)
-    return oom(c);
-  return take(c, n * size, out);
+  return p;
+}
+
+/* `n` elements of `size` bytes each: NULL for none (*err left as it is),
+ * or when out of memory (*err set). */
+static void *take_n(const cx *c, size_t n, size_t size, wt_error_t **err) {
+  if (n == 0)
+    return NULL;
+  if (n > SIZE_MAX / size) {
+    *err = oom(c);
+    return NULL;
+  }
+  return take(c, n * size, err);
 }
 
 /* A NUL-terminated copy of `len` bytes in the arena. */
@@ -378,9 +434,9 @@ static wt_error_t *copy_name(const cx *c, const char *s, size_t len,
                              const char **out) {
   if (len == SIZE_MAX)
     return oom(c);
-  char *p;
-  wt_error_t *err = take(c, len + 1, &p);
-  if (err)
+  wt_error_t *err = NULL;
+  char *p = take(c, len + 1, &err);
+  if (!p)
     return err;
   if (len)
     memcpy(p, s, len);
@@ -535,8 +591,8 @@ static wt_error_t *members(cx *c, const wasmtime_component_valtype_t *t,
     n = wasmtime_component_tuple_type_types_count(t->of.tuple);
     break;
   }
-  wt_cmember_t *m;
-  wt_error_t *err = take_n(c, n, sizeof *m, &m);
+  wt_error_t *err = NULL;
+  wt_cmember_t *m = take_n(c, n, sizeof *m, &err);
   if (err)
     return err;
   d->count = n;
@@ -599,9 +655,9 @@ static wt_error_t *val(cx *c, const wasmtime_component_valtype_t *t,
     *out = &primitives[k];
     return NULL;
   }
-  wt_ctype_t *d;
-  wt_error_t *err = take(c, sizeof *d, &d);
-  if (err)
+  wt_error_t *err = NULL;
+  wt_ctype_t *d = take(c, sizeof *d, &err);
+  if (!d)
     return err;
   d->kind = k;
   wasmtime_component_valtype_t sub;
@@ -651,13 +707,15 @@ static wt_error_t *val(cx *c, const wasmtime_component_valtype_t *t,
   return err;
 }
 
+/* Describes function type `ft`; its value types count their depth from
+ * 1, whatever the depth of the item that holds it. */
 static wt_error_t *functype(cx *c, const wasmtime_component_func_type_t *ft,
-                            unsigned depth, wt_cfunctype_t *out) {
+                            wt_cfunctype_t *out) {
   wt_cfunctype_t d = {0};
   d.is_async = wasmtime_component_func_type_async(ft);
   size_t n = wasmtime_component_func_type_param_count(ft);
-  wt_cmember_t *params;
-  wt_error_t *err = take_n(c, n, sizeof *params, &params);
+  wt_error_t *err = NULL;
+  wt_cmember_t *params = take_n(c, n, sizeof *params, &err);
   for (size_t i = 0; !err && i < n; i++) {
     const char *name;
     size_t len;
@@ -666,12 +724,12 @@ static wt_error_t *functype(cx *c, const wasmtime_component_func_type_t *ft,
       return wasmtime_gave_nothing(c, "parameter", i);
     err = copy_name(c, name, len, &params[i].name);
     if (!err)
-      err = val(c, &sub, depth + 1, &params[i].type);
+      err = val(c, &sub, 1, &params[i].type);
     wasmtime_component_valtype_delete(&sub);
   }
   wasmtime_component_valtype_t res;
   if (!err && wasmtime_component_func_type_result(ft, &res))
-    err = val_take(c, &res, depth + 1, &d.result);
+    err = val_take(c, &res, 1, &d.result);
   if (err)
     return err;
   d.nparams = n;
@@ -788,11 +846,9 @@ static wt_error_t *module_type(cx *c, const wasmtime_module_type_t *mt,
   const wasm_engine_t *e = c->engine->raw;
   size_t ni = wasmtime_module_type_import_count(mt, e);
   size_t ne = wasmtime_module_type_export_count(mt, e);
-  wt_import_t *imps;
-  wt_export_t *exps;
-  wt_error_t *err = take_n(c, ni, sizeof *imps, &imps);
-  if (!err)
-    err = take_n(c, ne, sizeof *exps, &exps);
+  wt_error_t *err = NULL;
+  wt_import_t *imps = take_n(c, ni, sizeof *imps, &err);
+  wt_export_t *exps = err ? NULL : take_n(c, ne, sizeof *exps, &err);
   for (size_t i = 0; !err && i < ni; i++) {
     wasm_importtype_t *it = wasmtime_module_type_import_nth(mt, e, i);
     if (!it)
@@ -841,7 +897,7 @@ static wt_error_t *item(cx *c, const char *name, size_t len,
   switch (it->kind) {
   case WASMTIME_COMPONENT_ITEM_COMPONENT_FUNC:
     d.kind = WT_CITEM_FUNC;
-    err = functype(c, it->of.component_func, depth, &d.of.func);
+    err = functype(c, it->of.component_func, &d.of.func);
     break;
   case WASMTIME_COMPONENT_ITEM_COMPONENT_INSTANCE:
     d.kind = WT_CITEM_INSTANCE;
@@ -885,8 +941,8 @@ static wt_error_t *item(cx *c, const char *name, size_t len,
 
 static wt_error_t *items(cx *c, list l, unsigned depth, wt_citems_t *out) {
   size_t n = list_len(c, l);
-  wt_citem_t *d;
-  wt_error_t *err = take_n(c, n, sizeof *d, &d);
+  wt_error_t *err = NULL;
+  wt_citem_t *d = take_n(c, n, sizeof *d, &err);
   for (size_t i = 0; !err && i < n; i++) {
     const char *name;
     size_t len;
@@ -1040,7 +1096,7 @@ wt_error_t *wt_component_func_type(wt_store_t *store,
   if (!ft)
     return oom(&c);
   wt_cfunctype_t d;
-  err = functype(&c, ft, 1, &d);
+  err = functype(&c, ft, &d);
   if (!err)
     *out = d;
   wasmtime_component_func_type_delete(ft);

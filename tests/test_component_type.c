@@ -80,6 +80,21 @@ static const wt_ctype_t *import_result(const wt_component_t *c,
   return f.result;
 }
 
+/* Asserts a named resource's description. */
+static void expect_resource(const wt_cresource_t *r, uint32_t id,
+                            const char *name, const char *scope,
+                            bool imported) {
+  cr_assert_eq(r->id, id, "%s: id %u, expected %u", name, (unsigned)r->id,
+               (unsigned)id);
+  cr_assert(r->named);
+  cr_assert_str_eq(r->name, name);
+  if (scope)
+    cr_assert_str_eq(r->scope, scope);
+  else
+    cr_assert_null(r->scope, "%s: scope %s", name, r->scope);
+  cr_assert_eq(r->imported, imported, "%s", name);
+}
+
 /* ---- the empty component, item kinds ---- */
 
 Test(component_type, empty_component) {
@@ -384,6 +399,130 @@ Test(component_type, type_imports_with_equality_bounds_are_not_imports) {
   wt_engine_delete(e);
 }
 
+Test(component_type, structural_equality) {
+  /* Results of functions: the same structure is equal wherever it is, and
+   * any difference (kind, member name, member type, order, a missing
+   * case payload) makes types unequal. */
+  static const char *const wat =
+      "(component\n"
+      "  (type $r1 (record (field \"a\" u8) (field \"b\" u16)))\n"
+      "  (import \"r1\" (type $R1 (eq $r1)))\n"
+      "  (type $r2 (record (field \"a\" u8) (field \"b\" u16)))\n"
+      "  (import \"r2\" (type $R2 (eq $r2)))\n"
+      "  (type $r3 (record (field \"a\" u8) (field \"c\" u16)))\n"
+      "  (import \"r3\" (type $R3 (eq $r3)))\n"
+      "  (type $r4 (record (field \"a\" u8) (field \"b\" u32)))\n"
+      "  (import \"r4\" (type $R4 (eq $r4)))\n"
+      "  (type $v1 (variant (case \"a\") (case \"b\" u16)))\n"
+      "  (import \"v1\" (type $V1 (eq $v1)))\n"
+      "  (type $v2 (variant (case \"a\" u16) (case \"b\" u16)))\n"
+      "  (import \"v2\" (type $V2 (eq $v2)))\n"
+      "  (import \"x\" (type $x (sub resource)))\n"
+      "  (import \"y\" (type $y (sub resource)))\n"
+      "  (import \"f-r1\" (func (result $R1)))\n"
+      "  (import \"f-r2\" (func (result $R2)))\n"
+      "  (import \"f-r3\" (func (result $R3)))\n"
+      "  (import \"f-r4\" (func (result $R4)))\n"
+      "  (import \"f-v1\" (func (result $V1)))\n"
+      "  (import \"f-v2\" (func (result $V2)))\n"
+      "  (import \"f-l1\" (func (result (list (option $R1)))))\n"
+      "  (import \"f-l2\" (func (result (list (option $R2)))))\n"
+      "  (import \"f-l3\" (func (result (list (option $R3)))))\n"
+      "  (import \"f-t1\" (func (result (tuple u8 u16))))\n"
+      "  (import \"f-t2\" (func (result (tuple u16 u8))))\n"
+      "  (import \"f-ok\" (func (result (result u8))))\n"
+      "  (import \"f-err\" (func (result (result (error u8)))))\n"
+      "  (import \"f-ox\" (func (result (own $x))))\n"
+      "  (import \"f-ox2\" (func (result (own $x))))\n"
+      "  (import \"f-bx\" (func (param \"p\" (borrow $x))))\n"
+      "  (import \"f-oy\" (func (result (own $y)))))\n";
+  wt_engine_t *e = new_engine();
+  wt_component_t *c = component_of(e, wat);
+  wt_arena_t *a = new_arena();
+#define R(name) import_result(c, a, name)
+  cr_assert(wt_ctype_equal(R("f-r1"), R("f-r2")));
+  cr_assert_not(wt_ctype_equal(R("f-r1"), R("f-r3")), "field name");
+  cr_assert_not(wt_ctype_equal(R("f-r1"), R("f-r4")), "field type");
+  cr_assert_not(wt_ctype_equal(R("f-v1"), R("f-v2")), "payload");
+  cr_assert(wt_ctype_equal(R("f-l1"), R("f-l2")));
+  cr_assert_not(wt_ctype_equal(R("f-l1"), R("f-l3")), "nested");
+  cr_assert_not(wt_ctype_equal(R("f-t1"), R("f-t2")), "order");
+  cr_assert_not(wt_ctype_equal(R("f-ok"), R("f-err")), "ok or err");
+  cr_assert(wt_ctype_equal(R("f-ox"), R("f-ox2")), "same resource");
+  const wt_ctype_t *bx = import_func(c, a, "f-bx").params[0].type;
+  cr_assert_eq(bx->kind, WT_CVAL_BORROW);
+  cr_assert_eq(bx->resource.id, R("f-ox")->resource.id);
+  cr_assert_not(wt_ctype_equal(R("f-ox"), bx), "own or borrow");
+  cr_assert_not(wt_ctype_equal(R("f-ox"), R("f-oy")), "other resource");
+  cr_assert_not(wt_ctype_equal(R("f-r1"), R("f-v1")), "kind");
+  cr_assert_not(wt_ctype_equal(R("f-r1"), NULL));
+  cr_assert_not(wt_ctype_equal(NULL, R("f-r1")));
+  cr_assert(wt_ctype_equal(NULL, NULL));
+#undef R
+  /* A caller's cyclic type equals itself, and not a copy of itself. */
+  wt_ctype_t l1 = {.kind = WT_CVAL_LIST}, l2 = {.kind = WT_CVAL_LIST};
+  l1.elem = &l1;
+  l2.elem = &l2;
+  cr_assert(wt_ctype_equal(&l1, &l1));
+  cr_assert_not(wt_ctype_equal(&l1, &l2));
+  wt_arena_delete(a);
+  wt_component_delete(c);
+  wt_engine_delete(e);
+}
+
+Test(component_type, reexported_instance_and_empty_module) {
+  /* As Wasmtime's own type tests: an imported instance exporting only a
+   * resource, exported again, keeps its resource; an empty core module
+   * type has no imports or exports; a module import may have empty
+   * names. */
+  static const char *const wat =
+      "(component\n"
+      "  (import \"i\" (instance $i (export \"t\" (type (sub resource)))))\n"
+      "  (export \"i2\" (instance $i))\n"
+      "  (import \"none\" (core module))\n"
+      "  (import \"m\" (core module (import \"\" \"\" (func))\n"
+      "    (export \"x\" (global (mut i32))))))\n";
+  wt_engine_t *e = new_engine();
+  wt_component_t *c = component_of(e, wat);
+  wt_arena_t *a = new_arena();
+  wt_citem_t i, i2, none, m;
+  OK(wt_component_import(c, "i", a, &i));
+  OK(wt_component_export(c, "i2", a, &i2));
+  cr_assert_eq(i.kind, WT_CITEM_INSTANCE);
+  cr_assert_eq(i2.kind, WT_CITEM_INSTANCE);
+  cr_assert_eq(i.of.instance.len, 1);
+  cr_assert_eq(i2.of.instance.len, 1);
+  const wt_citem_t *t = &i.of.instance.items[0], *t2 = &i2.of.instance.items[0];
+  cr_assert_str_eq(t->name, "t");
+  cr_assert_str_eq(t2->name, "t");
+  expect_resource(&t->of.resource, 0, "t", "i", true);
+  expect_resource(&t2->of.resource, 0, "t", "i", true);
+  EXPECT_TEXT(item_text(&i2), "instance { t: resource }");
+  OK(wt_component_import(c, "none", a, &none));
+  cr_assert_eq(none.kind, WT_CITEM_MODULE);
+  cr_assert_eq(none.of.module.nimports, 0);
+  cr_assert_null(none.of.module.imports);
+  cr_assert_eq(none.of.module.nexports, 0);
+  cr_assert_null(none.of.module.exports);
+  EXPECT_TEXT(item_text(&none), "module {}");
+  OK(wt_component_import(c, "m", a, &m));
+  cr_assert_eq(m.of.module.nimports, 1);
+  cr_assert_str_eq(m.of.module.imports[0].module, "");
+  cr_assert_eq(m.of.module.imports[0].module_len, 0);
+  cr_assert_str_eq(m.of.module.imports[0].name, "");
+  cr_assert_eq(m.of.module.imports[0].type.kind, WT_EXTERN_FUNC);
+  cr_assert_eq(wt_functype_param_count(m.of.module.imports[0].type.of.func),
+               0);
+  cr_assert_eq(wt_functype_result_count(m.of.module.imports[0].type.of.func),
+               0);
+  cr_assert_str_eq(m.of.module.exports[0].name, "x");
+  EXPECT_TEXT(item_text(&m), "module { import \"\" \"\": (func); "
+                             "export \"x\": (global (mut i32)) }");
+  wt_arena_delete(a);
+  wt_component_delete(c);
+  wt_engine_delete(e);
+}
+
 /* Map, future, stream, error-context and async functions need component
  * model features that wt's config cannot turn on yet: Wasmtime refuses
  * them. When that changes, these fail, and reflection tests of those kinds
@@ -532,20 +671,6 @@ static const char *const resources =
     "    (canon lift (core func $i \"id\")))\n"
     "  (func (export \"keep\") (param \"a\" (own $x)) (result (own $x))\n"
     "    (canon lift (core func $i \"id\"))))\n";
-
-static void expect_resource(const wt_cresource_t *r, uint32_t id,
-                            const char *name, const char *scope,
-                            bool imported) {
-  cr_assert_eq(r->id, id, "%s: id %u, expected %u", name, (unsigned)r->id,
-               (unsigned)id);
-  cr_assert(r->named);
-  cr_assert_str_eq(r->name, name);
-  if (scope)
-    cr_assert_str_eq(r->scope, scope);
-  else
-    cr_assert_null(r->scope, "%s: scope %s", name, r->scope);
-  cr_assert_eq(r->imported, imported, "%s", name);
-}
 
 Test(component_type, resources_imported_exported_and_reexported) {
   wt_engine_t *e = new_engine();

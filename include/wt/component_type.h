@@ -58,24 +58,23 @@
  * them, resources are numbered in order of appearance and all have
  * placeholders.
  *
- * Bounds. Wasmtime refuses value types nested more than 100 deep, and
+ * Bounds. Wasmtime refuses value types nested more than 100 deep and
  * components whose imports and exports together have an effective type
  * size over 1,000,000 (about one per type, member and item), and does not
  * compile instance or component types nested more than about 125 deep,
- * value types included.
- * Descriptions are therefore at most that large, and wt walks them
- * recursively with a bounded depth: it refuses a value type deeper than
- * 128 levels, or items nested deeper than 128, which Wasmtime 48 never
- * produces. Telling resource types apart takes at most 2^24 comparisons a
- * call; a component with so many resource types that it would need more
- * (several thousand) is refused.
+ * value types included. Descriptions are therefore at most that large, and
+ * wt walks them recursively with a bounded depth: it refuses value types
+ * nested deeper than 128 levels, or items nested deeper than 128, which
+ * Wasmtime 48 never produces. Telling resource types apart compares each
+ * resource item, and each own or borrow type, with the resource types seen
+ * before it, at most 2^24 times a call: a component that would need more
+ * (one with thousands of resource types) is refused.
  *
- * Map,
- * async (future, stream, async functions) and error-context types need
- * component model features that wt's config does not turn on yet: Wasmtime
- * refuses components that use them, so descriptions of Wasmtime 48's
- * components never hold those kinds; wt describes them all the same, and
- * writes their text, for when they can be enabled.
+ * Map, async (future, stream, async functions) and error-context types
+ * need component model features that wt's config does not turn on yet:
+ * Wasmtime refuses components that use them, so descriptions of Wasmtime
+ * 48's components never hold those kinds. wt describes them all the same,
+ * and writes their text, for when they can be enabled.
  */
 #ifndef WT_COMPONENT_TYPE_H
 #define WT_COMPONENT_TYPE_H
@@ -296,6 +295,18 @@ wt_component_export(const wt_component_t *component, const char *name,
 WT_API WT_NODISCARD wt_error_t *
 wt_component_func_type(wt_store_t *store, const wt_component_func_t *func,
                        wt_arena_t *arena, wt_cfunctype_t *out);
+
+/**
+ * Whether two types are the same type: the same kind, the same members
+ * (names and types, in order) and type parameters, and for own and borrow
+ * the same resource id (resource ids tell resources apart within the
+ * descriptions of one component, or within one wt_component_func_type()
+ * result, not across them). Two NULL types are equal; NULL and a type are
+ * not. As for wt_ctype_text(), a caller's types deeper than 512 levels,
+ * or needing more than 2^22 comparisons, compare unequal unless they are
+ * the same pointer.
+ */
+WT_API bool wt_ctype_equal(const wt_ctype_t *a, const wt_ctype_t *b);
 
 /**
  * Writes the WIT text of `type` (see the table in the file comment) into
