@@ -168,10 +168,10 @@ wt_error_t *wt_component_deserialize_file(wt_engine_t *engine,
 
 /* Looks up the export `path[0]`/.../`path[n-1]` and makes a function handle
  * of it. */
-static wt_error_t *find_func(const char *fn, wt_store_t *store,
-                             const wt_component_instance_t *instance,
-                             const char *const *path, size_t n,
-                             wt_component_func_t *out) {
+wt_error_t *wt__cfunc_find(const char *fn, wt_store_t *store,
+                           const wt_component_instance_t *instance,
+                           const char *const *path, size_t n,
+                           wt_component_func_t *out) {
   wt_error_t *err = wt__check_handle(fn, store, "instance", instance,
                                      instance ? instance->store_id_ : 0);
   if (err)
@@ -218,7 +218,7 @@ wt_error_t *wt_component_instance_func(wt_store_t *store,
                                        const wt_component_instance_t *instance,
                                        const char *name,
                                        wt_component_func_t *out) {
-  return find_func("wt_component_instance_func", store, instance, &name, 1,
+  return wt__cfunc_find("wt_component_instance_func", store, instance, &name, 1,
                    out);
 }
 
@@ -231,5 +231,5 @@ wt_error_t *wt_component_instance_func_path(
     return err;
   if (!path || npath == 0)
     return wt__misuse(fn, "path is NULL or empty");
-  return find_func(fn, store, instance, path, npath, out);
+  return wt__cfunc_find(fn, store, instance, path, npath, out);
 }

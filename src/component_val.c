@@ -1055,12 +1055,11 @@ static void arena_rewind(wt_arena_t *a, struct block *top, size_t top_used,
   a->used = used;
 }
 
-wt_error_t *wt_component_func_call(wt_store_t *store,
-                                   const wt_component_func_t *func,
-                                   const wt_cval_t *args, size_t nargs,
-                                   wt_cval_t *results, size_t nresults,
-                                   wt_arena_t *arena) {
-  static const char fn[] = "wt_component_func_call";
+static wt_error_t *func_call(const char *fn, wt_store_t *store,
+                             const wt_component_func_t *func,
+                             const wt_cval_t *args, size_t nargs,
+                             wt_cval_t *results, size_t nresults,
+                             wt_arena_t *arena) {
   wt_error_t *err = wt__check_handle(fn, store, "func", func,
                                      func ? func->store_id_ : 0);
   if (err)
@@ -1136,6 +1135,28 @@ wt_error_t *wt_component_func_call(wt_store_t *store,
   free_blocks(scratch.blocks);
   shape_free(&s);
   return err;
+}
+
+wt_error_t *wt_component_func_call(wt_store_t *store,
+                                   const wt_component_func_t *func,
+                                   const wt_cval_t *args, size_t nargs,
+                                   wt_cval_t *results, size_t nresults,
+                                   wt_arena_t *arena) {
+  return func_call("wt_component_func_call", store, func, args, nargs, results,
+                   nresults, arena);
+}
+
+wt_error_t *wt_component_instance_call(wt_store_t *store,
+                                       const wt_component_instance_t *instance,
+                                       const char *name, const wt_cval_t *args,
+                                       size_t nargs, wt_cval_t *results,
+                                       size_t nresults, wt_arena_t *arena) {
+  static const char fn[] = "wt_component_instance_call";
+  wt_component_func_t f;
+  wt_error_t *err = wt__cfunc_find(fn, store, instance, &name, 1, &f);
+  if (err)
+    return err;
+  return func_call(fn, store, &f, args, nargs, results, nresults, arena);
 }
 
 /* ---- host functions ----

@@ -635,6 +635,13 @@ wt__cinstance_from(const wasmtime_component_instance_t *i) {
   wt_component_instance_t r = {i->store_id, i->__private};
   return r;
 }
+/* Looks up the function at the export path `path` (n names) of
+ * `instance`, for `fn` (component.c). */
+wt_error_t *wt__cfunc_find(const char *fn, wt_store_t *store,
+                           const wt_component_instance_t *instance,
+                           const char *const *path, size_t n,
+                           wt_component_func_t *out);
+
 /* A component host function (component_linker.c makes it, component_val.c
  * calls it). `label` names it in errors: "host function inst#name". */
 typedef struct wt__chost {

@@ -499,6 +499,17 @@ wt_component_func_call(wt_store_t *store, const wt_component_func_t *func,
                        const wt_cval_t *args, size_t nargs, wt_cval_t *results,
                        size_t nresults, wt_arena_t *arena);
 
+/**
+ * Looks up the function `name` that `instance` exports and calls it: one
+ * wt_component_instance_func() and one wt_component_func_call(), for calls
+ * made once. Keep the function handle instead for repeated calls.
+ * Fails: as those two, naming wt_component_instance_call.
+ */
+WT_API WT_NODISCARD wt_error_t *wt_component_instance_call(
+    wt_store_t *store, const wt_component_instance_t *instance,
+    const char *name, const wt_cval_t *args, size_t nargs,
+    wt_cval_t *results, size_t nresults, wt_arena_t *arena);
+
 /* ======================================================================== */
 /* Resources (src/component_resource.c)                                      */
 /* ======================================================================== */
