@@ -24,7 +24,25 @@ typedef struct fixture {
   wt_tag_t tag;
   wt_val_t ref;
   const wt_functype_t *type;
+  wt_component_t *component;
+  wt_component_linker_t *clinker;
+  wt_component_instance_t cinst;
+  wt_component_func_t cfunc;
+  wt_resource_type_t *rtype;
+  wt_cval_t own; /* a host resource of home */
 } fixture;
+
+/* A component exporting id(u32) -> u32 and the instance "api" with it. */
+static const char *fixture_component =
+    "(component\n"
+    "  (core module $m (func (export \"id\") (param i32) (result i32)"
+    " (local.get 0)))\n"
+    "  (core instance $i (instantiate $m))\n"
+    "  (func $id (param \"x\" u32) (result u32)"
+    " (canon lift (core func $i \"id\")))\n"
+    "  (export \"id\" (func $id))\n"
+    "  (instance $api (export \"id\" (func $id)))\n"
+    "  (export \"api\" (instance $api)))";
 
 static const char *fixture_wat =
     "(module (func (export \"f\") (param i32) (result i32) (local.get 0))"
@@ -57,6 +75,13 @@ static void setup(fixture *f) {
   OK(wt_instance_tag(f->home, &f->inst, "e", &f->tag));
   OK(wt_externref_new(f->home, NULL, NULL, &f->ref));
   OK(wt_functype_parse(f->engine, "i32 -> i32", &f->type));
+  OK(wt_component_new_wat(f->engine, fixture_component, &f->component));
+  OK(wt_component_linker_new(f->engine, &f->clinker));
+  OK(wt_component_linker_instantiate(f->clinker, f->home, f->component,
+                                     &f->cinst));
+  OK(wt_component_instance_func(f->home, &f->cinst, "id", &f->cfunc));
+  OK(wt_resource_type_new("thing", NULL, NULL, NULL, &f->rtype));
+  OK(wt_resource_new(f->home, f->rtype, f, &f->own));
 }
 
 /* Each probe makes one call with `s` in the store's place and the fixture's
@@ -264,6 +289,46 @@ PROBE(p_instance_new) {
   return err;
 }
 
+PROBE(p_component_linker_instantiate) {
+  wt_component_instance_t out;
+  return wt_component_linker_instantiate(f->clinker, s, f->component, &out);
+}
+PROBE(p_component_instance_func) {
+  wt_component_func_t out;
+  return wt_component_instance_func(s, &f->cinst, "id", &out);
+}
+PROBE(p_component_instance_func_path) {
+  static const char *const path[] = {"api", "id"};
+  wt_component_func_t out;
+  return wt_component_instance_func_path(s, &f->cinst, path, 2, &out);
+}
+PROBE(p_component_func_call) {
+  wt_cval_t a = {.kind = WT_CVAL_U32, .of.u32 = 1}, r;
+  return wt_component_func_call(s, &f->cfunc, &a, 1, &r, 1, NULL);
+}
+PROBE(p_component_instance_call) {
+  wt_cval_t a = {.kind = WT_CVAL_U32, .of.u32 = 1}, r;
+  return wt_component_instance_call(s, &f->cinst, "id", &a, 1, &r, 1, NULL);
+}
+PROBE(p_component_func_type) {
+  wt_arena_t *arena;
+  wt_error_t *err = wt_arena_new(&arena);
+  wt_cfunctype_t type;
+  if (!err)
+    err = wt_component_func_type(s, &f->cfunc, arena, &type);
+  wt_arena_delete(arena);
+  return err;
+}
+PROBE(p_resource_new) {
+  wt_cval_t out;
+  return wt_resource_new(s, f->rtype, NULL, &out);
+}
+PROBE(p_resource_rep) {
+  void *rep;
+  return wt_resource_rep(s, &f->own, f->rtype, &rep);
+}
+PROBE(p_resource_drop) { return wt_resource_drop(s, &f->own); }
+
 /* The result a call with the home store must give: success, or an error of
  * `kind` whose message contains `text`. */
 #define SUCCEEDS 0, NULL
@@ -319,7 +384,18 @@ PROBE(p_instance_new) {
   X(wt_store_set_wasi, p_store_set_wasi, false, SUCCEEDS)                      \
   X(wt_linker_instantiate, p_linker_instantiate, false, SUCCEEDS)              \
   X(wt_linker_define, p_linker_define, true, SUCCEEDS)                         \
-  X(wt_linker_define_instance, p_linker_define_instance, true, SUCCEEDS)
+  X(wt_linker_define_instance, p_linker_define_instance, true, SUCCEEDS)      \
+  X(wt_component_linker_instantiate, p_component_linker_instantiate, false,    \
+    SUCCEEDS)                                                                  \
+  X(wt_component_instance_func, p_component_instance_func, true, SUCCEEDS)     \
+  X(wt_component_instance_func_path, p_component_instance_func_path, true,     \
+    SUCCEEDS)                                                                  \
+  X(wt_component_func_call, p_component_func_call, true, SUCCEEDS)             \
+  X(wt_component_instance_call, p_component_instance_call, true, SUCCEEDS)     \
+  X(wt_component_func_type, p_component_func_type, true, SUCCEEDS)             \
+  X(wt_resource_new, p_resource_new, false, SUCCEEDS)                          \
+  X(wt_resource_rep, p_resource_rep, true, SUCCEEDS)                           \
+  X(wt_resource_drop, p_resource_drop, true, SUCCEEDS)
 /* END PROBES */
 
 static void check_misuse(wt_error_t *err, const char *function,
