@@ -456,14 +456,23 @@ static void cx_free(cx *c) {
   free(c->res);
 }
 
+/* The name of the item whose list of items is being walked: Wasmtime's
+ * bytes (valid while that item is), copied into the arena the first time
+ * a resource needs it. */
+typedef struct scope {
+  const char *raw;
+  size_t len;
+  const char *copy;
+} scope;
+
 /* The description of resource type `t`: the one already seen that equals
  * it, or a new one numbered after those seen so far, named by a copy of
- * the `len` bytes at `name` when `name` is not NULL. */
+ * the `len` bytes at `name` when `name` is not NULL, in scope `in` (NULL at
+ * the top). */
 static wt_error_t *resource_of(cx *c,
                                const wasmtime_component_resource_type_t *t,
-                               const char *name, size_t len,
-                               const char *scope, bool imported,
-                               wt_cresource_t *out) {
+                               const char *name, size_t len, scope *in,
+                               bool imported, wt_cresource_t *out) {
   for (size_t i = 0; i < c->nres; i++) {
     if (c->compares == 0)
       return wt__error(WT_ERROR_WASMTIME,
@@ -487,11 +496,14 @@ static wt_error_t *resource_of(cx *c,
     c->cap_res = cap;
   }
   wt_cresource_t d = {.id = (uint32_t)c->nres, .named = name != NULL,
-                      .imported = name != NULL && imported,
-                      .scope = name ? scope : NULL};
-  wt_error_t *err;
+                      .imported = name != NULL && imported};
+  wt_error_t *err = NULL;
   if (name) {
-    err = copy_name(c, name, len, &d.name);
+    if (in && !in->copy)
+      err = copy_name(c, in->raw, in->len, &in->copy);
+    d.scope = in ? in->copy : NULL;
+    if (!err)
+      err = copy_name(c, name, len, &d.name);
   } else {
     char tmp[16];
     int n = snprintf(tmp, sizeof tmp, "#%u", (unsigned)d.id);
@@ -784,35 +796,30 @@ static wt_error_t *too_deep(const cx *c) {
 
 /* First pass: gives every resource item in the list (at any depth) its
  * description, in order, so that the first item of a resource type names
- * it. `scope` is the name of the item holding the list (in the arena), NULL
- * at the top. */
-static wt_error_t *collect(cx *c, list l, const char *scope, bool imported,
+ * it. `in` is the item holding the list, NULL at the top. */
+static wt_error_t *collect(cx *c, list l, scope *in, bool imported,
                            unsigned depth);
 
 static wt_error_t *collect_item(cx *c, const char *name, size_t len,
                                 const wasmtime_component_item_t *it,
-                                const char *scope, bool imported,
-                                unsigned depth) {
+                                scope *in, bool imported, unsigned depth) {
   wt_error_t *err = NULL;
-  const char *copy = NULL;
+  scope inner = {name, len, NULL};
   switch (it->kind) {
   case WASMTIME_COMPONENT_ITEM_RESOURCE: {
     wt_cresource_t ignored;
-    err = resource_of(c, it->of.resource, name, len, scope, imported,
-                      &ignored);
+    err = resource_of(c, it->of.resource, name, len, in, imported, &ignored);
     break;
   }
   case WASMTIME_COMPONENT_ITEM_COMPONENT_INSTANCE:
-    if ((err = copy_name(c, name, len, &copy)) == NULL)
-      err = collect(c, (list){INSTANCE, it->of.component_instance}, copy,
-                    imported, depth + 1);
+    err = collect(c, (list){INSTANCE, it->of.component_instance}, &inner,
+                  imported, depth + 1);
     break;
   case WASMTIME_COMPONENT_ITEM_COMPONENT:
-    if ((err = copy_name(c, name, len, &copy)) == NULL)
-      err = collect(c, (list){IMPORTS, it->of.component}, copy, imported,
-                    depth + 1);
+    err = collect(c, (list){IMPORTS, it->of.component}, &inner, imported,
+                  depth + 1);
     if (!err)
-      err = collect(c, (list){EXPORTS, it->of.component}, copy, imported,
+      err = collect(c, (list){EXPORTS, it->of.component}, &inner, imported,
                     depth + 1);
     break;
   default:
@@ -821,7 +828,7 @@ static wt_error_t *collect_item(cx *c, const char *name, size_t len,
   return err;
 }
 
-static wt_error_t *collect(cx *c, list l, const char *scope, bool imported,
+static wt_error_t *collect(cx *c, list l, scope *in, bool imported,
                            unsigned depth) {
   if (depth > MAX_ITEM_DEPTH)
     return too_deep(c);
@@ -833,7 +840,7 @@ static wt_error_t *collect(cx *c, list l, const char *scope, bool imported,
     wasmtime_component_item_t it;
     if (!list_nth(c, l, i, &name, &len, &it))
       return wasmtime_gave_nothing(c, "item", i);
-    err = collect_item(c, name, len, &it, scope, imported, depth);
+    err = collect_item(c, name, len, &it, in, imported, depth);
     wasmtime_component_item_delete(&it);
   }
   return err;

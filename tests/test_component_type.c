@@ -747,6 +747,36 @@ Test(component_type, resources_imported_exported_and_reexported) {
   wt_engine_delete(e);
 }
 
+Test(component_type, resources_inside_a_component_item) {
+  /* A component type's own resource imports name the resources its
+   * functions use, in the scope of the component item. */
+  static const char *const wat =
+      "(component\n"
+      "  (import \"i\" (instance (export \"c\" (component\n"
+      "    (import \"r\" (type $r (sub resource)))\n"
+      "    (import \"f\" (func (param \"x\" (own $r))))\n"
+      "    (export \"g\" (func (result (own $r)))))))))\n";
+  wt_engine_t *e = new_engine();
+  wt_component_t *c = component_of(e, wat);
+  wt_arena_t *a = new_arena();
+  wt_citem_t i;
+  OK(wt_component_import(c, "i", a, &i));
+  const wt_citem_t *comp = item_named(i.of.instance, "c");
+  cr_assert_eq(comp->kind, WT_CITEM_COMPONENT);
+  wt_citems_t imps = comp->of.component.imports;
+  expect_resource(&item_named(imps, "r")->of.resource, 0, "r", "c", true);
+  const wt_citem_t *f = item_named(imps, "f");
+  expect_resource(&f->of.func.params[0].type->resource, 0, "r", "c", true);
+  const wt_citem_t *g = item_named(comp->of.component.exports, "g");
+  expect_resource(&g->of.func.result->resource, 0, "r", "c", true);
+  EXPECT_TEXT(item_text(&i),
+              "instance { c: component { import r: resource; "
+              "import f: func(x: own<r>); export g: func() -> own<r> } }");
+  wt_arena_delete(a);
+  wt_component_delete(c);
+  wt_engine_delete(e);
+}
+
 Test(component_type, resources_of_two_components_are_numbered_apart) {
   /* Two resource imports of one component differ; the same WAT compiled
    * twice numbers its resources the same way. */
