@@ -515,3 +515,84 @@ Test(component_linker, core_module_import) {
   wt_component_delete(c);
   wt_engine_delete(engine);
 }
+
+/* A component importing add from the versioned interface `iface`. */
+static char *versioned(const char *iface) {
+  static char buf[1024];
+  snprintf(buf, sizeof buf,
+           "(component\n"
+           "  (import \"%s\" (instance $h\n"
+           "    (export \"add\" (func (param \"a\" u32) (param \"b\" u32)"
+           " (result u32)))))\n"
+           "  (core func $add (canon lower (func $h \"add\")))\n"
+           "  (core instance $hi (export \"add\" (func $add)))\n"
+           "  (core module $m\n"
+           "    (import \"h\" \"add\" (func $add (param i32 i32) (result i32)))\n"
+           "    (func (export \"twice\") (param i32) (result i32)\n"
+           "      (call $add (local.get 0) (local.get 0))))\n"
+           "  (core instance $i (instantiate $m (with \"h\" (instance $hi))))\n"
+           "  (func (export \"twice\") (param \"x\" u32) (result u32)\n"
+           "    (canon lift (core func $i \"twice\"))))",
+           iface);
+  return buf;
+}
+
+Test(component_linker, versioned_interface_names_match_by_semver) {
+  host h = {0};
+  wt_engine_t *engine = engine_from(wt_config_new());
+  wt_component_linker_t *l;
+  OK(wt_component_linker_new(engine, &l));
+  OK(wt_component_linker_define_func(l, "wt:demo/api@0.2.1", "add", h_add, &h,
+                                     NULL));
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  /* The same version, and a later patch release of it, link. */
+  const char *ok[] = {"wt:demo/api@0.2.1", "wt:demo/api@0.2.7"};
+  for (size_t i = 0; i < 2; i++) {
+    wt_component_t *c;
+    OK(wt_component_new_wat(engine, versioned(ok[i]), &c));
+    wt_component_instance_t inst;
+    OK(wt_component_linker_instantiate(l, store, c, &inst));
+    wt_cval_t x = u32v(21), r = {0};
+    OK(wt_component_instance_call(store, &inst, "twice", &x, 1, &r, 1, NULL));
+    cr_assert_eq(r.of.u32, 42, "%s", ok[i]);
+    wt_component_delete(c);
+  }
+  /* Another minor version, another package or no version do not. */
+  const char *bad[] = {"wt:demo/api@0.3.0", "wt:other/api@0.2.1",
+                       "wt:demo/api"};
+  for (size_t i = 0; i < 3; i++) {
+    wt_component_t *c;
+    OK(wt_component_new_wat(engine, versioned(bad[i]), &c));
+    wt_component_instance_t inst;
+    EXPECT_ERROR(wt_component_linker_instantiate(l, store, c, &inst),
+                 WT_ERROR_LINK, bad[i]);
+    wt_component_delete(c);
+  }
+  cr_assert_eq(h.adds, 2);
+  wt_store_delete(store);
+  wt_component_linker_delete(l);
+  wt_engine_delete(engine);
+}
+
+Test(component_linker, one_linker_for_many_stores) {
+  host h = {0};
+  fixture f = setup(&h);
+  wt_store_t *stores[4];
+  for (int i = 0; i < 4; i++) {
+    OK(wt_store_new(f.engine, NULL, NULL, &stores[i]));
+    fixture g = f;
+    g.store = stores[i];
+    OK(wt_component_linker_instantiate(f.linker, g.store, f.component,
+                                       &g.inst));
+    uint32_t sum = 0;
+    OK(add3(&g, (uint32_t)i, 1, 1, &sum));
+    cr_assert_eq(sum, (uint32_t)i + 2);
+    cr_assert_eq(h.store_seen, stores[i], "the callback sees its own store");
+  }
+  for (int i = 0; i < 4; i++)
+    wt_store_delete(stores[i]);
+  cr_assert_eq(h.finalized, 0, "the linker still holds its definitions");
+  teardown(&f);
+  cr_assert_eq(h.finalized, 3);
+}
