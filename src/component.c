@@ -34,7 +34,7 @@ static wt_error_t *compile(wt_engine_t *engine, const uint8_t *bytes,
   if (werr)
     return werr;
   wasmtime_error_t *err =
-      wasmtime_component_new(engine->raw, code, code_len, raw);
+      wt_native_component_new(engine->raw, code, code_len, raw);
   wasm_byte_vec_delete(&wasm);
   return err ? wt__from_wasmtime(WT_ERROR_COMPILE, err) : NULL;
 }

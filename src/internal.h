@@ -151,6 +151,11 @@ void wt__engine_unref(wt_engine_t *engine);
  * of aborting; *out is then left as it was. */
 wasmtime_error_t *wt_native_engine_new(wasm_config_t *config,
                                        wasm_engine_t **out);
+/* native/src/lib.rs: wasmtime_component_new, with a panic inside Wasmtime
+ * reported as an error instead of aborting. */
+wasmtime_error_t *wt_native_component_new(const wasm_engine_t *engine,
+                                          const uint8_t *buf, size_t len,
+                                          wasmtime_component_t **out);
 /* native/src/lib.rs: the trap code of an error, when it is a trap (true). */
 bool wt_native_error_trap_code(const wasmtime_error_t *err, uint8_t *code);
 

@@ -1487,3 +1487,32 @@ Test(component, list_of_flags_result) {
   cr_assert_eq(r.of.items.len, 0);
   teardown(&f);
 }
+
+/* Instance types nested too deep for Wasmtime's validator make it panic
+ * (an assertion), which the raw C API turns into an abort: wt reports it
+ * as a compile error, and the engine keeps working. */
+Test(component, deeply_nested_types_are_a_compile_error) {
+  wt_engine_t *engine = cm_engine();
+  enum { DEPTH = 140 };
+  size_t cap = 128 * DEPTH + 256, at = 0;
+  char *wat = malloc(cap);
+  cr_assert_not_null(wat);
+  at += (size_t)snprintf(wat + at, cap - at,
+                         "(component (type $i0 (instance))\n");
+  for (int i = 1; i < DEPTH; i++)
+    at += (size_t)snprintf(wat + at, cap - at,
+                           "(type $i%d (instance (export \"i\" (instance"
+                           " (type $i%d)))))\n",
+                           i, i - 1);
+  snprintf(wat + at, cap - at, "(import \"x\" (instance (type $i%d))))",
+           DEPTH - 1);
+  wt_component_t *c = NULL;
+  wt_error_t *err = EXPECT_KIND(wt_component_new_wat(engine, wat, &c),
+                                WT_ERROR_COMPILE);
+  cr_assert_null(c);
+  wt_error_delete(err);
+  free(wat);
+  OK(wt_component_new(engine, empty_component, sizeof empty_component, &c));
+  wt_component_delete(c);
+  wt_engine_delete(engine);
+}

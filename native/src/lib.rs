@@ -1,9 +1,11 @@
 //! Re-exports every `extern "C"` symbol of Wasmtime's C API so that the
 //! static and shared libraries built from this crate carry them, and adds
 //! what wt needs that the C API lacks: an engine constructor that reports a
-//! rejected configuration instead of aborting, and the trap code of an
-//! error (the C API gives it for `wasm_trap_t` only, while component calls
-//! report traps as `wasmtime_error_t`).
+//! rejected configuration instead of aborting, a component compiler that
+//! reports a panic inside Wasmtime (an assertion of its validator) as an
+//! error instead of aborting, and the trap code of an error (the C API
+//! gives it for `wasm_trap_t` only, while component calls report traps as
+//! `wasmtime_error_t`).
 pub use wasmtime_c_api::*;
 
 use std::any::Any;
@@ -13,6 +15,7 @@ use std::ptr;
 
 // The C API crate re-exports the `wasmtime` crate it is built on, so these
 // are necessarily the very types `wasm_config_t` and `wasm_engine_t` wrap.
+use wasmtime_c_api::wasmtime::component::Component;
 use wasmtime_c_api::wasmtime::{format_err, Config, Engine, Error, Trap};
 
 // `wasm_config_t` is `#[repr(C)] struct { config: Config }` and
@@ -30,6 +33,10 @@ const _: () = assert!(size_of::<wasm_config_t>() == size_of::<Config>());
 const _: () = assert!(align_of::<wasm_config_t>() == align_of::<Config>());
 const _: () = assert!(size_of::<wasm_engine_t>() == size_of::<Engine>());
 const _: () = assert!(align_of::<wasm_engine_t>() == align_of::<Engine>());
+// `wasmtime_component_t` is `#[repr(transparent)] struct { component:
+// Component }`, so a boxed `Component` is a `wasmtime_component_t` too.
+const _: () = assert!(size_of::<wasmtime_component_t>() == size_of::<Component>());
+const _: () = assert!(align_of::<wasmtime_component_t>() == align_of::<Component>());
 // `wasmtime_error_t` is `#[repr(C)] struct { error: Error }` in the same way.
 const _: () = assert!(size_of::<wasmtime_error_t>() == size_of::<Error>());
 const _: () = assert!(align_of::<wasmtime_error_t>() == align_of::<Error>());
@@ -116,5 +123,49 @@ pub unsafe extern "C" fn wt_native_error_trap_code(
             true
         }
         None => false,
+    }
+}
+
+/// Compiles the component binary of `len` bytes at `buf` with `engine`, as
+/// `wasmtime_component_new` does, but a panic inside Wasmtime (a deeply
+/// nested component type trips an assertion of the validator) comes back as
+/// an error instead of aborting the process. On success stores the
+/// component in `*out` (freed with `wasmtime_component_delete`) and returns
+/// NULL; otherwise returns the error and leaves `*out` as it was.
+///
+/// # Safety
+///
+/// `engine` is a live `wasm_engine_t`; `buf` is valid for reads of `len`
+/// bytes (or `len` is 0); `out` is valid for a write of one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn wt_native_component_new(
+    engine: *const wasm_engine_t,
+    buf: *const u8,
+    len: usize,
+    out: *mut *mut wasmtime_component_t,
+) -> *mut wasmtime_error_t {
+    if engine.is_null() || out.is_null() || (buf.is_null() && len > 0) {
+        return error_box(format_err!("wt_native_component_new: NULL argument"));
+    }
+    // See the layout reasoning above: a `wasm_engine_t` is an `Engine`.
+    let engine = &*engine.cast::<Engine>();
+    let bytes: &[u8] = if len == 0 {
+        &[]
+    } else {
+        std::slice::from_raw_parts(buf, len)
+    };
+    // Nothing compiled so far is observed after a panic.
+    let built = catch_unwind(AssertUnwindSafe(|| Component::from_binary(engine, bytes)));
+    match built {
+        Ok(Ok(component)) => {
+            let component = Box::into_raw(Box::new(component)).cast::<wasmtime_component_t>();
+            ptr::write(out, component);
+            ptr::null_mut()
+        }
+        Ok(Err(error)) => error_box(error),
+        Err(payload) => error_box(format_err!(
+            "Wasmtime panicked while compiling the component: {}",
+            panic_text(&*payload)
+        )),
     }
 }
