@@ -9,7 +9,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
-targets=${FUZZ_TARGETS:-"module wat api"}
+targets=${FUZZ_TARGETS:-"module wat api component"}
 # The `fuzz` preset of CMakePresets.json: clang, -DWT_FUZZ=ON, ASan and
 # UBSan, warnings as errors, in build-fuzz.
 cmake --preset fuzz >/dev/null
