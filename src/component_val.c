@@ -178,7 +178,7 @@ static const struct {
     [WASMTIME_COMPONENT_VALTYPE_FUTURE] = {"future", 0},
     [WASMTIME_COMPONENT_VALTYPE_STREAM] = {"stream", 0},
     [WASMTIME_COMPONENT_VALTYPE_ERROR_CONTEXT] = {"error-context", 0},
-    [WASMTIME_COMPONENT_VALTYPE_MAP] = {"map", 0},
+    [WASMTIME_COMPONENT_VALTYPE_MAP] = {"map", WT_CVAL_MAP},
 };
 
 static const char *type_name(wasmtime_component_valtype_kind_t k) {
@@ -285,6 +285,16 @@ static const char *unsupported(const wasmtime_component_valtype_t *t) {
       }
     break;
   }
+  case WASMTIME_COMPONENT_VALTYPE_MAP:
+    wasmtime_component_map_type_key(t->of.map, &sub);
+    bad = unsupported(&sub);
+    wasmtime_component_valtype_delete(&sub);
+    if (!bad) {
+      wasmtime_component_map_type_value(t->of.map, &sub);
+      bad = unsupported(&sub);
+      wasmtime_component_valtype_delete(&sub);
+    }
+    break;
   case WASMTIME_COMPONENT_VALTYPE_VARIANT: {
     size_t n = wasmtime_component_variant_type_case_count(t->of.variant);
     for (size_t i = 0; !bad && i < n; i++) {
@@ -331,6 +341,13 @@ static bool needs_arena(const wasmtime_component_valtype_t *t) {
          k != WT_CVAL_OWN && k != WT_CVAL_BORROW;
 }
 
+/* The short name of a type in a function's text: its kind, with list<u8>
+ * (the byte span) told apart from other lists. */
+static const char *kind_text(const wasmtime_component_valtype_t *t) {
+  wt_cvalkind_t k = want_kind(t);
+  return k ? wt_cvalkind_name(k) : type_name(t->kind);
+}
+
 /* Reads the function's type into `s`; a misuse error when a parameter or
  * the result has a type wt does not support yet, or the function is
  * async. */
@@ -367,7 +384,7 @@ static wt_error_t *shape_from_type(const char *fn,
       text_str(s, &at, ", ");
     text_add(s, &at, name, name_len);
     text_str(s, &at, ": ");
-    text_str(s, &at, type_name(vt->kind));
+    text_str(s, &at, kind_text(vt));
     const char *u = unsupported(vt);
     if (u && !bad_type) {
       bad_type = u;
@@ -381,7 +398,7 @@ static wt_error_t *shape_from_type(const char *fn,
   const char *bad_result = NULL;
   if (s->has_result) {
     text_str(s, &at, " -> ");
-    text_str(s, &at, type_name(s->result.kind));
+    text_str(s, &at, kind_text(&s->result));
     bad_result = unsupported(&s->result);
   }
   if (bad_type)
@@ -741,6 +758,38 @@ static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
       wasmtime_component_valtype_delete(&sub);
     break;
   }
+  case WT_CVAL_MAP: {
+    size_t n = v->of.items.len;
+    if (!v->of.items.items && n > 0)
+      return wt__misuse(fn, "%s: items is NULL, in %s", c->place, text);
+    if (n % 2)
+      return wt__misuse(fn, "%s: a map has keys and values alternating, so "
+                        "an even number of items, got %zu, in %s",
+                        c->place, n, text);
+    wasmtime_component_valmap_entry_t *entries =
+        n ? arena_take(c->arena, n / 2 * sizeof *entries) : NULL;
+    if (n && !entries)
+      return oom();
+    wasmtime_component_valtype_t kt, vt;
+    wasmtime_component_map_type_key(t->of.map, &kt);
+    wasmtime_component_map_type_value(t->of.map, &vt);
+    for (size_t i = 0; !err && i < n / 2; i++) {
+      size_t old = place_push(c, "key %zu", NULL, 0, i);
+      err = val_to(c, &kt, &v->of.items.items[2 * i], &entries[i].key);
+      place_pop(c, old);
+      if (err)
+        break;
+      old = place_push(c, "value %zu", NULL, 0, i);
+      err = val_to(c, &vt, &v->of.items.items[2 * i + 1], &entries[i].value);
+      place_pop(c, old);
+    }
+    wasmtime_component_valtype_delete(&kt);
+    wasmtime_component_valtype_delete(&vt);
+    out->kind = WASMTIME_COMPONENT_MAP;
+    out->of.map.size = n / 2;
+    out->of.map.data = entries;
+    break;
+  }
   case WT_CVAL_OWN:
   case WT_CVAL_BORROW:
     err = wt__res_lower(c->store, fn, c->place, text, t, v, c->arena, &c->pend,
@@ -829,6 +878,7 @@ static wt_error_t *val_from(conv *c, const wasmtime_component_valtype_t *t,
       [WT_CVAL_FLAGS] = WASMTIME_COMPONENT_FLAGS,
       [WT_CVAL_OWN] = WASMTIME_COMPONENT_RESOURCE,
       [WT_CVAL_BORROW] = WASMTIME_COMPONENT_RESOURCE,
+      [WT_CVAL_MAP] = WASMTIME_COMPONENT_MAP,
   };
   unsigned expect = want <= WT_CVAL_STRING ? (unsigned)want - 1
                                            : (unsigned)raw_kind[want];
@@ -1028,6 +1078,25 @@ static wt_error_t *val_from(conv *c, const wasmtime_component_valtype_t *t,
       bits |= (uint32_t)1 << i;
     }
     out->of.flags = bits;
+    break;
+  }
+  case WT_CVAL_MAP: {
+    size_t n = r->of.map.size;
+    wt_cval_t *items = arena_take(c->arena, 2 * n * sizeof *items);
+    if (!items)
+      return oom();
+    wasmtime_component_valtype_t kt, vt;
+    wasmtime_component_map_type_key(t->of.map, &kt);
+    wasmtime_component_map_type_value(t->of.map, &vt);
+    for (size_t i = 0; !err && i < n; i++) {
+      err = val_from(c, &kt, &r->of.map.data[i].key, &items[2 * i]);
+      if (!err)
+        err = val_from(c, &vt, &r->of.map.data[i].value, &items[2 * i + 1]);
+    }
+    wasmtime_component_valtype_delete(&kt);
+    wasmtime_component_valtype_delete(&vt);
+    out->of.items.items = items;
+    out->of.items.len = 2 * n;
     break;
   }
   case WT_CVAL_OWN:

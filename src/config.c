@@ -151,6 +151,8 @@ static bool take_str(wt_config_t *c, const char *fn, const char *what,
   X(wasm_branch_hinting, wasmtime_config_wasm_branch_hinting_set)              \
   X(wasm_exceptions, wasmtime_config_wasm_exceptions_set)                      \
   X(wasm_custom_page_sizes, wasmtime_config_wasm_custom_page_sizes_set)        \
+  X(wasm_component_model_map,                                                  \
+    wasmtime_config_wasm_component_model_map_set)                              \
   X(debug_info, wasmtime_config_debug_info_set)                                \
   X(consume_fuel, wasmtime_config_consume_fuel_set)                            \
   X(epoch_interruption, wasmtime_config_epoch_interruption_set)                \

@@ -1516,3 +1516,84 @@ Test(component, deeply_nested_types_are_a_compile_error) {
   wt_component_delete(c);
   wt_engine_delete(engine);
 }
+
+/* map<K, V> needs its config switch; values are keys and values
+ * alternating. */
+static const char *const maps =
+    "(component\n"
+    "  (core module $m\n"
+    "    (memory (export \"mem\") 1)\n"
+    "    (global $next (mut i32) (i32.const 1024))\n"
+    "    (func (export \"realloc\") (param i32 i32 i32 i32) (result i32)\n"
+    "      (local $p i32)\n"
+    "      (local.set $p (i32.and\n"
+    "        (i32.add (global.get $next) (i32.sub (local.get 2) (i32.const 1)))\n"
+    "        (i32.sub (i32.const 0) (local.get 2))))\n"
+    "      (global.set $next (i32.add (local.get $p) (local.get 3)))\n"
+    "      (local.get $p))\n"
+    "    (func (export \"echo2\") (param i32 i32) (result i32)\n"
+    "      (i32.store (i32.const 16) (local.get 0))\n"
+    "      (i32.store (i32.const 20) (local.get 1))\n"
+    "      (i32.const 16)))\n"
+    "  (core instance $i (instantiate $m))\n"
+    "  (alias core export $i \"mem\" (core memory $mem))\n"
+    "  (alias core export $i \"realloc\" (core func $realloc))\n"
+    "  (func (export \"id-map\") (param \"m\" (map string u32))\n"
+    "    (result (map string u32))\n"
+    "    (canon lift (core func $i \"echo2\") (memory $mem)"
+    " (realloc $realloc))))\n";
+
+Test(component, maps_round_trip) {
+  wt_config_t *off = wt_config_new();
+  wt_engine_t *plain = engine_from(off);
+  wt_component_t *c = NULL;
+  EXPECT_ERROR(wt_component_new_wat(plain, maps, &c), WT_ERROR_COMPILE, "map");
+  wt_engine_delete(plain);
+  wt_config_t *config = wt_config_new();
+  cr_assert(wt_config_set_wasm_component_model_map(config, true));
+  fixture f = {0};
+  f.engine = engine_from(config);
+  OK(wt_component_new_wat(f.engine, maps, &f.component));
+  OK(wt_component_linker_new(f.engine, &f.linker));
+  OK(wt_store_new(f.engine, NULL, NULL, &f.store));
+  OK(wt_component_linker_instantiate(f.linker, f.store, f.component, &f.inst));
+  OK(wt_arena_new(&f.arena));
+  wt_cval_t kv[6] = {strv("one", 3), u32v(1), strv("two", 3), u32v(2),
+                     strv("three", 5), u32v(3)};
+  wt_cval_t m = {.kind = WT_CVAL_MAP, .of.items = {kv, 6}};
+  wt_cval_t r = call1(&f, "id-map", m);
+  cr_assert_eq(r.kind, WT_CVAL_MAP);
+  cr_assert_eq(r.of.items.len, 6);
+  for (size_t i = 0; i < 3; i++) {
+    const wt_cval_t *k = &r.of.items.items[2 * i], *v = k + 1;
+    cr_assert_eq(k->kind, WT_CVAL_STRING);
+    cr_assert_eq(k->of.str.len, kv[2 * i].of.str.len);
+    cr_assert(memcmp(k->of.str.data, kv[2 * i].of.str.data, k->of.str.len) ==
+              0);
+    cr_assert_eq(v->kind, WT_CVAL_U32);
+    cr_assert_eq(v->of.u32, kv[2 * i + 1].of.u32);
+  }
+  wt_cval_t empty = {.kind = WT_CVAL_MAP, .of.items = {NULL, 0}};
+  r = call1(&f, "id-map", empty);
+  cr_assert_eq(r.of.items.len, 0);
+  /* Misuse: an odd count, a key or value of the wrong kind. */
+  wt_component_func_t id = func_of(&f, "id-map");
+  wt_cval_t out = {0};
+  m.of.items.len = 5;
+  EXPECT_ERROR(wt_component_func_call(f.store, &id, &m, 1, &out, 1, f.arena),
+               WT_ERROR_MISUSE,
+               "argument 0: a map has keys and values alternating, so an "
+               "even number of items, got 5, in func(m: map) -> map");
+  wt_cval_t swapped[2] = {u32v(1), strv("one", 3)};
+  m.of.items.items = swapped;
+  m.of.items.len = 2;
+  EXPECT_ERROR(wt_component_func_call(f.store, &id, &m, 1, &out, 1, f.arena),
+               WT_ERROR_MISUSE, "argument 0, key 0: expected string, got u32");
+  wt_cval_t badval[2] = {strv("one", 3), strv("1", 1)};
+  m.of.items.items = badval;
+  EXPECT_ERROR(wt_component_func_call(f.store, &id, &m, 1, &out, 1, f.arena),
+               WT_ERROR_MISUSE,
+               "argument 0, value 0: expected u32, got string");
+  cr_assert_eq(out.kind, 0);
+  teardown(&f);
+}

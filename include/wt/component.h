@@ -306,6 +306,7 @@ WT_API WT_NODISCARD wt_error_t *wt_component_instance_func_path(
  *    has at most 32 flags).
  *  - own and borrow: a handle of the store's resource table (see the
  *    Resources section).
+ *  - map: keys and values alternating in one span of items.
  * Map kinds to Wasmtime's numbering only inside wt: numbers here are wt's.
  */
 
@@ -340,7 +341,8 @@ typedef enum wt_cvalkind {
   WT_CVAL_OWN = 23,    /**< own<R>, a resource handle, in `of.resource` */
   WT_CVAL_BORROW = 24, /**< borrow<R>, a resource handle, in `of.resource` */
   WT_CVAL_MAP = 25,    /**< map<K, V>, `of.items`: keys and values
-                            alternating, k0, v0, k1, v1, ... */
+                            alternating, k0, v0, k1, v1, ...; needs
+                            wt_config_set_wasm_component_model_map() */
   WT_CVAL_FUTURE = 26, /**< future<T>: a type only; wt has no values of it */
   WT_CVAL_STREAM = 27, /**< stream<T>: a type only; wt has no values of it */
   WT_CVAL_ERROR_CONTEXT = 28, /**< error-context: a type only */
@@ -468,7 +470,7 @@ WT_API size_t wt_arena_used(const wt_arena_t *arena);
  * declaration order), a case index and whether the case has a payload.
  * `list<u8>` is always WT_CVAL_BYTES, one byte span, in and out; other
  * lists are WT_CVAL_LIST. A function whose type holds a type wt does not
- * support yet (map, future, stream, error-context), at any depth, is refused. Results are written only when
+ * support yet (future, stream, error-context), at any depth, is refused. Results are written only when
  * the whole call succeeds.
  *
  * Ownership: `args`, and everything they point at, are borrowed for the

@@ -217,6 +217,9 @@ WT_API bool wt_config_set_wasm_exceptions(wt_config_t *config, bool enable);
 /** Memories with page sizes other than 64 KiB (custom page sizes). */
 WT_API bool wt_config_set_wasm_custom_page_sizes(wt_config_t *config,
                                                  bool enable);
+/** The component model's map<K, V> type (WT_CVAL_MAP values). */
+WT_API bool wt_config_set_wasm_component_model_map(wt_config_t *config,
+                                                   bool enable);
 /** The stack-switching proposal: not built into wt's Wasmtime (its
  * "stack-switching" feature is off), so only false is accepted; true is
  * rejected (returns false, and wt_engine_new() fails with WT_ERROR_CONFIG
