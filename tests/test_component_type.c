@@ -1523,3 +1523,22 @@ Test(component_type, largest_type_is_described_whole) {
   }
   wt_engine_delete(e);
 }
+
+/* With the map switch on, map types are described like the others. */
+Test(component_type, map_types) {
+  wt_config_t *config = wt_config_new();
+  cr_assert(wt_config_set_wasm_component_model_map(config, true));
+  wt_engine_t *e = engine_from(config);
+  wt_component_t *c = component_of(
+      e, "(component (import \"f\" (func (param \"m\" (map string u32))"
+         " (result (map u32 (list (map u8 bool)))))))");
+  wt_arena_t *a = new_arena();
+  wt_citem_t it;
+  OK(wt_component_import(c, "f", a, &it));
+  cr_assert_str_eq(item_text(&it),
+                   "func(m: map<string, u32>) -> "
+                   "map<u32, list<map<u8, bool>>>");
+  wt_arena_delete(a);
+  wt_component_delete(c);
+  wt_engine_delete(e);
+}
