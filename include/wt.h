@@ -76,9 +76,9 @@
 
 #include "wt/version.h"
 #include "wt/core.h"
-#include "wt/wasi.h"
 #include "wt/component.h"
 #include "wt/component_type.h"
+#include "wt/wasi.h"
 #include "wt/tuning.h"
 
 #endif /* WT_H */

@@ -194,6 +194,8 @@ wt_error_t *wt_component_linker_instantiate(const wt_component_linker_t *linker,
                           "engines");
   if ((err = wt__stack_check(fn, store)) != NULL)
     return err;
+  if (linker->store_hook && (err = linker->store_hook(store)) != NULL)
+    return err;
   wasmtime_component_instance_t inst;
   wt__store_enter(store);
   wasmtime_error_t *werr = wasmtime_component_linker_instantiate(

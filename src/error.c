@@ -69,6 +69,19 @@ wt_error_t *wt__error(wt_error_kind_t kind, const char *fmt, ...) {
   return error_alloc(kind, msg);
 }
 
+wt_error_t *wt__exit_error(int status, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *msg = vformat(fmt, ap);
+  va_end(ap);
+  wt_error_t *e = error_alloc(WT_ERROR_EXIT, msg);
+  if (!e->is_static) {
+    e->has_status = true;
+    e->status = status;
+  }
+  return e;
+}
+
 wt_error_t *wt__misuse(const char *fn, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);

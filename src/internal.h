@@ -52,6 +52,8 @@ wt_error_t *wt__check_page_size(const char *fn, const wt_engine_t *engine,
 
 wt_error_t *wt__error(wt_error_kind_t kind, const char *fmt, ...)
     WT_PRINTF(2, 3);
+/* An exit error carrying `status` (wt_error_exit_status()). */
+wt_error_t *wt__exit_error(int status, const char *fmt, ...) WT_PRINTF(2, 3);
 /* A misuse error: "<fn>: <message>". */
 wt_error_t *wt__misuse(const char *fn, const char *fmt, ...) WT_PRINTF(2, 3);
 /* Wasmtime's message of `err` as a new string (free it), NULL when out of
@@ -607,6 +609,7 @@ struct wt_component_linker {
   uint32_t magic;
   wasmtime_component_linker_t *raw;
   wt_engine_t *engine;
+  wt__store_hook store_hook; /* or NULL; set by wt_component_linker_define_wasi */
 };
 
 static inline bool wt__component_ok(const wt_component_t *c) {

@@ -468,3 +468,72 @@ wt_error_t *wt_wasi_run(const wt_linker_t *linker, wt_store_t *store,
   }
   return err;
 }
+
+/* ---- components (preview 2) ---- */
+
+wt_error_t *wt_component_linker_define_wasi(wt_component_linker_t *linker) {
+  if (!wt__component_linker_ok(linker))
+    return wt__misuse("wt_component_linker_define_wasi",
+                      "linker is NULL or deleted");
+  wasmtime_error_t *werr = wasmtime_component_linker_add_wasip2(linker->raw);
+  if (werr)
+    return wt__from_wasmtime(WT_ERROR_LINK, werr);
+  /* Preview 2 functions abort the process in a store without a WASI
+   * context too. */
+  linker->store_hook = ensure_context;
+  return NULL;
+}
+
+/* The name of the component's `wasi:cli/run@0.2.x` export, in `arena`. */
+static const char *run_export(const wt_component_t *component,
+                              wt_arena_t *arena, wt_error_t **err) {
+  static const char prefix[] = "wasi:cli/run@0.2.";
+  wt_citems_t items;
+  if ((*err = wt_component_exports(component, arena, &items)) != NULL)
+    return NULL;
+  for (size_t i = 0; i < items.len; i++)
+    if (items.items[i].kind == WT_CITEM_INSTANCE &&
+        strncmp(items.items[i].name, prefix, sizeof prefix - 1) == 0)
+      return items.items[i].name;
+  *err = wt__error(WT_ERROR_NOT_FOUND,
+                   "wt_wasi_run_component: the component exports no "
+                   "wasi:cli/run@0.2.x");
+  return NULL;
+}
+
+wt_error_t *wt_wasi_run_component(const wt_component_linker_t *linker,
+                                  wt_store_t *store,
+                                  const wt_component_t *component) {
+  static const char fn[] = "wt_wasi_run_component";
+  if (!wt__component_linker_ok(linker))
+    return wt__misuse(fn, "linker is NULL or deleted");
+  wt_error_t *err = wt__check_store(fn, store);
+  if (err)
+    return err;
+  if (!wt__component_ok(component))
+    return wt__misuse(fn, "component is NULL or deleted");
+  wt_arena_t *arena;
+  if ((err = wt_arena_new(&arena)) != NULL)
+    return err;
+  const char *name = run_export(component, arena, &err);
+  wt_component_instance_t inst;
+  if (!err)
+    err = wt_component_linker_instantiate(linker, store, component, &inst);
+  wt_component_func_t run;
+  if (!err) {
+    const char *path[] = {name, "run"};
+    err = wt_component_instance_func_path(store, &inst, path, 2, &run);
+  }
+  wt_cval_t result = {0};
+  if (!err)
+    err = wt_component_func_call(store, &run, NULL, 0, &result, 1, arena);
+  wt_arena_delete(arena);
+  int status;
+  if (err && wt_error_exit_status(err, &status) && status == 0) {
+    wt_error_delete(err);
+    return NULL;
+  }
+  if (!err && result.kind == WT_CVAL_RESULT && result.of.choice.index == 1)
+    return wt__exit_error(1, "%s: wasi:cli/run returned err", fn);
+  return err;
+}

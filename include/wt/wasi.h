@@ -1,12 +1,14 @@
 /**
  * @file wt/wasi.h
- * @brief WASI preview 1 (src/wasi.c): what a program sees of the world.
+ * @brief WASI (src/wasi.c): what a program sees of the world, for core
+ * modules (preview 1) and for components (preview 2), from one wt_wasi_t.
  *
  * Include <wt.h>, not this file.
  */
 #ifndef WT_WASI_H
 #define WT_WASI_H
 
+#include "component.h"
 #include "core.h"
 
 #ifdef __cplusplus
@@ -120,6 +122,34 @@ WT_API WT_NODISCARD wt_error_t *wt_linker_define_wasi(wt_linker_t *linker);
 WT_API WT_NODISCARD wt_error_t *wt_wasi_run(const wt_linker_t *linker,
                                             wt_store_t *store,
                                             const wt_module_t *module);
+
+/**
+ * Defines the WASI preview 2 interfaces (wasi:cli, wasi:clocks,
+ * wasi:filesystem, wasi:io, wasi:random, wasi:sockets, at version 0.2.x,
+ * matched by semver) for components. The same wt_wasi_t settings as for
+ * preview 1 apply, through wt_store_set_wasi(); a store instantiated with
+ * this linker without wt_store_set_wasi() gets an empty context (no
+ * arguments, environment, files or network; stdin empty, outputs
+ * discarded).
+ * Fails: WT_ERROR_MISUSE for a NULL or deleted linker; WT_ERROR_LINK when
+ * the names are already defined and shadowing is off.
+ */
+WT_API WT_NODISCARD wt_error_t *
+wt_component_linker_define_wasi(wt_component_linker_t *linker);
+/**
+ * Runs a `wasi:cli/run` component: instantiates `component` through
+ * `linker` (with wt_component_linker_define_wasi()) in `store` and calls
+ * `run` of its export `wasi:cli/run@0.2.x`. `run` returning ok, or the
+ * program exiting with status 0, is success (NULL).
+ * Fails: WT_ERROR_EXIT with status 1 when `run` returns err or the program
+ * exits with a failure (WASI 0.2's exit carries only ok or err, so an
+ * adapted preview 1 program's proc_exit(3) reads as 1); WT_ERROR_TRAP for a
+ * trap; WT_ERROR_NOT_FOUND when the component exports no
+ * `wasi:cli/run@0.2.x`; as wt_component_linker_instantiate() otherwise.
+ */
+WT_API WT_NODISCARD wt_error_t *
+wt_wasi_run_component(const wt_component_linker_t *linker, wt_store_t *store,
+                      const wt_component_t *component);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 int main(int argc, char **argv) {
+  (void)argv;
   volatile int n = 7;                 /* volatile: the compiler must divide */
   volatile int zero = argc > 1000;    /* 0 */
   printf("%d\n", n / zero);
