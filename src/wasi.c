@@ -30,6 +30,8 @@ struct wt_wasi {
   char *out_path[3];
   preopen *preopens;
   size_t npreopens;
+  bool inherit_network; /* sockets: the host's network (preview 2) */
+  bool ip_name_lookup;  /* wasi:sockets/ip-name-lookup (preview 2) */
   char *rejected;
 };
 
@@ -235,6 +237,20 @@ bool wt_wasi_inherit_stdio(wt_wasi_t *w) {
          wt_wasi_set_output_inherit(w, WT_WASI_STREAM_STDERR);
 }
 
+bool wt_wasi_inherit_network(wt_wasi_t *w) {
+  if (!wasi_ok(w))
+    return false;
+  w->inherit_network = true;
+  return true;
+}
+
+bool wt_wasi_allow_ip_name_lookup(wt_wasi_t *w, bool allow) {
+  if (!wasi_ok(w))
+    return false;
+  w->ip_name_lookup = allow;
+  return true;
+}
+
 bool wt_wasi_add_preopen(wt_wasi_t *w, const char *host_dir, const char *guest_dir,
                      bool writable) {
   static const char fn[] = "wt_wasi_add_preopen";
@@ -402,6 +418,10 @@ wt_error_t *wt_store_set_wasi(wt_store_t *store, const wt_wasi_t *w) {
       err = wt__error(WT_ERROR_IO, "%s: cannot preopen %s as %s", fn, p->host,
                       p->guest);
   }
+  if (!err && w->inherit_network)
+    wasi_config_inherit_network(c);
+  if (!err && w->ip_name_lookup)
+    wasi_config_allow_ip_name_lookup(c, true);
   if (err) {
     wasi_config_delete(c);
     return err;

@@ -84,6 +84,19 @@ WT_API bool wt_wasi_add_preopen(wt_wasi_t *wasi, const char *host_dir,
                                 const char *guest_dir, bool writable);
 
 /**
+ * Lets the program use the host's network through wasi:sockets (preview 2
+ * components only; preview 1 has no sockets): TCP and UDP to and from any
+ * address the host can reach. Off by default, when every socket operation
+ * is refused. Name lookup needs wt_wasi_allow_ip_name_lookup() as well.
+ */
+WT_API bool wt_wasi_inherit_network(wt_wasi_t *wasi);
+/**
+ * Whether wasi:sockets/ip-name-lookup may resolve names through the host's
+ * resolver (off by default: lookups fail).
+ */
+WT_API bool wt_wasi_allow_ip_name_lookup(wt_wasi_t *wasi, bool allow);
+
+/**
  * Gives the store a WASI context built from `wasi`. Replaces any earlier
  * one, and empties captured output.
  * Ownership: `wasi` is borrowed (read, not kept).
