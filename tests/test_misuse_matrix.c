@@ -328,6 +328,9 @@ PROBE(p_resource_rep) {
   return wt_resource_rep(s, &f->own, f->rtype, &rep);
 }
 PROBE(p_resource_drop) { return wt_resource_drop(s, &f->own); }
+PROBE(p_wasi_run_component) {
+  return wt_wasi_run_component(f->clinker, s, f->component);
+}
 
 /* The result a call with the home store must give: success, or an error of
  * `kind` whose message contains `text`. */
@@ -395,7 +398,9 @@ PROBE(p_resource_drop) { return wt_resource_drop(s, &f->own); }
   X(wt_component_func_type, p_component_func_type, true, SUCCEEDS)             \
   X(wt_resource_new, p_resource_new, false, SUCCEEDS)                          \
   X(wt_resource_rep, p_resource_rep, true, SUCCEEDS)                           \
-  X(wt_resource_drop, p_resource_drop, true, SUCCEEDS)
+  X(wt_resource_drop, p_resource_drop, true, SUCCEEDS)                         \
+  X(wt_wasi_run_component, p_wasi_run_component, false,                        \
+    FAILS(WT_ERROR_NOT_FOUND, "exports no wasi:cli/run@0.2.x"))
 /* END PROBES */
 
 static void check_misuse(wt_error_t *err, const char *function,
