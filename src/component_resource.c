@@ -100,6 +100,7 @@ typedef struct entry {
   bool owned;        /* HOST: the host holds the own handle (not wasm);
                         GUEST: an own handle, not a borrow */
   bool scoped;       /* a borrow that ends when its host call returns */
+  bool given;        /* GUEST own: passed to wasm by a call under way */
   uint32_t next;     /* FREE: the next free slot, or UINT32_MAX */
   uint32_t target, target_gen;     /* HOST_BORROW: the HOST entry */
   void *rep;                       /* HOST */
@@ -151,6 +152,7 @@ static uint32_t entry_new(struct wt__rtable *t) {
 static void entry_free(struct wt__rtable *t, uint32_t s) {
   entry *e = &t->e[s];
   e->state = FREE;
+  e->owned = e->scoped = e->given = false;
   e->gen = e->gen + 1 ? e->gen + 1 : 1;
   e->rep = NULL;
   e->type = NULL;
@@ -300,6 +302,8 @@ wt_error_t *wt_resource_drop(wt_store_t *store, const wt_cval_t *handle) {
   }
   if (!e->owned)
     return wt__misuse(fn, "the handle is a borrow, which ends with its call");
+  if (e->given)
+    return wt__misuse(fn, "the own handle was given to wasm");
   wasmtime_component_resource_any_t *any = e->any;
   entry_free(t, s);
   /* Dropping a guest resource may run its destructor, which is wasm. */
@@ -337,21 +341,31 @@ void wt__resources_free(wt_store_t *store) {
 struct wt__rpend {
   struct wt__rpend *next;
   enum { GIVE_HOST, LEND_HOST, GIVE_GUEST, END_SCOPE } what;
-  uint32_t slot;
-  wasmtime_component_resource_any_t *made; /* GIVE_HOST: to delete after */
+  uint32_t slot, gen; /* the entry, as it was when recorded */
+  wasmtime_component_resource_any_t *made; /* GIVE_HOST, LEND_HOST: the
+                                              resource made for the call */
 };
 
 static bool pend_add(wt_arena_t *arena, wt__rpend **list, int what,
-                     uint32_t slot, wasmtime_component_resource_any_t *made) {
+                     const struct wt__rtable *t, uint32_t slot,
+                     wasmtime_component_resource_any_t *made) {
   wt__rpend *p;
   if (wt_arena_alloc(arena, sizeof *p, (void **)&p) != NULL)
     return false;
   p->next = *list;
   p->what = what;
   p->slot = slot;
+  p->gen = t->e[slot].gen;
   p->made = made;
   *list = p;
   return true;
+}
+
+/* The entry a record names, if it is still the same resource. */
+static entry *pend_entry(struct wt__rtable *t, const wt__rpend *p,
+                         uint8_t state) {
+  entry *e = &t->e[p->slot];
+  return e->gen == p->gen && e->state == state ? e : NULL;
 }
 
 /* Whether Wasmtime's resource type `rt` is the host type `type`. */
@@ -395,10 +409,15 @@ wt_error_t *wt__res_lower(wt_store_t *store, const char *fn, const char *place,
     wasmtime_component_resource_host_delete(h);
     if (werr)
       return wt__from_wasmtime(WT_ERROR_WASMTIME, werr);
-    if (!pend_add(arena, pend, own ? GIVE_HOST : LEND_HOST, s, any)) {
+    if (!pend_add(arena, pend, own ? GIVE_HOST : LEND_HOST, store->resources,
+                  s, any)) {
       wasmtime_component_resource_any_delete(any);
       return wt__error(WT_ERROR_WASMTIME, "out of memory");
     }
+    /* Given at once, so that the same own cannot be given twice in one
+     * call; wasm may give it back before the call returns. */
+    if (own)
+      store->resources->e[s].owned = false;
     *out = any;
     return NULL;
   }
@@ -413,46 +432,60 @@ wt_error_t *wt__res_lower(wt_store_t *store, const char *fn, const char *place,
   if (own && !e->owned)
     return wt__misuse(fn, "%s: a borrowed resource cannot be given as own, in "
                       "%s", place, text);
-  if (own && !pend_add(arena, pend, GIVE_GUEST, s, NULL))
+  if (own && e->given)
+    return wt__misuse(fn, "%s: the own handle was given to wasm, in %s", place,
+                      text);
+  if (own && !pend_add(arena, pend, GIVE_GUEST, store->resources, s, NULL))
     return wt__error(WT_ERROR_WASMTIME, "out of memory");
+  if (own)
+    e->given = true;
   *out = e->any;
   return NULL;
+}
+
+/* Takes a host resource made for a call back out of Wasmtime's table. */
+static void take_back(wt_store_t *store, wasmtime_component_resource_any_t *any) {
+  wasmtime_component_resource_host_t *h = NULL;
+  wasmtime_error_t *werr =
+      wasmtime_component_resource_any_to_host(store->ctx, any, &h);
+  if (werr)
+    wasmtime_error_delete(werr); /* wasm took it: nothing to take back */
+  else
+    wasmtime_component_resource_host_delete(h);
 }
 
 void wt__res_settle(wt_store_t *store, wt__rpend *pend, bool given) {
   struct wt__rtable *t = store->resources;
   for (wt__rpend *p = pend; p; p = p->next) {
+    entry *e;
     switch (p->what) {
     case GIVE_HOST:
-    case LEND_HOST:
-      if (given && p->what == GIVE_HOST)
-        t->e[p->slot].owned = false;
-      else {
-        /* Take the host resource back out of Wasmtime's table unused. */
-        wasmtime_component_resource_host_t *h = NULL;
-        wasmtime_error_t *werr =
-            wasmtime_component_resource_any_to_host(store->ctx, p->made, &h);
-        if (werr)
-          wasmtime_error_delete(werr);
-        else
-          wasmtime_component_resource_host_delete(h);
+      if (!given) {
+        take_back(store, p->made);
+        if ((e = pend_entry(t, p, HOST)) != NULL)
+          e->owned = true;
       }
       wasmtime_component_resource_any_delete(p->made);
       break;
+    case LEND_HOST:
+      take_back(store, p->made);
+      wasmtime_component_resource_any_delete(p->made);
+      break;
     case GIVE_GUEST:
+      if ((e = pend_entry(t, p, GUEST)) == NULL)
+        break;
       if (given) {
-        wasmtime_component_resource_any_delete(t->e[p->slot].any);
+        wasmtime_component_resource_any_delete(e->any);
         entry_free(t, p->slot);
+      } else {
+        e->given = false;
       }
       break;
     case END_SCOPE:
-      if (p->made)
-        wasmtime_component_resource_any_delete(p->made);
-      if (p->slot != UINT32_MAX && t->e[p->slot].state == GUEST) {
-        wasmtime_component_resource_any_delete(t->e[p->slot].any);
+      if ((e = pend_entry(t, p, GUEST)) != NULL) {
+        wasmtime_component_resource_any_delete(e->any);
         entry_free(t, p->slot);
-      } else if (p->slot != UINT32_MAX &&
-                 t->e[p->slot].state == HOST_BORROW) {
+      } else if (pend_entry(t, p, HOST_BORROW)) {
         entry_free(t, p->slot);
       }
       break;
@@ -494,7 +527,7 @@ wt_error_t *wt__res_lift(wt_store_t *store,
     tab->e[b].state = HOST_BORROW;
     tab->e[b].target = s;
     tab->e[b].target_gen = tab->e[s].gen;
-    if (!pend_add(arena, scope, END_SCOPE, b, NULL)) {
+    if (!pend_add(arena, scope, END_SCOPE, tab, b, NULL)) {
       entry_free(tab, b);
       return wt__error(WT_ERROR_WASMTIME, "out of memory");
     }
@@ -511,7 +544,7 @@ wt_error_t *wt__res_lift(wt_store_t *store,
   e->owned = own;
   e->scoped = !own;
   e->any = wasmtime_component_resource_any_clone(any);
-  if (!own && !pend_add(arena, scope, END_SCOPE, s, NULL)) {
+  if (!own && !pend_add(arena, scope, END_SCOPE, tab, s, NULL)) {
     wasmtime_component_resource_any_delete(e->any);
     entry_free(tab, s);
     return wt__error(WT_ERROR_WASMTIME, "out of memory");

@@ -1323,19 +1323,12 @@ Test(component_parity, host_resources_through_host_functions) {
   res_close(&x, &h);
 }
 
-/* BUG (disabled until src/component_resource.c is fixed): a host resource
- * the caller gives to an export as an own, and that comes back to the host
- * inside that call as the own argument of a host function, is marked as
- * held by wasm once the outer call returns (wt__res_settle() clears
- * `owned` on the caller's GIVE_HOST entry after wt__res_lift() set it for
- * the host function): the host's handle is then refused by
- * wt_resource_rep() and wt_resource_drop() ("the own handle was given to
- * wasm") and its destructor only runs when the store is deleted. The same
- * clearing hits a new resource that reuses the slot when the host function
- * drops its argument and makes a resource: that one is refused too. */
+/* A host resource the caller gives to an export as an own, and that comes
+ * back to the host inside that call as the own argument of a host function,
+ * is the host's once the outer call returns; a new resource that reuses its
+ * slot after the host function drops it is not taken for the given one. */
 Test(component_parity,
-     own_given_back_to_the_host_inside_a_call_stays_the_hosts,
-     .disabled = true) {
+     own_given_back_to_the_host_inside_a_call_stays_the_hosts) {
   res_host_t h = {.keep = true};
   res_fx_t x;
   res_open(&x, &h);

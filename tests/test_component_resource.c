@@ -41,6 +41,8 @@ static const char *const host_files =
     "      (call $drop (local.get 0)))\n"
     "    (func (export \"discard\") (param i32) (call $drop (local.get 0)))\n"
     "    (func (export \"stash\") (param i32) (global.set $kept (local.get 0)))\n"
+    "    (func (export \"discard2\") (param i32 i32)\n"
+    "      (call $drop (local.get 0)) (call $drop (local.get 1)))\n"
     "    (func (export \"unstash\") (result i32) (global.get $kept)))\n"
     "  (core instance $i (instantiate $m (with \"h\" (instance $hi))))\n"
     "  (func (export \"roundtrip\") (param \"n\" u32) (result u32)\n"
@@ -51,7 +53,10 @@ static const char *const host_files =
     "    (canon lift (core func $i \"measure\")))\n"
     "  (func (export \"discard\") (param \"f\" (own $file))\n"
     "    (canon lift (core func $i \"discard\")))\n"
-    "  (func (export \"stash\") (param \"f\" (own $file))\n"
+    "  (func (export \"discard2\") (param \"a\" (own $file))"
+    " (param \"b\" (own $file))\n"
+    "    (canon lift (core func $i \"discard2\")))\n"
+  "  (func (export \"stash\") (param \"f\" (own $file))\n"
     "    (canon lift (core func $i \"stash\")))\n"
     "  (func (export \"unstash\") (result (own $file))\n"
     "    (canon lift (core func $i \"unstash\"))))\n";
@@ -468,5 +473,30 @@ Test(component_resource, guest_resource_of_another_instance_type) {
                "the own expected");
   OK(call(&f, "consume", &own, &r));
   cr_assert_eq(r.of.u32, 1);
+  teardown(&f);
+}
+
+Test(component_resource, the_same_own_cannot_be_given_twice_in_one_call) {
+  fixture f;
+  setup_host(&f);
+  file one = {.size = 1}, two = {.size = 2};
+  wt_cval_t a, b;
+  OK(wt_resource_new(f.store, f.h.type, &one, &a));
+  OK(wt_resource_new(f.store, f.h.type, &two, &b));
+  wt_component_func_t d2;
+  OK(wt_component_instance_func(f.store, &f.inst, "discard2", &d2));
+  wt_cval_t args[2] = {a, a};
+  EXPECT_ERROR(wt_component_func_call(f.store, &d2, args, 2, NULL, 0, NULL),
+               WT_ERROR_MISUSE,
+               "argument 1: the own handle was given to wasm");
+  /* The call was not made: the host still holds its resource. */
+  void *rep;
+  OK(wt_resource_rep(f.store, &a, f.h.type, &rep));
+  cr_assert_eq(rep, &one);
+  cr_assert_eq(f.h.dtors, 0);
+  args[1] = b;
+  OK(wt_component_func_call(f.store, &d2, args, 2, NULL, 0, NULL));
+  cr_assert_eq(one.destroyed, 1);
+  cr_assert_eq(two.destroyed, 1);
   teardown(&f);
 }
