@@ -194,13 +194,18 @@ static wt_cvalkind_t kind_of(wasmtime_component_valtype_kind_t k) {
 }
 
 /* A function's type as wt checks calls against it: the parameter types
- * (owned, deleted by shape_free()) and the result type. */
+ * (owned, deleted by shape_free()), the result type, and Wasmtime's type
+ * for the text of error messages, which is written only when one needs
+ * it. */
 #define SHAPE_STACK 16
 typedef struct shape {
   size_t nparams;
   bool has_result;
+  bool text_done;
   wasmtime_component_valtype_t result;
   wasmtime_component_valtype_t *params; /* `stack` or malloc()ed */
+  const wasmtime_component_func_type_t *ty; /* for the parameters' names */
+  wasmtime_component_func_type_t *owned_ty; /* `ty` when the shape owns it */
   wasmtime_component_valtype_t stack[SHAPE_STACK];
   char text[256]; /* "func(a: u32, b: string) -> u32", cut if long */
 } shape;
@@ -212,6 +217,8 @@ static void shape_free(shape *s) {
     wasmtime_component_valtype_delete(&s->result);
   if (s->params != s->stack)
     free(s->params);
+  if (s->owned_ty)
+    wasmtime_component_func_type_delete(s->owned_ty);
 }
 
 /* Appends to the shape's text, which stays NUL-terminated (and is cut
@@ -348,19 +355,50 @@ static const char *kind_text(const wasmtime_component_valtype_t *t) {
   return k ? wt_cvalkind_name(k) : type_name(t->kind);
 }
 
-/* Reads the function's type into `s`; a misuse error when a parameter or
- * the result has a type wt does not support yet, or the function is
- * async. */
+/* The function's text, "func(a: u32, b: string) -> u32", written the
+ * first time it is needed (for an error message) and kept in the shape. */
+static const char *shape_text(const shape *cs) {
+  shape *s = (shape *)cs;
+  if (s->text_done)
+    return s->text;
+  size_t at = 0;
+  s->text[0] = '\0';
+  text_str(s, &at, "func(");
+  for (size_t i = 0; i < s->nparams; i++) {
+    const char *name = "";
+    size_t name_len = 0;
+    wasmtime_component_valtype_t vt;
+    if (wasmtime_component_func_type_param_nth(s->ty, i, &name, &name_len,
+                                               &vt))
+      wasmtime_component_valtype_delete(&vt);
+    if (i)
+      text_str(s, &at, ", ");
+    text_add(s, &at, name, name_len);
+    text_str(s, &at, ": ");
+    text_str(s, &at, kind_text(&s->params[i]));
+  }
+  text_str(s, &at, ")");
+  if (s->has_result) {
+    text_str(s, &at, " -> ");
+    text_str(s, &at, kind_text(&s->result));
+  }
+  s->text_done = true;
+  return s->text;
+}
+
+/* Reads the function's type `ty` into `s`, which refers to `ty` until it
+ * is freed; a misuse error when a parameter or the result has a type wt
+ * does not support yet, or the function is async. */
 static wt_error_t *shape_from_type(const char *fn,
                                    const wasmtime_component_func_type_t *ty,
                                    shape *s) {
   s->params = s->stack;
   s->nparams = 0;
   s->has_result = false;
-  s->text[0] = '\0';
+  s->text_done = false;
+  s->ty = ty;
+  s->owned_ty = NULL;
   wt_error_t *err = NULL;
-  size_t at = 0;
-  text_str(s, &at, "func(");
   size_t n = wasmtime_component_func_type_param_count(ty);
   if (n > SHAPE_STACK) {
     s->params = malloc(n * sizeof *s->params);
@@ -380,11 +418,6 @@ static wt_error_t *shape_from_type(const char *fn,
     if (!wasmtime_component_func_type_param_nth(ty, i, &name, &name_len, vt))
       break;
     s->nparams = i + 1;
-    if (i)
-      text_str(s, &at, ", ");
-    text_add(s, &at, name, name_len);
-    text_str(s, &at, ": ");
-    text_str(s, &at, kind_text(vt));
     const char *u = unsupported(vt);
     if (u && !bad_type) {
       bad_type = u;
@@ -393,47 +426,138 @@ static wt_error_t *shape_from_type(const char *fn,
                (int)(name_len < 60 ? name_len : 60), name);
     }
   }
-  text_str(s, &at, ")");
   s->has_result = wasmtime_component_func_type_result(ty, &s->result);
   const char *bad_result = NULL;
-  if (s->has_result) {
-    text_str(s, &at, " -> ");
-    text_str(s, &at, kind_text(&s->result));
+  if (s->has_result)
     bad_result = unsupported(&s->result);
-  }
   if (bad_type)
     err = wt__misuse(fn,
                      "parameter %zu (\"%s\") has type %s, which wt does not "
                      "support yet, in %s",
-                     bad, bad_name, bad_type, s->text);
+                     bad, bad_name, bad_type, shape_text(s));
   else if (bad_result)
     err = wt__misuse(fn,
                      "the result has type %s, which wt does not support "
                      "yet, in %s",
-                     bad_result, s->text);
+                     bad_result, shape_text(s));
   else if (wasmtime_component_func_type_async(ty))
     err = wt__misuse(fn, "%s is async, which wt does not support yet",
-                     s->text);
+                     shape_text(s));
   if (err)
     shape_free(s);
   return err;
 }
 
+static wt_error_t *oom(void) {
+  return wt__error(WT_ERROR_WASMTIME, "out of memory");
+}
+
+/* ---- the store's shapes ----
+ *
+ * A function's type never changes, so each function a store calls has its
+ * shape read once and kept until the store goes, found by the function's
+ * handle. */
+
+typedef struct shape_slot {
+  uint32_t raw1, raw2;
+  shape *s;
+} shape_slot;
+
+struct wt__shapes {
+  shape_slot *slots; /* open addressing, a power of two */
+  size_t cap, len;
+};
+
+static size_t shape_hash(uint32_t raw1, uint32_t raw2, size_t cap) {
+  uint64_t h = ((uint64_t)raw1 << 32 | raw2) * 0x9e3779b97f4a7c15ull;
+  return (size_t)(h >> 32) & (cap - 1);
+}
+
+static void shapes_free(struct wt__shapes *t) {
+  if (!t)
+    return;
+  for (size_t i = 0; i < t->cap; i++)
+    if (t->slots[i].s) {
+      shape_free(t->slots[i].s);
+      free(t->slots[i].s);
+    }
+  free(t->slots);
+  free(t);
+}
+
+static bool shapes_put(struct wt__shapes *t, uint32_t raw1, uint32_t raw2,
+                       shape *s) {
+  if ((t->len + 1) * 2 > t->cap) {
+    size_t cap = t->cap ? t->cap * 2 : 64;
+    shape_slot *slots = calloc(cap, sizeof *slots);
+    if (!slots)
+      return false;
+    for (size_t i = 0; i < t->cap; i++)
+      if (t->slots[i].s) {
+        size_t h = shape_hash(t->slots[i].raw1, t->slots[i].raw2, cap);
+        while (slots[h].s)
+          h = (h + 1) & (cap - 1);
+        slots[h] = t->slots[i];
+      }
+    free(t->slots);
+    t->slots = slots;
+    t->cap = cap;
+  }
+  size_t h = shape_hash(raw1, raw2, t->cap);
+  while (t->slots[h].s)
+    h = (h + 1) & (t->cap - 1);
+  t->slots[h] = (shape_slot){raw1, raw2, s};
+  t->len++;
+  return true;
+}
+
+/* The shape of the store's function `f`, read and kept on first use. */
 static wt_error_t *shape_of(const char *fn, wt_store_t *store,
-                            const wasmtime_component_func_t *f, shape *s) {
+                            const wasmtime_component_func_t *f,
+                            const shape **out) {
+  struct wt__shapes *t = store->shapes;
+  if (t && t->cap) {
+    size_t h = shape_hash(f->__private1, f->__private2, t->cap);
+    while (t->slots[h].s) {
+      if (t->slots[h].raw1 == f->__private1 &&
+          t->slots[h].raw2 == f->__private2) {
+        *out = t->slots[h].s;
+        return NULL;
+      }
+      h = (h + 1) & (t->cap - 1);
+    }
+  }
+  if (!t && !(t = store->shapes = calloc(1, sizeof *t)))
+    return oom();
+  shape *s = malloc(sizeof *s);
   wasmtime_component_func_type_t *ty =
-      wasmtime_component_func_type(f, store->ctx);
-  if (!ty)
-    return wt__error(WT_ERROR_WASMTIME, "out of memory");
+      s ? wasmtime_component_func_type(f, store->ctx) : NULL;
+  if (!ty) {
+    free(s);
+    return oom();
+  }
   wt_error_t *err = shape_from_type(fn, ty, s);
-  wasmtime_component_func_type_delete(ty);
-  return err;
+  if (err) {
+    wasmtime_component_func_type_delete(ty);
+    free(s);
+    return err;
+  }
+  s->owned_ty = ty;
+  if (!shapes_put(t, f->__private1, f->__private2, s)) {
+    shape_free(s);
+    free(s);
+    return oom();
+  }
+  *out = s;
+  return NULL;
 }
 
 /* Whether `c` is a Unicode scalar value (not a surrogate, not too big). */
 static bool scalar_ok(uint32_t c) {
   return c <= 0x10ffff && (c < 0xd800 || c > 0xdfff);
 }
+
+#define CONV_STEPS 24
 
 /* A conversion in progress: the place of the value being converted
  * ("argument 0, field x, element 3") and memory for what it builds. */
@@ -443,38 +567,51 @@ typedef struct conv {
   wt_store_t *store;
   wt_arena_t *arena; /* arguments: scratch memory; results: the caller's */
   wt__rpend *pend;   /* resources: what to settle once the call is made */
+  /* The place, as steps written out only for an error message. */
+  struct step {
+    const char *fmt, *name;
+    size_t len, index;
+  } steps[CONV_STEPS];
+  size_t depth;      /* steps taken (beyond CONV_STEPS: not kept) */
   char place[160];
-  size_t at;
 } conv;
 
 /* Appends ", <what>" (or "<what>" at the start) to the place; returns
  * the length to restore it to. */
 static size_t place_push(conv *c, const char *fmt, const char *name,
                          size_t len, size_t index) {
-  size_t old = c->at;
-  if (c->at >= sizeof c->place - 1)
-    return old;
-  char part[96];
-  if (name)
-    snprintf(part, sizeof part, fmt, (int)(len < 64 ? len : 64), name);
-  else
-    snprintf(part, sizeof part, fmt, index);
-  int w = snprintf(c->place + c->at, sizeof c->place - c->at, "%s%s",
-                   c->at ? ", " : "", part);
-  if (w > 0)
-    c->at += (size_t)w < sizeof c->place - c->at ? (size_t)w
-                                                  : sizeof c->place - 1 - c->at;
+  size_t old = c->depth;
+  if (c->depth < CONV_STEPS)
+    c->steps[c->depth] = (struct step){fmt, name, len, index};
+  c->depth++;
   return old;
 }
 
-static void place_pop(conv *c, size_t old) {
-  c->at = old;
-  c->place[old] = '\0';
+static void place_pop(conv *c, size_t old) { c->depth = old; }
+
+/* The place written out: "argument 0, field x, element 3". */
+static const char *place_text(conv *c) {
+  size_t at = 0, cap = sizeof c->place;
+  c->place[0] = '\0';
+  for (size_t i = 0; i < c->depth && at < cap - 1; i++) {
+    if (i >= CONV_STEPS) {
+      snprintf(c->place + at, cap - at, ", ...");
+      break;
+    }
+    const struct step *st = &c->steps[i];
+    char part[96];
+    if (st->name)
+      snprintf(part, sizeof part, st->fmt, (int)(st->len < 64 ? st->len : 64),
+               st->name);
+    else
+      snprintf(part, sizeof part, st->fmt, st->index);
+    int w = snprintf(c->place + at, cap - at, "%s%s", i ? ", " : "", part);
+    if (w > 0)
+      at += (size_t)w < cap - at ? (size_t)w : cap - 1 - at;
+  }
+  return c->place;
 }
 
-static wt_error_t *oom(void) {
-  return wt__error(WT_ERROR_WASMTIME, "out of memory");
-}
 
 static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
                           const wt_cval_t *v, wasmtime_component_val_t *out);
@@ -489,13 +626,13 @@ static wt_error_t *payload_to(conv *c, bool has_t,
   if (!has_t) {
     if (p)
       return wt__misuse(c->fn, "%s, %s: the case has no payload, so it must "
-                        "be NULL, in %s", c->place, what, c->s->text);
+                        "be NULL, in %s", place_text(c), what, shape_text(c->s));
     return NULL;
   }
   if (!p)
     return wt__misuse(c->fn, "%s, %s: payload is NULL, expected %s, in %s",
-                      c->place, what, wt_cvalkind_name(want_kind(t)),
-                      c->s->text);
+                      place_text(c), what, wt_cvalkind_name(want_kind(t)),
+                      shape_text(c->s));
   wasmtime_component_val_t *raw = arena_take(c->arena, sizeof *raw);
   if (!raw)
     return oom();
@@ -511,15 +648,16 @@ static wt_error_t *payload_to(conv *c, bool has_t,
  * copied (Wasmtime only reads arguments). */
 static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
                           const wt_cval_t *v, wasmtime_component_val_t *out) {
-  const char *fn = c->fn, *text = c->s->text;
+  const char *fn = c->fn;
+#define text shape_text(c->s)
   wt_cvalkind_t want = want_kind(t);
   if (v->kind != want) {
     if (wt_cvalkind_name(v->kind)[0] == '?')
       return wt__misuse(fn,
                         "%s: expected %s, got kind %d (not a "
                         "wt_cvalkind_t), in %s",
-                        c->place, wt_cvalkind_name(want), (int)v->kind, text);
-    return wt__misuse(fn, "%s: expected %s, got %s, in %s", c->place,
+                        place_text(c), wt_cvalkind_name(want), (int)v->kind, text);
+    return wt__misuse(fn, "%s: expected %s, got %s, in %s", place_text(c),
                       wt_cvalkind_name(want), wt_cvalkind_name(v->kind),
                       text);
   }
@@ -567,14 +705,14 @@ static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
       return wt__misuse(fn,
                         "%s: char U+%04X is not a Unicode scalar "
                         "value, in %s",
-                        c->place, (unsigned)v->of.ch, text);
+                        place_text(c), (unsigned)v->of.ch, text);
     out->of.character = v->of.ch;
     break;
   case WT_CVAL_STRING:
     if (!v->of.str.data && v->of.str.len > 0)
-      return wt__misuse(fn, "%s: string data is NULL, in %s", c->place, text);
+      return wt__misuse(fn, "%s: string data is NULL, in %s", place_text(c), text);
     if (!wt__utf8_valid(v->of.str.data, v->of.str.len))
-      return wt__misuse(fn, "%s: string is not valid UTF-8, in %s", c->place,
+      return wt__misuse(fn, "%s: string is not valid UTF-8, in %s", place_text(c),
                         text);
     out->of.string.size = v->of.str.len;
     out->of.string.data = (wasm_byte_t *)v->of.str.data;
@@ -582,7 +720,7 @@ static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
   case WT_CVAL_BYTES: {
     size_t n = v->of.bytes.len;
     if (!v->of.bytes.data && n > 0)
-      return wt__misuse(fn, "%s: bytes data is NULL, in %s", c->place, text);
+      return wt__misuse(fn, "%s: bytes data is NULL, in %s", place_text(c), text);
     out->kind = WASMTIME_COMPONENT_LIST;
     wasmtime_component_val_t *items =
         n ? arena_take(c->arena, n * sizeof *items) : NULL;
@@ -600,13 +738,13 @@ static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
   case WT_CVAL_TUPLE: {
     size_t n = v->of.items.len;
     if (!v->of.items.items && n > 0)
-      return wt__misuse(fn, "%s: items is NULL, in %s", c->place, text);
+      return wt__misuse(fn, "%s: items is NULL, in %s", place_text(c), text);
     size_t want_n = n;
     if (want == WT_CVAL_TUPLE) {
       want_n = wasmtime_component_tuple_type_types_count(t->of.tuple);
       if (n != want_n)
         return wt__misuse(fn, "%s: expected a tuple of %zu items, got %zu, "
-                          "in %s", c->place, want_n, n, text);
+                          "in %s", place_text(c), want_n, n, text);
     }
     out->kind = want == WT_CVAL_LIST ? WASMTIME_COMPONENT_LIST
                                      : WASMTIME_COMPONENT_TUPLE;
@@ -640,7 +778,7 @@ static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
   case WT_CVAL_RECORD: {
     size_t n = v->of.items.len;
     if (!v->of.items.items && n > 0)
-      return wt__misuse(fn, "%s: items is NULL, in %s", c->place, text);
+      return wt__misuse(fn, "%s: items is NULL, in %s", place_text(c), text);
     size_t want_n = wasmtime_component_record_type_field_count(t->of.record);
     out->kind = WASMTIME_COMPONENT_RECORD;
     wasmtime_component_valrecord_entry_t *fields =
@@ -655,7 +793,7 @@ static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
         return oom();
       if (i >= n)
         err = wt__misuse(fn, "%s: field %.*s is missing (got %zu of %zu "
-                         "fields), in %s", c->place, (int)len, name, n,
+                         "fields), in %s", place_text(c), (int)len, name, n,
                          want_n, text);
       char *copy = err ? NULL : arena_take(c->arena, len + 1);
       if (!err && !copy)
@@ -672,7 +810,7 @@ static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
     }
     if (!err && n > want_n)
       err = wt__misuse(fn, "%s: field %zu is extra (the record has %zu "
-                       "fields), in %s", c->place, want_n, want_n, text);
+                       "fields), in %s", place_text(c), want_n, want_n, text);
     out->of.record.size = want_n;
     out->of.record.data = fields;
     break;
@@ -685,10 +823,10 @@ static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
     if (i >= n ||
         !wasmtime_component_enum_type_names_nth(t->of.enum_, i, &name, &len))
       return wt__misuse(fn, "%s: enum case %u is unknown (the enum has %zu "
-                        "cases), in %s", c->place, (unsigned)i, n, text);
+                        "cases), in %s", place_text(c), (unsigned)i, n, text);
     if (v->of.choice.payload)
       return wt__misuse(fn, "%s: an enum case has no payload, so it must be "
-                        "NULL, in %s", c->place, text);
+                        "NULL, in %s", place_text(c), text);
     char *copy = arena_take(c->arena, len + 1);
     if (!copy)
       return oom();
@@ -702,7 +840,7 @@ static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
     uint32_t i = v->of.choice.index;
     if (i > 1)
       return wt__misuse(fn, "%s: option case %u is unknown (0 is none, 1 is "
-                        "some), in %s", c->place, (unsigned)i, text);
+                        "some), in %s", place_text(c), (unsigned)i, text);
     out->kind = WASMTIME_COMPONENT_OPTION;
     if (i == 0) {
       err = payload_to(c, false, NULL, v->of.choice.payload, "none",
@@ -719,7 +857,7 @@ static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
     uint32_t i = v->of.choice.index;
     if (i > 1)
       return wt__misuse(fn, "%s: result case %u is unknown (0 is ok, 1 is "
-                        "err), in %s", c->place, (unsigned)i, text);
+                        "err), in %s", place_text(c), (unsigned)i, text);
     out->kind = WASMTIME_COMPONENT_RESULT;
     out->of.result.is_ok = i == 0;
     bool has = i == 0 ? wasmtime_component_result_type_ok(t->of.result, &sub)
@@ -739,7 +877,7 @@ static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
     if (i >= n || !wasmtime_component_variant_type_case_nth(
                       t->of.variant, i, &name, &len, &has, &sub))
       return wt__misuse(fn, "%s: variant case %u is unknown (the variant has "
-                        "%zu cases), in %s", c->place, (unsigned)i, n, text);
+                        "%zu cases), in %s", place_text(c), (unsigned)i, n, text);
     char *copy = arena_take(c->arena, len + 1);
     if (copy) {
       memcpy(copy, name, len);
@@ -761,11 +899,11 @@ static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
   case WT_CVAL_MAP: {
     size_t n = v->of.items.len;
     if (!v->of.items.items && n > 0)
-      return wt__misuse(fn, "%s: items is NULL, in %s", c->place, text);
+      return wt__misuse(fn, "%s: items is NULL, in %s", place_text(c), text);
     if (n % 2)
       return wt__misuse(fn, "%s: a map has keys and values alternating, so "
                         "an even number of items, got %zu, in %s",
-                        c->place, n, text);
+                        place_text(c), n, text);
     wasmtime_component_valmap_entry_t *entries =
         n ? arena_take(c->arena, n / 2 * sizeof *entries) : NULL;
     if (n && !entries)
@@ -792,7 +930,7 @@ static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
   }
   case WT_CVAL_OWN:
   case WT_CVAL_BORROW:
-    err = wt__res_lower(c->store, fn, c->place, text, t, v, c->arena, &c->pend,
+    err = wt__res_lower(c->store, fn, place_text(c), text, t, v, c->arena, &c->pend,
                         &out->of.resource);
     out->kind = WASMTIME_COMPONENT_RESOURCE;
     break;
@@ -801,7 +939,7 @@ static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
     uint32_t bits = v->of.flags;
     if (n < 32 && bits >> n)
       return wt__misuse(fn, "%s: flags 0x%x set a bit above the %zu flags of "
-                        "the type, in %s", c->place, (unsigned)bits, n, text);
+                        "the type, in %s", place_text(c), (unsigned)bits, n, text);
     size_t count = (size_t)__builtin_popcount(bits);
     wasm_name_t *names = count ? arena_take(c->arena, count * sizeof *names)
                                : NULL;
@@ -833,6 +971,8 @@ static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
   }
   return err;
 }
+
+#undef text
 
 static wt_error_t *bad_result(const wasmtime_component_val_t *r,
                               const wasmtime_component_valtype_t *t) {
@@ -1136,26 +1276,26 @@ static wt_error_t *func_call(const char *fn, wt_store_t *store,
   if (arena && !arena_ok(arena))
     return wt__misuse(fn, "arena is deleted (or not a wt_arena_t)");
   wasmtime_component_func_t f = wt__cfunc_to(func);
-  shape s;
-  if ((err = shape_of(fn, store, &f, &s)) != NULL)
+  const shape *sp = NULL;
+  if ((err = shape_of(fn, store, &f, &sp)) != NULL)
     return err;
-  size_t want_results = s.has_result ? 1 : 0;
-  if (nargs != s.nparams || nresults != want_results)
+  size_t want_results = sp->has_result ? 1 : 0;
+  if (nargs != sp->nparams || nresults != want_results)
     err = wt__misuse(fn, "got %zu argument%s and %zu result%s for %s", nargs,
                      nargs == 1 ? "" : "s", nresults, nresults == 1 ? "" : "s",
-                     s.text);
+                     shape_text(sp));
   else if ((nargs && !args) || (nresults && !results))
     err = wt__misuse(fn, "args or results is NULL");
-  else if (s.has_result && needs_arena(&s.result) && !arena)
+  else if (sp->has_result && needs_arena(&sp->result) && !arena)
     err = wt__misuse(fn, "arena is NULL, and the result is a%s %s, in %s",
-                     s.result.kind == WASMTIME_COMPONENT_VALTYPE_ENUM ||
-                             s.result.kind == WASMTIME_COMPONENT_VALTYPE_OPTION
+                     sp->result.kind == WASMTIME_COMPONENT_VALTYPE_ENUM ||
+                             sp->result.kind == WASMTIME_COMPONENT_VALTYPE_OPTION
                          ? "n"
                          : "",
-                     wt_cvalkind_name(want_kind(&s.result)), s.text);
+                     wt_cvalkind_name(want_kind(&sp->result)), shape_text(sp));
   /* Scratch memory for the arguments' nested values, freed at the end. */
   wt_arena_t scratch = {.magic = MAGIC_ARENA};
-  conv c = {.fn = fn, .s = &s, .store = store, .arena = &scratch};
+  conv c = {.fn = fn, .s = sp, .store = store, .arena = &scratch};
   wasmtime_component_val_t stack[SHAPE_STACK];
   wasmtime_component_val_t *raw = stack;
   if (!err && nargs > SHAPE_STACK) {
@@ -1166,9 +1306,9 @@ static wt_error_t *func_call(const char *fn, wt_store_t *store,
     }
   }
   for (size_t i = 0; !err && i < nargs; i++) {
-    c.at = 0;
+    c.depth = 0;
     place_push(&c, "argument %zu", NULL, 0, i);
-    err = val_to(&c, &s.params[i], &args[i], &raw[i]);
+    err = val_to(&c, &sp->params[i], &args[i], &raw[i]);
   }
   if (!err)
     err = wt__stack_check(fn, store);
@@ -1189,10 +1329,10 @@ static wt_error_t *func_call(const char *fn, wt_store_t *store,
       /* Copy into the caller's arena; on failure, give back what this
        * call took from it. */
       wt_cval_t conv_out;
-      conv rc = {.fn = fn, .s = &s, .store = store, .arena = arena};
+      conv rc = {.fn = fn, .s = sp, .store = store, .arena = arena};
       struct block *top = arena ? arena->blocks : NULL;
       size_t top_used = top ? top->used : 0, used = arena ? arena->used : 0;
-      err = val_from(&rc, &s.result, &res[0], &conv_out);
+      err = val_from(&rc, &sp->result, &res[0], &conv_out);
       if (!err)
         results[0] = conv_out;
       else if (arena)
@@ -1202,7 +1342,6 @@ static wt_error_t *func_call(const char *fn, wt_store_t *store,
     wt__store_leave(store);
   }
   free_blocks(scratch.blocks);
-  shape_free(&s);
   return err;
 }
 
@@ -1237,6 +1376,8 @@ wt_error_t *wt_component_instance_call(wt_store_t *store,
  * (a callback that calls into another instance of the store) stack. */
 
 void wt__host_arena_free(wt_store_t *store) {
+  shapes_free(store->shapes);
+  store->shapes = NULL;
   if (!store->host_arena)
     return;
   free_blocks(store->host_arena->blocks);
@@ -1276,11 +1417,11 @@ wasmtime_error_t *wt__chost_call(void *env, wasmtime_context_t *ctx,
   if (err)
     return host_fail(store, err);
   if (nargs != s.nparams || nresults != (s.has_result ? 1u : 0u)) {
+    err = wt__error(WT_ERROR_WASMTIME,
+                    "%s: Wasmtime gave %zu arguments and %zu results for %s",
+                    fn, nargs, nresults, shape_text(&s));
     shape_free(&s);
-    return host_fail(store, wt__error(WT_ERROR_WASMTIME,
-                                      "%s: Wasmtime gave %zu arguments and %zu "
-                                      "results for %s",
-                                      fn, nargs, nresults, s.text));
+    return host_fail(store, err);
   }
   struct block *top = arena->blocks;
   size_t top_used = top ? top->used : 0, used = arena->used;
@@ -1298,7 +1439,7 @@ wasmtime_error_t *wt__chost_call(void *env, wasmtime_context_t *ctx,
     err = wt__misuse(fn, "the store was deleted during a call");
   if (!err && nresults) {
     wasmtime_component_val_t tmp;
-    c.at = 0;
+    c.depth = 0;
     place_push(&c, "result %zu", NULL, 0, 0);
     err = val_to(&c, &s.result, &wres[0], &tmp);
     if (!err)

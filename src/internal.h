@@ -205,6 +205,7 @@ struct wt_store {
   struct wt_shared_memory *shared;  /* shared memories the store owns */
   struct wt__wasi_state *wasi;      /* WASI context and outputs: wasi.c's */
   wt_arena_t *host_arena; /* component host calls' values: component_val.c's */
+  struct wt__shapes *shapes; /* component functions' types: component_val.c's */
   struct wt__rtable *resources; /* resource handles: component_resource.c's */
   /* NUL-terminated copies of export names, keyed by Wasmtime's pointer. */
   struct wt__name *names;
@@ -666,7 +667,8 @@ wasmtime_error_t *wt__chost_call(void *env, wasmtime_context_t *ctx,
                                  wasmtime_component_val_t *args, size_t nargs,
                                  wasmtime_component_val_t *results,
                                  size_t nresults);
-/* Frees the store's host arena (store.c, when the store goes). */
+/* Frees the store's host arena and the shapes of the component functions
+ * it called (store.c, when the store goes). */
 void wt__host_arena_free(wt_store_t *store);
 
 /* ---- resources (component_resource.c) ----
