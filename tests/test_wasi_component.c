@@ -370,3 +370,60 @@ Test(wasi_component, a_program_needs_the_wasi_linker) {
   wt_component_delete(c);
   wt_engine_delete(engine);
 }
+
+/* Stdin from a file and stdout and stderr to files, the same both ways. */
+Test(wasi_component, stdin_and_outputs_as_files) {
+  sandbox b;
+  sandbox_make(&b);
+  char in[400], out[2][400];
+  snprintf(in, sizeof in, "%s/in.txt", b.dir);
+  const char *tag[2] = {"p1", "p2"};
+  char got[2][2][1024];
+  for (int k = 0; k < 2; k++) {
+    wt_wasi_t *w = wt_wasi_new();
+    cr_assert(wt_wasi_set_stdin_file(w, in));
+    snprintf(out[0], sizeof out[0], "%s/%s.out", b.root, tag[k]);
+    snprintf(out[1], sizeof out[1], "%s/%s.err", b.root, tag[k]);
+    cr_assert(wt_wasi_set_output_file(w, WT_WASI_STREAM_STDOUT, out[0]));
+    cr_assert(wt_wasi_set_output_file(w, WT_WASI_STREAM_STDERR, out[1]));
+    wt_engine_t *engine = engine_from(wt_config_new());
+    char path[512];
+    wt_store_t *s;
+    OK(wt_store_new(engine, NULL, NULL, &s));
+    OK(wt_store_set_wasi(s, w));
+    if (k == 0) {
+      snprintf(path, sizeof path, "%s/stdin.wasm", WASI_DIR);
+      wt_module_t *m;
+      OK(wt_module_new_file(engine, path, &m));
+      wt_linker_t *l;
+      OK(wt_linker_new(engine, &l));
+      OK(wt_linker_define_wasi(l));
+      OK(wt_wasi_run(l, s, m));
+      wt_linker_delete(l);
+      wt_module_delete(m);
+    } else {
+      snprintf(path, sizeof path, "%s/wasi_stdin.wasm", GUEST_DIR);
+      wt_component_t *c;
+      OK(wt_component_new_file(engine, path, &c));
+      wt_component_linker_t *l;
+      OK(wt_component_linker_new(engine, &l));
+      OK(wt_component_linker_define_wasi(l));
+      OK(wt_wasi_run_component(l, s, c));
+      wt_component_linker_delete(l);
+      wt_component_delete(c);
+    }
+    wt_store_delete(s); /* closes the files */
+    wt_engine_delete(engine);
+    wt_wasi_delete(w);
+    for (int f = 0; f < 2; f++) {
+      char *text = slurp(out[f]);
+      cr_assert_not_null(text, "%s was written", out[f]);
+      snprintf(got[k][f], sizeof got[k][f], "%s", text);
+    }
+  }
+  cr_assert_str_eq(got[0][0], "FILE CONTENTS\n");
+  cr_assert_str_eq(got[0][1], "14 bytes\n");
+  cr_assert_str_eq(got[1][0], got[0][0]);
+  cr_assert_str_eq(got[1][1], got[0][1]);
+  sandbox_remove(&b);
+}
