@@ -113,6 +113,9 @@ if(wt_guest_missing)
     "to build without the tests that need them.")
 endif()
 set(WT_GUESTS_READY TRUE)
+# bench/ (configured after tests/) times calls of the bench guest.
+set(WT_GUEST_BENCH "${WT_GUEST_DIR}/bench.wasm" CACHE INTERNAL
+  "the bench guest component, for bench/")
 message(STATUS "wt: guest components with wasm-tools ${wt_wasm_tools_version}, "
   "wit-bindgen ${wt_wit_bindgen_version}, WASI adapters ${wt_adapters_version}")
 
