@@ -1,4 +1,5 @@
-/* WASI preview 1: wt_wasi_t settings, applied to a store's WASI context. */
+/* WASI: wt_wasi_t settings, applied to a store's WASI context (preview 1
+ * and 2); the preview 1 and preview 2 linkers and runners; wasi:http. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,6 +7,13 @@
 #include <sys/stat.h>
 
 #include "internal.h"
+
+/* wasmtime_component_linker_add_wasi_http() and
+ * wasmtime_context_set_wasi_http() exist only in a C API built with the
+ * crate feature wasi-http, as native/Cargo.toml builds it. */
+#ifndef WASMTIME_FEATURE_WASI_HTTP
+#error "the Wasmtime C API lacks wasi-http: build it from native/ (native/build.sh)"
+#endif
 
 typedef enum { OUT_DISCARD, OUT_INHERIT, OUT_FILE, OUT_CAPTURE } out_mode;
 
@@ -293,6 +301,7 @@ typedef struct {
  * never changes, so Wasmtime's output callbacks may keep pointers into it. */
 struct wt__wasi_state {
   bool has_context; /* the Wasmtime store has a WASI context */
+  bool has_http;    /* and a wasi:http context (kept by wt_store_set_wasi) */
   capture out[3];   /* [WT_WASI_STREAM_STDOUT], [WT_WASI_STREAM_STDERR] */
 };
 
@@ -446,6 +455,23 @@ static wt_error_t *ensure_context(wt_store_t *store) {
   return set_context(store, st, c);
 }
 
+/* The store hook of a component linker with wasi:http as well: Wasmtime's
+ * wasi:http functions unwrap the store's HTTP context and its WASI context
+ * (whose resource table holds the requests and responses), aborting the
+ * process without either, so a store gets both before it instantiates
+ * anything that could call them. The HTTP context holds no settings:
+ * wt_store_set_wasi() replaces the WASI context and leaves it. */
+static wt_error_t *ensure_http_context(wt_store_t *store) {
+  wt_error_t *err = ensure_context(store);
+  if (err)
+    return err;
+  if (!store->wasi->has_http) {
+    wasmtime_context_set_wasi_http(store->ctx);
+    store->wasi->has_http = true;
+  }
+  return NULL;
+}
+
 const uint8_t *wt_store_wasi_output(wt_store_t *store, wt_wasi_stream_t s,
                                     size_t *len) {
   if (len)
@@ -499,9 +525,30 @@ wt_error_t *wt_component_linker_define_wasi(wt_component_linker_t *linker) {
   if (werr)
     return wt__from_wasmtime(WT_ERROR_LINK, werr);
   /* Preview 2 functions abort the process in a store without a WASI
-   * context too. */
-  linker->store_hook = ensure_context;
+   * context too. Defined again (with shadowing) after wasi:http, the
+   * linker still holds the HTTP functions, and its stores still need
+   * their HTTP context. */
+  if (linker->store_hook != ensure_http_context)
+    linker->store_hook = ensure_context;
   return NULL;
+}
+
+wt_error_t *wt_component_linker_define_wasi_http(wt_component_linker_t *linker) {
+  static const char fn[] = "wt_component_linker_define_wasi_http";
+  if (!wt__component_linker_ok(linker))
+    return wt__misuse(fn, "linker is NULL or deleted");
+  /* wasi:http's types use wasi:io's streams, pollables and errors, and
+   * wasi:clocks' durations, which the preview 2 definitions provide. */
+  if (linker->store_hook != ensure_context &&
+      linker->store_hook != ensure_http_context)
+    return wt__misuse(fn, "the linker has no WASI preview 2: call "
+                          "wt_component_linker_define_wasi first");
+  /* Set first: should Wasmtime fail after defining some of the functions
+   * (wasi:http/outgoing-handler, then wasi:http/types), those are in the
+   * linker, and its stores need the HTTP context all the same. */
+  linker->store_hook = ensure_http_context;
+  wasmtime_error_t *werr = wasmtime_component_linker_add_wasi_http(linker->raw);
+  return werr ? wt__from_wasmtime(WT_ERROR_LINK, werr) : NULL;
 }
 
 /* The name of the component's `wasi:cli/run@0.2.x` export, in `arena`. */

@@ -150,6 +150,58 @@ WT_API WT_NODISCARD wt_error_t *wt_wasi_run(const wt_linker_t *linker,
 WT_API WT_NODISCARD wt_error_t *
 wt_component_linker_define_wasi(wt_component_linker_t *linker);
 /**
+ * Defines wasi:http for components: the interfaces `wasi:http/types` and
+ * `wasi:http/outgoing-handler` at version 0.2.x (matched by semver), so a
+ * component can send HTTP requests. `wasi:http/incoming-handler` (serving
+ * requests) is not defined: wt has no HTTP server.
+ *
+ * Each store instantiated with this linker gets an HTTP context, and the
+ * WASI context wt_component_linker_define_wasi() gives, before anything is
+ * instantiated, so no wasi:http call finds its store without one (Wasmtime
+ * would abort the process). The HTTP context has no settings:
+ * wt_store_set_wasi() before or after does not change it, and replacing
+ * the WASI context with it drops the requests and responses a component
+ * holds (they live in the WASI context's resource table).
+ *
+ * What a guest can reach: by calling this, the host lets every component
+ * instantiated through the linker send HTTP and HTTPS requests to any
+ * host and port the machine can reach: loopback, the local network and the
+ * internet. Requests are sent by Wasmtime's default client (its
+ * `default_send_request`), which opens its own TCP connection to the
+ * request's authority and resolves host names through the host's resolver.
+ * That is not wasi:sockets: wt_wasi_inherit_network() and
+ * wt_wasi_allow_ip_name_lookup() do not gate it, and a store whose
+ * wt_wasi_t has neither still reaches the network over wasi:http. Only
+ * these limits apply: the schemes http and https (https when the guest
+ * sets no scheme), certificates checked against the Mozilla root
+ * certificates compiled into Wasmtime (not the system's store), the
+ * headers Wasmtime forbids a guest to set (`host`, which it sets from the
+ * authority, `connection`, `keep-alive`, `proxy-authenticate`,
+ * `proxy-authorization`, `proxy-connection`, `transfer-encoding`,
+ * `upgrade`, `http2-settings`), and timeouts of 600 s for connecting, the
+ * first byte and between bytes unless the guest asks for shorter ones. A
+ * request that fails (refused, unreachable, timed out, a protocol error)
+ * is an error-code the guest receives, not a wt error: the store stays
+ * usable. Define wasi:http only for components trusted with the network.
+ *
+ * While a guest waits for a response (blocking on a pollable) it is in
+ * Wasmtime's host code, which epoch deadlines, and so
+ * wt_store_set_timeout(), do not interrupt: the deadline takes effect
+ * when the wait ends and wasm runs again.
+ *
+ * Ownership: `linker` is borrowed; the definitions live as long as it
+ * does.
+ * Fails: WT_ERROR_MISUSE for a NULL or deleted linker, or a linker
+ * without wt_component_linker_define_wasi() (wasi:http's types are built
+ * on wasi:io's streams and pollables); WT_ERROR_LINK when the names are
+ * already defined and shadowing is off.
+ * Threads: the linker from one thread at a time; requests run on
+ * Wasmtime's own I/O threads while the calling thread waits in the
+ * guest's poll.
+ */
+WT_API WT_NODISCARD wt_error_t *
+wt_component_linker_define_wasi_http(wt_component_linker_t *linker);
+/**
  * Runs a `wasi:cli/run` component: instantiates `component` through
  * `linker` (with wt_component_linker_define_wasi()) in `store` and calls
  * `run` of its export `wasi:cli/run@0.2.x`. `run` returning ok, or the
