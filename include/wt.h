@@ -11,9 +11,13 @@
  *  - <wt/core.h>: the stable core: errors, config, engine, values, types,
  *    store, module, linker, instance, host functions and calls, global,
  *    memory, shared memory, table, tag, GC references;
- *  - <wt/wasi.h>: WASI preview 1;
  *  - <wt/component.h>: the component model: components, component
- *    linkers and instances, WIT values and calls;
+ *    linkers with host functions, modules and resources, instances, WIT
+ *    values and calls, resources;
+ *  - <wt/component_type.h>: the types of components, their imports and
+ *    exports and WIT values, written as WIT;
+ *  - <wt/wasi.h>: WASI, preview 1 for modules and preview 2 and wasi:http
+ *    for components, from one configuration;
  *  - <wt/tuning.h>: ADVANCED: compiler, memory and allocator knobs and the
  *    raw fast paths, stable only within a minor version.
  *
