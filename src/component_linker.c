@@ -45,51 +45,100 @@ void wt_component_linker_set_allow_shadowing(wt_component_linker_t *linker,
 /* ---- definitions ----
  *
  * Wasmtime's linker instances are builders with exclusive access to the
- * linker: each definition opens the root (and the named instance), defines
- * and closes them within one wt call, so no builder outlives it. */
+ * linker: each definition opens the root and the instances on its path,
+ * defines and closes them within one wt call, so no builder outlives it.
+ *
+ * A definition's place is a path: the instances it is nested in, then its
+ * name ({"wasi:cli/environment@0.2.3", "get-environment"}, or {"log"} at
+ * the root). */
 
-/* Checks the linker and names of a definition. */
-static wt_error_t *define_check(const char *fn,
-                                const wt_component_linker_t *linker,
-                                const char *instance, const char *name) {
-  if (!wt__component_linker_ok(linker))
-    return wt__misuse(fn, "linker is NULL or deleted");
-  if (!name)
-    return wt__misuse(fn, "name is NULL");
-  if (!wt__utf8_valid(name, strlen(name)))
-    return wt__misuse(fn, "name is not valid UTF-8");
-  if (instance && !wt__utf8_valid(instance, strlen(instance)))
-    return wt__misuse(fn, "instance is not valid UTF-8");
-  return NULL;
+/* Instances a definition may be nested in. */
+#define DEFINE_DEPTH 16
+
+typedef struct where {
+  const char *const *path; /* as_path: the caller's */
+  size_t n;                /* instances, then the name */
+  bool as_path;            /* given as a path (for the messages) */
+  const char *pair[2];     /* otherwise: (instance or NULL, name) */
+} where;
+
+static where where_of(const char *instance, const char *name) {
+  where w = {.n = instance ? 2 : 1, .as_path = false,
+             .pair = {instance, name}};
+  return w;
 }
 
-/* Opens the root of the linker and, for a non-NULL `instance`, that
- * instance in it. On success *root and *inst are to be closed with
- * define_close(); *inst is the one to define in. */
-static wt_error_t *define_open(const wt_component_linker_t *linker,
-                               const char *instance,
-                               wasmtime_component_linker_instance_t **root,
-                               wasmtime_component_linker_instance_t **inst) {
-  *root = wasmtime_component_linker_root(linker->raw);
-  *inst = *root;
-  if (!instance)
-    return NULL;
-  wasmtime_error_t *werr = wasmtime_component_linker_instance_add_instance(
-      *root, instance, strlen(instance), inst);
-  if (werr) {
-    wasmtime_component_linker_instance_delete(*root);
-    *root = *inst = NULL;
-    return wt__from_wasmtime(WT_ERROR_LINK, werr);
+static where where_path(const char *const *path, size_t n) {
+  where w = {.path = path, .n = n, .as_path = true};
+  return w;
+}
+
+/* Step `i` of the place. */
+static const char *part(const where *w, size_t i) {
+  if (w->as_path)
+    return w->path[i];
+  return w->n == 2 ? w->pair[i] : w->pair[1];
+}
+
+/* Checks the linker and the place of a definition. */
+static wt_error_t *define_check(const char *fn,
+                                const wt_component_linker_t *linker,
+                                where *w) {
+  if (!wt__component_linker_ok(linker))
+    return wt__misuse(fn, "linker is NULL or deleted");
+  if (w->as_path) {
+    if (!w->path || w->n == 0)
+      return wt__misuse(fn, "path is NULL or empty");
+    if (w->n - 1 > DEFINE_DEPTH)
+      return wt__misuse(fn, "path has %zu instances, more than %d", w->n - 1,
+                        DEFINE_DEPTH);
+  }
+  for (size_t i = 0; i < w->n; i++) {
+    const char *p = part(w, i);
+    bool last = i + 1 == w->n;
+    if (!p)
+      return w->as_path ? wt__misuse(fn, "path[%zu] is NULL", i)
+                        : wt__misuse(fn, "name is NULL");
+    if (!wt__utf8_valid(p, strlen(p)))
+      return w->as_path ? wt__misuse(fn, "path[%zu] is not valid UTF-8", i)
+                        : wt__misuse(fn, "%s is not valid UTF-8",
+                                     last ? "name" : "instance");
   }
   return NULL;
 }
 
-static void define_close(wasmtime_component_linker_instance_t *root,
-                         wasmtime_component_linker_instance_t *inst) {
-  if (inst != root)
-    wasmtime_component_linker_instance_delete(inst);
-  wasmtime_component_linker_instance_delete(root);
+/* The builders open for a definition: the root, then one instance per
+ * step of the path. */
+typedef struct opened {
+  wasmtime_component_linker_instance_t *chain[DEFINE_DEPTH + 1];
+  size_t n;
+} opened;
+
+static void define_close(opened *o) {
+  while (o->n > 0)
+    wasmtime_component_linker_instance_delete(o->chain[--o->n]);
 }
+
+/* Opens the root and the instances of the path but its last name; the
+ * definition goes into o->chain[o->n - 1]. */
+static wt_error_t *define_open(const wt_component_linker_t *linker,
+                               const where *w, opened *o) {
+  o->chain[0] = wasmtime_component_linker_root(linker->raw);
+  o->n = 1;
+  for (size_t i = 0; i + 1 < w->n; i++) {
+    wasmtime_error_t *werr = wasmtime_component_linker_instance_add_instance(
+        o->chain[o->n - 1], part(w, i), strlen(part(w, i)),
+        &o->chain[o->n]);
+    if (werr) {
+      define_close(o);
+      return wt__from_wasmtime(WT_ERROR_LINK, werr);
+    }
+    o->n++;
+  }
+  return NULL;
+}
+
+static const char *where_name(const where *w) { return part(w, w->n - 1); }
 
 static void chost_free(void *p) {
   wt__chost *h = p;
@@ -98,26 +147,27 @@ static void chost_free(void *p) {
   free(h);
 }
 
-wt_error_t *wt_component_linker_define_func(wt_component_linker_t *linker,
-                                            const char *instance,
-                                            const char *name,
-                                            wt_component_func_cb cb,
-                                            void *env,
-                                            void (*finalizer)(void *)) {
-  static const char fn[] = "wt_component_linker_define_func";
-  wt_error_t *err = define_check(fn, linker, instance, name);
+static wt_error_t *define_func(const char *fn, wt_component_linker_t *linker,
+                               where w, wt_component_func_cb cb, void *env,
+                               void (*finalizer)(void *)) {
+  wt_error_t *err = define_check(fn, linker, &w);
   if (!err && !cb)
     err = wt__misuse(fn, "callback is NULL");
   wt__chost *h = NULL;
   if (!err) {
-    size_t cap = sizeof "host function #" + (instance ? strlen(instance) : 0) +
-                 strlen(name);
+    /* The label: "host function a#b#name". */
+    size_t cap = sizeof "host function ";
+    for (size_t i = 0; i < w.n; i++)
+      cap += strlen(part(&w, i)) + 1;
     h = malloc(sizeof *h + cap);
-    if (!h)
+    if (!h) {
       err = wt__error(WT_ERROR_WASMTIME, "out of memory");
-    else
-      snprintf(h->label, cap, "host function %s%s%s", instance ? instance : "",
-               instance ? "#" : "", name);
+    } else {
+      size_t at = (size_t)snprintf(h->label, cap, "host function ");
+      for (size_t i = 0; i < w.n; i++)
+        at += (size_t)snprintf(h->label + at, cap - at, "%s%s",
+                               i ? "#" : "", part(&w, i));
+    }
   }
   if (err) {
     if (finalizer)
@@ -127,15 +177,52 @@ wt_error_t *wt_component_linker_define_func(wt_component_linker_t *linker,
   h->cb = cb;
   h->env = env;
   h->finalizer = finalizer;
-  wasmtime_component_linker_instance_t *root, *inst;
-  if ((err = define_open(linker, instance, &root, &inst)) != NULL) {
+  opened o;
+  if ((err = define_open(linker, &w, &o)) != NULL) {
     chost_free(h);
     return err;
   }
   /* On failure Wasmtime drops `h`, which runs the finalizer. */
+  const char *name = where_name(&w);
   wasmtime_error_t *werr = wasmtime_component_linker_instance_add_func(
-      inst, name, strlen(name), wt__chost_call, h, chost_free);
-  define_close(root, inst);
+      o.chain[o.n - 1], name, strlen(name), wt__chost_call, h, chost_free);
+  define_close(&o);
+  return werr ? wt__from_wasmtime(WT_ERROR_LINK, werr) : NULL;
+}
+
+wt_error_t *wt_component_linker_define_func(wt_component_linker_t *linker,
+                                            const char *instance,
+                                            const char *name,
+                                            wt_component_func_cb cb,
+                                            void *env,
+                                            void (*finalizer)(void *)) {
+  return define_func("wt_component_linker_define_func", linker,
+                     where_of(instance, name), cb, env, finalizer);
+}
+
+wt_error_t *wt_component_linker_define_func_path(
+    wt_component_linker_t *linker, const char *const *path, size_t npath,
+    wt_component_func_cb cb, void *env, void (*finalizer)(void *)) {
+  return define_func("wt_component_linker_define_func_path", linker,
+                     where_path(path, npath), cb, env, finalizer);
+}
+
+static wt_error_t *define_module(const char *fn, wt_component_linker_t *linker,
+                                 where w, const wt_module_t *module) {
+  wt_error_t *err = define_check(fn, linker, &w);
+  if (err)
+    return err;
+  if (!module || module->magic != WT_MAGIC_MODULE)
+    return wt__misuse(fn, "module is NULL or deleted");
+  if (module->engine != linker->engine)
+    return wt__misuse(fn, "module and linker belong to different engines");
+  opened o;
+  if ((err = define_open(linker, &w, &o)) != NULL)
+    return err;
+  const char *name = where_name(&w);
+  wasmtime_error_t *werr = wasmtime_component_linker_instance_add_module(
+      o.chain[o.n - 1], name, strlen(name), module->raw);
+  define_close(&o);
   return werr ? wt__from_wasmtime(WT_ERROR_LINK, werr) : NULL;
 }
 
@@ -143,21 +230,15 @@ wt_error_t *wt_component_linker_define_module(wt_component_linker_t *linker,
                                               const char *instance,
                                               const char *name,
                                               const wt_module_t *module) {
-  static const char fn[] = "wt_component_linker_define_module";
-  wt_error_t *err = define_check(fn, linker, instance, name);
-  if (err)
-    return err;
-  if (!module || module->magic != WT_MAGIC_MODULE)
-    return wt__misuse(fn, "module is NULL or deleted");
-  if (module->engine != linker->engine)
-    return wt__misuse(fn, "module and linker belong to different engines");
-  wasmtime_component_linker_instance_t *root, *inst;
-  if ((err = define_open(linker, instance, &root, &inst)) != NULL)
-    return err;
-  wasmtime_error_t *werr = wasmtime_component_linker_instance_add_module(
-      inst, name, strlen(name), module->raw);
-  define_close(root, inst);
-  return werr ? wt__from_wasmtime(WT_ERROR_LINK, werr) : NULL;
+  return define_module("wt_component_linker_define_module", linker,
+                       where_of(instance, name), module);
+}
+
+wt_error_t *wt_component_linker_define_module_path(
+    wt_component_linker_t *linker, const char *const *path, size_t npath,
+    const wt_module_t *module) {
+  return define_module("wt_component_linker_define_module_path", linker,
+                       where_path(path, npath), module);
 }
 
 wt_error_t *wt_component_linker_define_unknown_imports_as_traps(
@@ -209,25 +290,39 @@ wt_error_t *wt_component_linker_instantiate(const wt_component_linker_t *linker,
   return err;
 }
 
-wt_error_t *wt_component_linker_define_resource(wt_component_linker_t *linker,
-                                                const char *instance,
-                                                const char *name,
-                                                wt_resource_type_t *type) {
-  static const char fn[] = "wt_component_linker_define_resource";
-  wt_error_t *err = define_check(fn, linker, instance, name);
+static wt_error_t *define_resource(const char *fn,
+                                   wt_component_linker_t *linker, where w,
+                                   wt_resource_type_t *type) {
+  wt_error_t *err = define_check(fn, linker, &w);
   if (err)
     return err;
   if (!wt__res_type_ok(type))
     return wt__misuse(fn, "type is NULL or deleted");
-  wasmtime_component_linker_instance_t *root, *inst;
-  if ((err = define_open(linker, instance, &root, &inst)) != NULL)
+  opened o;
+  if ((err = define_open(linker, &w, &o)) != NULL)
     return err;
   /* The linker's reference to the type; Wasmtime releases it with the
    * definition, also when this fails. */
   wt__res_type_ref(type);
+  const char *name = where_name(&w);
   wasmtime_error_t *werr = wasmtime_component_linker_instance_add_resource(
-      inst, name, strlen(name), wt__res_type_raw(type), wt__res_dtor, type,
-      wt__res_type_unref);
-  define_close(root, inst);
+      o.chain[o.n - 1], name, strlen(name), wt__res_type_raw(type),
+      wt__res_dtor, type, wt__res_type_unref);
+  define_close(&o);
   return werr ? wt__from_wasmtime(WT_ERROR_LINK, werr) : NULL;
+}
+
+wt_error_t *wt_component_linker_define_resource(wt_component_linker_t *linker,
+                                                const char *instance,
+                                                const char *name,
+                                                wt_resource_type_t *type) {
+  return define_resource("wt_component_linker_define_resource", linker,
+                         where_of(instance, name), type);
+}
+
+wt_error_t *wt_component_linker_define_resource_path(
+    wt_component_linker_t *linker, const char *const *path, size_t npath,
+    wt_resource_type_t *type) {
+  return define_resource("wt_component_linker_define_resource_path", linker,
+                         where_path(path, npath), type);
 }

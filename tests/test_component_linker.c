@@ -596,3 +596,101 @@ Test(component_linker, one_linker_for_many_stores) {
   teardown(&f);
   cr_assert_eq(h.finalized, 3);
 }
+
+/* An import of an instance that exports an instance. */
+static const char *const nested_importer =
+    "(component\n"
+    "  (import \"outer\" (instance $o\n"
+    "    (export \"inner\" (instance\n"
+    "      (export \"seven\" (func (result u32)))))))\n"
+    "  (alias export $o \"inner\" (instance $in))\n"
+    "  (core func $seven (canon lower (func $in \"seven\")))\n"
+    "  (core instance $hi (export \"seven\" (func $seven)))\n"
+    "  (core module $m\n"
+    "    (import \"h\" \"seven\" (func $s (result i32)))\n"
+    "    (func (export \"run\") (result i32)\n"
+    "      (i32.add (call $s) (i32.const 1))))\n"
+    "  (core instance $i (instantiate $m (with \"h\" (instance $hi))))\n"
+    "  (func (export \"run\") (result u32) (canon lift (core func $i \"run\"))))";
+
+static wt_error_t *h_seven(void *env, wt_store_t *store, const wt_cval_t *args,
+                           size_t nargs, wt_cval_t *results, size_t nresults,
+                           wt_arena_t *arena) {
+  (void)store, (void)args, (void)nargs, (void)nresults, (void)arena;
+  ++*(int *)env;
+  results[0] = u32v(7);
+  return NULL;
+}
+
+Test(component_linker, definitions_in_nested_instances) {
+  wt_engine_t *engine = engine_from(wt_config_new());
+  wt_component_t *c;
+  OK(wt_component_new_wat(engine, nested_importer, &c));
+  wt_component_linker_t *l;
+  OK(wt_component_linker_new(engine, &l));
+  int calls = 0;
+  const char *path[] = {"outer", "inner", "seven"};
+  OK(wt_component_linker_define_func_path(l, path, 3, h_seven, &calls, NULL));
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_component_instance_t inst;
+  OK(wt_component_linker_instantiate(l, store, c, &inst));
+  wt_cval_t r = {0};
+  OK(wt_component_instance_call(store, &inst, "run", NULL, 0, &r, 1, NULL));
+  cr_assert_eq(r.of.u32, 8);
+  cr_assert_eq(calls, 1);
+  /* The same place again is a duplicate; a path through a function is not
+   * a path through an instance. */
+  EXPECT_ERROR(wt_component_linker_define_func_path(l, path, 3, h_seven,
+                                                    &calls, NULL),
+               WT_ERROR_LINK, "seven");
+  const char *through[] = {"outer", "inner", "seven", "x"};
+  EXPECT_ERROR(wt_component_linker_define_func_path(l, through, 4, h_seven,
+                                                    &calls, NULL),
+               WT_ERROR_LINK, "seven");
+  /* A path of one name is the root; modules and resources take paths too. */
+  const char *root[] = {"top"};
+  OK(wt_component_linker_define_func_path(l, root, 1, h_seven, &calls, NULL));
+  wt_module_t *m;
+  OK(wt_module_new_wat(engine, "(module)", &m));
+  const char *mp[] = {"outer", "lib", "m"};
+  OK(wt_component_linker_define_module_path(l, mp, 3, m));
+  wt_module_delete(m);
+  wt_resource_type_t *t;
+  OK(wt_resource_type_new("thing", NULL, NULL, NULL, &t));
+  const char *rp[] = {"outer", "inner", "thing"};
+  OK(wt_component_linker_define_resource_path(l, rp, 3, t));
+  wt_resource_type_delete(t);
+  /* Misuse. */
+  EXPECT_ERROR(wt_component_linker_define_func_path(l, NULL, 1, h_seven, NULL,
+                                                    NULL),
+               WT_ERROR_MISUSE,
+               "wt_component_linker_define_func_path: path is NULL or empty");
+  EXPECT_ERROR(wt_component_linker_define_func_path(l, path, 0, h_seven, NULL,
+                                                    NULL),
+               WT_ERROR_MISUSE, "path is NULL or empty");
+  const char *holes[] = {"outer", NULL, "f"};
+  EXPECT_ERROR(wt_component_linker_define_module_path(l, holes, 3, m),
+               WT_ERROR_MISUSE,
+               "wt_component_linker_define_module_path: path[1] is NULL");
+  const char *bad[] = {"outer", "\xff", "f"};
+  EXPECT_ERROR(wt_component_linker_define_resource_path(l, bad, 3, t),
+               WT_ERROR_MISUSE,
+               "wt_component_linker_define_resource_path: path[1] is not "
+               "valid UTF-8");
+  const char *deep[18];
+  for (int i = 0; i < 18; i++)
+    deep[i] = "d";
+  EXPECT_ERROR(wt_component_linker_define_func_path(l, deep, 18, h_seven, NULL,
+                                                    NULL),
+               WT_ERROR_MISUSE, "path has 17 instances, more than 16");
+  const char *deepest[17];
+  for (int i = 0; i < 17; i++)
+    deepest[i] = "d";
+  OK(wt_component_linker_define_func_path(l, deepest, 17, h_seven, NULL,
+                                          NULL));
+  wt_store_delete(store);
+  wt_component_linker_delete(l);
+  wt_component_delete(c);
+  wt_engine_delete(engine);
+}

@@ -212,6 +212,22 @@ WT_API WT_NODISCARD wt_error_t *wt_component_linker_define_func(
     wt_component_func_cb cb, void *env, void (*finalizer)(void *));
 
 /**
+ * As wt_component_linker_define_func(), at the end of a path of `npath`
+ * names: every name but the last is an instance nested in the one before
+ * (the first in the root), the last is the function's, e.g. { "outer",
+ * "inner", "f" } for an import of an instance exporting an instance
+ * exporting f. At most 16 instances deep. A path of one name is the root.
+ * Ownership: `path` is borrowed for the call; `env` as
+ * wt_component_linker_define_func().
+ * Fails: as wt_component_linker_define_func(), naming the step of the path
+ * that is NULL or not UTF-8; WT_ERROR_MISUSE for a NULL or empty path or
+ * one nested deeper than 16.
+ */
+WT_API WT_NODISCARD wt_error_t *wt_component_linker_define_func_path(
+    wt_component_linker_t *linker, const char *const *path, size_t npath,
+    wt_component_func_cb cb, void *env, void (*finalizer)(void *));
+
+/**
  * Defines the core module `module` as `name` in `instance` (NULL for the
  * root), for components that import a core module.
  * Ownership: the linker keeps its own reference to the module; the caller
@@ -222,6 +238,12 @@ WT_API WT_NODISCARD wt_error_t *wt_component_linker_define_func(
  */
 WT_API WT_NODISCARD wt_error_t *wt_component_linker_define_module(
     wt_component_linker_t *linker, const char *instance, const char *name,
+    const wt_module_t *module);
+
+/** As wt_component_linker_define_module(), at the end of a path as for
+ * wt_component_linker_define_func_path(). */
+WT_API WT_NODISCARD wt_error_t *wt_component_linker_define_module_path(
+    wt_component_linker_t *linker, const char *const *path, size_t npath,
     const wt_module_t *module);
 
 /**
@@ -248,6 +270,12 @@ wt_component_linker_define_unknown_imports_as_traps(
  */
 WT_API WT_NODISCARD wt_error_t *wt_component_linker_define_resource(
     wt_component_linker_t *linker, const char *instance, const char *name,
+    wt_resource_type_t *type);
+
+/** As wt_component_linker_define_resource(), at the end of a path as for
+ * wt_component_linker_define_func_path(). */
+WT_API WT_NODISCARD wt_error_t *wt_component_linker_define_resource_path(
+    wt_component_linker_t *linker, const char *const *path, size_t npath,
     wt_resource_type_t *type);
 
 /**
