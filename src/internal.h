@@ -158,6 +158,8 @@ wasmtime_error_t *wt_native_engine_new(wasm_config_t *config,
 wasmtime_error_t *wt_native_component_new(const wasm_engine_t *engine,
                                           const uint8_t *buf, size_t len,
                                           wasmtime_component_t **out);
+/* native/src/lib.rs: lets a WASI configuration create TCP and UDP sockets. */
+void wt_native_wasi_config_allow_sockets(wasi_config_t *config);
 /* native/src/lib.rs: the trap code of an error, when it is a trap (true). */
 bool wt_native_error_trap_code(const wasmtime_error_t *err, uint8_t *code);
 

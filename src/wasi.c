@@ -427,8 +427,10 @@ wt_error_t *wt_store_set_wasi(wt_store_t *store, const wt_wasi_t *w) {
       err = wt__error(WT_ERROR_IO, "%s: cannot preopen %s as %s", fn, p->host,
                       p->guest);
   }
-  if (!err && w->inherit_network)
+  if (!err && w->inherit_network) {
     wasi_config_inherit_network(c);
+    wt_native_wasi_config_allow_sockets(c);
+  }
   if (!err && w->ip_name_lookup)
     wasi_config_allow_ip_name_lookup(c, true);
   if (err) {

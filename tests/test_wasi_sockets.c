@@ -250,42 +250,11 @@ Test(wasi_sockets, network_off_refuses_tcp) {
   wt_wasi_delete(w);
 }
 
-/* BUG, pinned as it is today (see the disabled test below for what should
- * be): wt_wasi_inherit_network() calls Wasmtime's
- * wasi_config_inherit_network(), which only lets every address through
- * the socket address check. Since Wasmtime 48 a WASI context also refuses
- * to create TCP and UDP sockets unless allow_tcp / allow_udp are set, and
- * the C API has no function to set them, so with the network "on" the
- * guest still gets access-denied, from create-tcp-socket, and reaches
- * nothing: not a listening port, not a closed one. Name lookup is not
- * involved. */
-Test(wasi_sockets, inherit_network_does_not_allow_tcp) {
-  wt_wasi_t *w = wt_wasi_new();
-  cr_assert(wt_wasi_inherit_network(w));
-  cr_assert(wt_wasi_allow_ip_name_lookup(w, true));
-  cr_assert_null(wt_wasi_rejected(w));
-  probe p;
-  probe_open(&p, w);
-  refused(&p, "create-tcp-socket: access-denied");
-  listener closed;
-  listener_open(&closed, false);
-  char err[256];
-  cr_assert(!guest_connect(&p, closed.port, "x", err, sizeof err));
-  cr_assert_str_eq(err, "create-tcp-socket: access-denied");
-  listener_close(&closed);
-  still_usable(&p);
-  probe_close(&p);
-  wt_wasi_delete(w);
-}
-
-/* What docs/wasi.md promises for wt_wasi_inherit_network(): the guest
- * connects to a listener on 127.0.0.1, which receives exactly the bytes it
- * wrote (more than one 4096-byte write), and a closed port is a clean
- * connection-refused, after which the store serves the next connection.
- * Disabled until wt_store_set_wasi() allows TCP with the network (the bug
- * above); it passes with a context that calls allow_tcp(true) on Wasmtime's
- * WasiCtxBuilder next to inherit_network(). */
-Test(wasi_sockets, inherit_network_reaches_loopback, .disabled = true) {
+/* With wt_wasi_inherit_network() the guest connects to a listener on
+ * 127.0.0.1, which receives exactly the bytes it wrote (more than one
+ * 4096-byte write), and a closed port is a clean connection-refused, after
+ * which the store serves the next connection. */
+Test(wasi_sockets, inherit_network_reaches_loopback) {
   wt_wasi_t *w = wt_wasi_new();
   cr_assert(wt_wasi_inherit_network(w));
   probe p;

@@ -85,14 +85,18 @@ WT_API bool wt_wasi_add_preopen(wt_wasi_t *wasi, const char *host_dir,
 
 /**
  * Lets the program use the host's network through wasi:sockets (preview 2
- * components only; preview 1 has no sockets): TCP and UDP to and from any
- * address the host can reach. Off by default, when every socket operation
- * is refused. Name lookup needs wt_wasi_allow_ip_name_lookup() as well.
+ * components only; preview 1 has no sockets): it may create TCP and UDP
+ * sockets and connect or bind them to any address the host can reach. Off
+ * by default, when creating a socket fails with access-denied. Name lookup
+ * does not depend on it: wt_wasi_allow_ip_name_lookup() alone decides it.
+ * Returns false for a NULL or deleted configuration.
  */
 WT_API bool wt_wasi_inherit_network(wt_wasi_t *wasi);
 /**
  * Whether wasi:sockets/ip-name-lookup may resolve names through the host's
- * resolver (off by default: lookups fail).
+ * resolver, with or without wt_wasi_inherit_network() (off by default:
+ * lookups fail with permanent-resolver-failure). Returns false for a NULL
+ * or deleted configuration.
  */
 WT_API bool wt_wasi_allow_ip_name_lookup(wt_wasi_t *wasi, bool allow);
 

@@ -3,9 +3,11 @@
 //! what wt needs that the C API lacks: an engine constructor that reports a
 //! rejected configuration instead of aborting, a component compiler that
 //! reports a panic inside Wasmtime (an assertion of its validator) as an
-//! error instead of aborting, and the trap code of an error (the C API
+//! error instead of aborting, the trap code of an error (the C API
 //! gives it for `wasm_trap_t` only, while component calls report traps as
-//! `wasmtime_error_t`).
+//! `wasmtime_error_t`), and a switch that lets a WASI configuration create
+//! TCP and UDP sockets (the C API's `wasi_config_inherit_network` opens the
+//! address check only, and Wasmtime 48 refuses sockets unless allowed).
 pub use wasmtime_c_api::*;
 
 use std::any::Any;
@@ -16,6 +18,7 @@ use std::ptr;
 // The C API crate re-exports the `wasmtime` crate it is built on, so these
 // are necessarily the very types `wasm_config_t` and `wasm_engine_t` wrap.
 use wasmtime_c_api::wasmtime::component::Component;
+use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_c_api::wasmtime::{format_err, Config, Engine, Error, Trap};
 
 // `wasm_config_t` is `#[repr(C)] struct { config: Config }` and
@@ -37,6 +40,9 @@ const _: () = assert!(align_of::<wasm_engine_t>() == align_of::<Engine>());
 // Component }`, so a boxed `Component` is a `wasmtime_component_t` too.
 const _: () = assert!(size_of::<wasmtime_component_t>() == size_of::<Component>());
 const _: () = assert!(align_of::<wasmtime_component_t>() == align_of::<Component>());
+// `wasi_config_t` is `#[repr(C)] struct { builder: WasiCtxBuilder }`.
+const _: () = assert!(size_of::<wasi_config_t>() == size_of::<WasiCtxBuilder>());
+const _: () = assert!(align_of::<wasi_config_t>() == align_of::<WasiCtxBuilder>());
 // `wasmtime_error_t` is `#[repr(C)] struct { error: Error }` in the same way.
 const _: () = assert!(size_of::<wasmtime_error_t>() == size_of::<Error>());
 const _: () = assert!(align_of::<wasmtime_error_t>() == align_of::<Error>());
@@ -168,4 +174,22 @@ pub unsafe extern "C" fn wt_native_component_new(
             panic_text(&*payload)
         )),
     }
+}
+
+/// Lets the WASI configuration `config` create TCP and UDP sockets (which
+/// still go only where its address check allows: `wasi_config_inherit_network`
+/// opens it to every address). NULL is ignored.
+///
+/// # Safety
+///
+/// `config` is NULL or a live `wasi_config_t` not yet given away.
+#[no_mangle]
+pub unsafe extern "C" fn wt_native_wasi_config_allow_sockets(config: *mut wasi_config_t) {
+    if config.is_null() {
+        return;
+    }
+    // See the layout reasoning above: the config is a `WasiCtxBuilder`.
+    let builder = &mut *config.cast::<WasiCtxBuilder>();
+    builder.allow_tcp(true);
+    builder.allow_udp(true);
 }
