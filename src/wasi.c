@@ -302,6 +302,7 @@ typedef struct {
 struct wt__wasi_state {
   bool has_context; /* the Wasmtime store has a WASI context */
   bool has_http;    /* and a wasi:http context (kept by wt_store_set_wasi) */
+  bool network;     /* its settings allow the network (inherit_network) */
   capture out[3];   /* [WT_WASI_STREAM_STDOUT], [WT_WASI_STREAM_STDERR] */
 };
 
@@ -437,6 +438,7 @@ wt_error_t *wt_store_set_wasi(wt_store_t *store, const wt_wasi_t *w) {
     wasi_config_delete(c);
     return err;
   }
+  st->network = w->inherit_network;
   /* Captures not asked for this time are emptied too. */
   for (int s = 1; s <= 2; s++)
     if (w->out[s] != OUT_CAPTURE)
@@ -467,6 +469,12 @@ static wt_error_t *ensure_http_context(wt_store_t *store) {
   wt_error_t *err = ensure_context(store);
   if (err)
     return err;
+  /* wasi:http reaches the network: only a store that allows it. */
+  if (!store->wasi->has_http && !store->wasi->network)
+    return wt__misuse("wt_component_linker_instantiate",
+                      "the linker defines wasi:http, which reaches the "
+                      "network, and the store's WASI settings do not allow "
+                      "the network (wt_wasi_inherit_network())");
   if (!store->wasi->has_http) {
     wasmtime_context_set_wasi_http(store->ctx);
     store->wasi->has_http = true;

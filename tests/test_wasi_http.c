@@ -335,6 +335,10 @@ static void fx_open(fx_http *f, wt_config_t *config) {
   OK(wt_store_new(f->engine, NULL, NULL, &f->store));
   if (epochs)
     OK(wt_store_set_epoch_deadline(f->store, UINT64_MAX));
+  wt_wasi_t *w = wt_wasi_new();
+  cr_assert(wt_wasi_inherit_network(w));
+  OK(wt_store_set_wasi(f->store, w));
+  wt_wasi_delete(w);
   OK(wt_arena_new(&f->arena));
   guest_instantiate(f);
 }
@@ -591,11 +595,14 @@ Test(wasi_http, forbidden_headers) {
   server_free(&srv);
 }
 
-/* wasi:http does not go through wasi:sockets: a WASI configuration
- * without wt_wasi_inherit_network() (every socket refused) still lets
- * the guest reach the server. wt_store_set_wasi() before and after
- * instantiating keeps the store's HTTP context. */
-Test(wasi_http, the_socket_policy_does_not_gate_http) {
+/* wasi:http reaches the network, so only a store whose WASI settings allow
+ * it (wt_wasi_inherit_network()) instantiates through a linker with
+ * wasi:http: a store with no WASI settings, or with settings without the
+ * network, is refused before anything runs. Once allowed, the store keeps
+ * its HTTP context: a later wt_store_set_wasi() replaces the WASI context
+ * (the guest keeps no handles across calls, so its next request lives in
+ * the new context's table) and HTTP works on. */
+Test(wasi_http, http_needs_a_store_that_allows_the_network) {
   server srv = {.status = 200, .reason = "OK", .body = (const uint8_t *)"!",
                 .body_len = 1};
   server_start(&srv);
@@ -605,24 +612,39 @@ Test(wasi_http, the_socket_policy_does_not_gate_http) {
   OK(wt_component_linker_new(engine, &f.linker));
   OK(wt_component_linker_define_wasi(f.linker));
   OK(wt_component_linker_define_wasi_http(f.linker));
-  OK(wt_store_new(engine, NULL, NULL, &f.store));
   OK(wt_arena_new(&f.arena));
-  wt_wasi_t *w = wt_wasi_new();
-  OK(wt_store_set_wasi(f.store, w));
+  wt_component_instance_t inst;
+  wt_store_t *bare;
+  OK(wt_store_new(engine, NULL, NULL, &bare));
+  EXPECT_ERROR(wt_component_linker_instantiate(f.linker, bare, f.component,
+                                               &inst),
+               WT_ERROR_MISUSE,
+               "wt_component_linker_instantiate: the linker defines wasi:http, "
+               "which reaches the network, and the store's WASI settings do "
+               "not allow the network");
+  wt_wasi_t *off = wt_wasi_new();
+  cr_assert(wt_wasi_allow_ip_name_lookup(off, true));
+  OK(wt_store_set_wasi(bare, off));
+  EXPECT_ERROR(wt_component_linker_instantiate(f.linker, bare, f.component,
+                                               &inst),
+               WT_ERROR_MISUSE, "do not allow the network");
+  wt_store_delete(bare);
+  OK(wt_store_new(engine, NULL, NULL, &f.store));
+  wt_wasi_t *on = wt_wasi_new();
+  cr_assert(wt_wasi_inherit_network(on));
+  OK(wt_store_set_wasi(f.store, on));
   guest_instantiate(&f);
-  reply r = fetch(&f, "GET", srv.port, "/no-sockets", NULL, 0, NULL, 0);
+  reply r = fetch(&f, "GET", srv.port, "/allowed", NULL, 0, NULL, 0);
   cr_assert(r.ok, "fetch failed: %s", r.err);
-  /* A new WASI context between calls (the guest keeps no handles across
-   * calls): the next request's resources live in the new context's table,
-   * and the HTTP context is still there. */
-  OK(wt_store_set_wasi(f.store, w));
+  OK(wt_store_set_wasi(f.store, off));
   r = fetch(&f, "GET", srv.port, "/after-set-wasi", NULL, 0, NULL, 0);
   cr_assert(r.ok, "fetch failed: %s", r.err);
   server_stop(&srv);
   cr_assert_eq(srv.nrequests, 2);
-  cr_assert_str_eq(srv.requests[0].target, "/no-sockets");
+  cr_assert_str_eq(srv.requests[0].target, "/allowed");
   cr_assert_str_eq(srv.requests[1].target, "/after-set-wasi");
-  wt_wasi_delete(w);
+  wt_wasi_delete(on);
+  wt_wasi_delete(off);
   fx_close(&f);
   server_free(&srv);
 }
@@ -669,6 +691,10 @@ Test(wasi_http, define_misuse_and_shadowing) {
   fx_http f = {.engine = engine, .linker = l};
   f.component = load_guest(engine);
   OK(wt_store_new(engine, NULL, NULL, &f.store));
+  wt_wasi_t *w = wt_wasi_new();
+  cr_assert(wt_wasi_inherit_network(w));
+  OK(wt_store_set_wasi(f.store, w));
+  wt_wasi_delete(w);
   OK(wt_arena_new(&f.arena));
   guest_instantiate(&f);
   reply r = fetch(&f, "GET", srv.port, "/shadowed", NULL, 0, NULL, 0);

@@ -159,24 +159,25 @@ wt_component_linker_define_wasi(wt_component_linker_t *linker);
  * component can send HTTP requests. `wasi:http/incoming-handler` (serving
  * requests) is not defined: wt has no HTTP server.
  *
- * Each store instantiated with this linker gets an HTTP context, and the
- * WASI context wt_component_linker_define_wasi() gives, before anything is
- * instantiated, so no wasi:http call finds its store without one (Wasmtime
- * would abort the process). The HTTP context has no settings:
- * wt_store_set_wasi() before or after does not change it, and replacing
- * the WASI context with it drops the requests and responses a component
- * holds (they live in the WASI context's resource table).
+ * wasi:http reaches the network, so a store instantiates through this
+ * linker only when its WASI settings allow the network
+ * (wt_store_set_wasi() with wt_wasi_inherit_network()); otherwise
+ * wt_component_linker_instantiate() fails with WT_ERROR_MISUSE before
+ * anything runs. The first such instantiation gives the store its HTTP
+ * context, with the WASI context, so no wasi:http call finds its store
+ * without one (Wasmtime would abort the process). The store keeps the HTTP
+ * context: a later wt_store_set_wasi() replaces the WASI context (and with
+ * it the requests and responses a component holds, which live in its
+ * resource table) but does not take HTTP away.
  *
- * What a guest can reach: by calling this, the host lets every component
- * instantiated through the linker send HTTP and HTTPS requests to any
- * host and port the machine can reach: loopback, the local network and the
- * internet. Requests are sent by Wasmtime's default client (its
+ * What a guest can reach: a component instantiated through the linker in
+ * such a store may send HTTP and HTTPS requests to any host and port the
+ * machine can reach: loopback, the local network and the internet.
+ * Requests are sent by Wasmtime's default client (its
  * `default_send_request`), which opens its own TCP connection to the
- * request's authority and resolves host names through the host's resolver.
- * That is not wasi:sockets: wt_wasi_inherit_network() and
- * wt_wasi_allow_ip_name_lookup() do not gate it, and a store whose
- * wt_wasi_t has neither still reaches the network over wasi:http. Only
- * these limits apply: the schemes http and https (https when the guest
+ * request's authority and resolves host names through the host's resolver,
+ * whatever wt_wasi_allow_ip_name_lookup() says (that switch is for
+ * wasi:sockets). Only these limits apply: the schemes http and https (https when the guest
  * sets no scheme), certificates checked against the Mozilla root
  * certificates compiled into Wasmtime (not the system's store), the
  * headers Wasmtime forbids a guest to set (`host`, which it sets from the
@@ -197,7 +198,9 @@ wt_component_linker_define_wasi(wt_component_linker_t *linker);
  * does.
  * Fails: WT_ERROR_MISUSE for a NULL or deleted linker, or a linker
  * without wt_component_linker_define_wasi() (wasi:http's types are built
- * on wasi:io's streams and pollables); WT_ERROR_LINK when the names are
+ * on wasi:io's streams and pollables); (later, at instantiation)
+ * WT_ERROR_MISUSE for a store whose WASI settings do not allow the
+ * network; WT_ERROR_LINK when the names are
  * already defined and shadowing is off.
  * Threads: the linker from one thread at a time; requests run on
  * Wasmtime's own I/O threads while the calling thread waits in the
