@@ -1254,14 +1254,37 @@ static wt_error_t *val_from(conv *c, const wasmtime_component_valtype_t *t,
  * `top` with `top_used` bytes used and it held `used` bytes. */
 static void arena_rewind(wt_arena_t *a, struct block *top, size_t top_used,
                          size_t used) {
+  /* The newest (largest) of the blocks taken since is kept, empty, so
+   * that calls which rewind each time do not allocate each time. */
+  struct block *keep = NULL;
   while (a->blocks && a->blocks != top) {
-    struct block *next = a->blocks->next;
-    free(a->blocks);
-    a->blocks = next;
+    struct block *b = a->blocks;
+    a->blocks = b->next;
+    if (keep)
+      free(b);
+    else
+      keep = b;
   }
   if (top)
     top->used = top_used;
+  if (keep) {
+    keep->used = 0;
+    keep->next = a->blocks;
+    a->blocks = keep;
+  }
   a->used = used;
+}
+
+/* The store's host arena, made on first use; NULL when out of memory. It
+ * holds the values of the store's calls in both directions while they run,
+ * each call rewinding it to where it found it. */
+static wt_arena_t *host_arena(wt_store_t *store) {
+  if (!store->host_arena) {
+    store->host_arena = calloc(1, sizeof *store->host_arena);
+    if (store->host_arena)
+      store->host_arena->magic = MAGIC_ARENA;
+  }
+  return store->host_arena;
 }
 
 static wt_error_t *func_call(const char *fn, wt_store_t *store,
@@ -1293,13 +1316,20 @@ static wt_error_t *func_call(const char *fn, wt_store_t *store,
                          ? "n"
                          : "",
                      wt_cvalkind_name(want_kind(&sp->result)), shape_text(sp));
-  /* Scratch memory for the arguments' nested values, freed at the end. */
-  wt_arena_t scratch = {.magic = MAGIC_ARENA};
-  conv c = {.fn = fn, .s = sp, .store = store, .arena = &scratch};
+  /* Scratch memory for the arguments' nested values, in the store's host
+   * arena, given back at the end (before the store may go, with the
+   * outermost call). */
+  wt_arena_t *scratch = err ? NULL : host_arena(store);
+  if (!err && !scratch)
+    err = oom();
+  struct block *s_top = scratch ? scratch->blocks : NULL;
+  size_t s_top_used = s_top ? s_top->used : 0,
+         s_used = scratch ? scratch->used : 0;
+  conv c = {.fn = fn, .s = sp, .store = store, .arena = scratch};
   wasmtime_component_val_t stack[SHAPE_STACK];
   wasmtime_component_val_t *raw = stack;
   if (!err && nargs > SHAPE_STACK) {
-    raw = arena_take(&scratch, nargs * sizeof *raw);
+    raw = arena_take(scratch, nargs * sizeof *raw);
     if (!raw) {
       raw = stack;
       err = oom();
@@ -1339,9 +1369,11 @@ static wt_error_t *func_call(const char *fn, wt_store_t *store,
         arena_rewind(arena, top, top_used, used);
       wasmtime_component_val_delete(&res[0]);
     }
+    arena_rewind(scratch, s_top, s_top_used, s_used);
     wt__store_leave(store);
+  } else if (scratch) {
+    arena_rewind(scratch, s_top, s_top_used, s_used);
   }
-  free_blocks(scratch.blocks);
   return err;
 }
 
@@ -1405,13 +1437,9 @@ wasmtime_error_t *wt__chost_call(void *env, wasmtime_context_t *ctx,
   if (store->delete_pending)
     return host_fail(store, wt__misuse(fn, "the store was deleted during a "
                                            "call"));
-  if (!store->host_arena) {
-    store->host_arena = calloc(1, sizeof *store->host_arena);
-    if (!store->host_arena)
-      return host_fail(store, oom());
-    store->host_arena->magic = MAGIC_ARENA;
-  }
-  wt_arena_t *arena = store->host_arena;
+  wt_arena_t *arena = host_arena(store);
+  if (!arena)
+    return host_fail(store, oom());
   shape s;
   wt_error_t *err = shape_from_type(fn, ty, &s);
   if (err)
