@@ -55,35 +55,28 @@ void wt_component_linker_set_allow_shadowing(wt_component_linker_t *linker,
 /* Instances a definition may be nested in. */
 #define DEFINE_DEPTH 16
 
+/* A definition's place: `n` names, the instances then the definition's
+ * own; `as_path` when the caller gave it as a path (it names the step that
+ * is wrong), else it came as (instance or NULL, name). */
 typedef struct where {
-  const char *const *path; /* as_path: the caller's */
-  size_t n;                /* instances, then the name */
-  bool as_path;            /* given as a path (for the messages) */
-  const char *pair[2];     /* otherwise: (instance or NULL, name) */
+  const char *const *path;
+  size_t n;
+  bool as_path;
 } where;
 
-static where where_of(const char *instance, const char *name) {
-  where w = {.n = instance ? 2 : 1, .as_path = false,
-             .pair = {instance, name}};
+/* The place (instance or NULL, name), in `names`. */
+static where where_of(const char *names[2], const char *instance,
+                      const char *name) {
+  names[0] = instance;
+  names[1] = name;
+  where w = {instance ? names : names + 1, instance ? 2 : 1, false};
   return w;
-}
-
-static where where_path(const char *const *path, size_t n) {
-  where w = {.path = path, .n = n, .as_path = true};
-  return w;
-}
-
-/* Step `i` of the place. */
-static const char *part(const where *w, size_t i) {
-  if (w->as_path)
-    return w->path[i];
-  return w->n == 2 ? w->pair[i] : w->pair[1];
 }
 
 /* Checks the linker and the place of a definition. */
 static wt_error_t *define_check(const char *fn,
                                 const wt_component_linker_t *linker,
-                                where *w) {
+                                const where *w) {
   if (!wt__component_linker_ok(linker))
     return wt__misuse(fn, "linker is NULL or deleted");
   if (w->as_path) {
@@ -94,7 +87,7 @@ static wt_error_t *define_check(const char *fn,
                         DEFINE_DEPTH);
   }
   for (size_t i = 0; i < w->n; i++) {
-    const char *p = part(w, i);
+    const char *p = w->path[i];
     bool last = i + 1 == w->n;
     if (!p)
       return w->as_path ? wt__misuse(fn, "path[%zu] is NULL", i)
@@ -127,7 +120,7 @@ static wt_error_t *define_open(const wt_component_linker_t *linker,
   o->n = 1;
   for (size_t i = 0; i + 1 < w->n; i++) {
     wasmtime_error_t *werr = wasmtime_component_linker_instance_add_instance(
-        o->chain[o->n - 1], part(w, i), strlen(part(w, i)),
+        o->chain[o->n - 1], w->path[i], strlen(w->path[i]),
         &o->chain[o->n]);
     if (werr) {
       define_close(o);
@@ -138,7 +131,7 @@ static wt_error_t *define_open(const wt_component_linker_t *linker,
   return NULL;
 }
 
-static const char *where_name(const where *w) { return part(w, w->n - 1); }
+static const char *where_name(const where *w) { return w->path[w->n - 1]; }
 
 static void chost_free(void *p) {
   wt__chost *h = p;
@@ -148,25 +141,25 @@ static void chost_free(void *p) {
 }
 
 static wt_error_t *define_func(const char *fn, wt_component_linker_t *linker,
-                               where w, wt_component_func_cb cb, void *env,
-                               void (*finalizer)(void *)) {
-  wt_error_t *err = define_check(fn, linker, &w);
+                               const where *w, wt_component_func_cb cb,
+                               void *env, void (*finalizer)(void *)) {
+  wt_error_t *err = define_check(fn, linker, w);
   if (!err && !cb)
     err = wt__misuse(fn, "callback is NULL");
   wt__chost *h = NULL;
   if (!err) {
     /* The label: "host function a#b#name". */
     size_t cap = sizeof "host function ";
-    for (size_t i = 0; i < w.n; i++)
-      cap += strlen(part(&w, i)) + 1;
+    for (size_t i = 0; i < w->n; i++)
+      cap += strlen(w->path[i]) + 1;
     h = malloc(sizeof *h + cap);
     if (!h) {
       err = wt__error(WT_ERROR_WASMTIME, "out of memory");
     } else {
       size_t at = (size_t)snprintf(h->label, cap, "host function ");
-      for (size_t i = 0; i < w.n; i++)
+      for (size_t i = 0; i < w->n; i++)
         at += (size_t)snprintf(h->label + at, cap - at, "%s%s",
-                               i ? "#" : "", part(&w, i));
+                               i ? "#" : "", w->path[i]);
     }
   }
   if (err) {
@@ -178,12 +171,12 @@ static wt_error_t *define_func(const char *fn, wt_component_linker_t *linker,
   h->env = env;
   h->finalizer = finalizer;
   opened o;
-  if ((err = define_open(linker, &w, &o)) != NULL) {
+  if ((err = define_open(linker, w, &o)) != NULL) {
     chost_free(h);
     return err;
   }
   /* On failure Wasmtime drops `h`, which runs the finalizer. */
-  const char *name = where_name(&w);
+  const char *name = where_name(w);
   wasmtime_error_t *werr = wasmtime_component_linker_instance_add_func(
       o.chain[o.n - 1], name, strlen(name), wt__chost_call, h, chost_free);
   define_close(&o);
@@ -196,20 +189,23 @@ wt_error_t *wt_component_linker_define_func(wt_component_linker_t *linker,
                                             wt_component_func_cb cb,
                                             void *env,
                                             void (*finalizer)(void *)) {
-  return define_func("wt_component_linker_define_func", linker,
-                     where_of(instance, name), cb, env, finalizer);
+  const char *names[2];
+  where w = where_of(names, instance, name);
+  return define_func("wt_component_linker_define_func", linker, &w, cb, env,
+                     finalizer);
 }
 
 wt_error_t *wt_component_linker_define_func_path(
     wt_component_linker_t *linker, const char *const *path, size_t npath,
     wt_component_func_cb cb, void *env, void (*finalizer)(void *)) {
-  return define_func("wt_component_linker_define_func_path", linker,
-                     where_path(path, npath), cb, env, finalizer);
+  where w = {path, npath, true};
+  return define_func("wt_component_linker_define_func_path", linker, &w, cb,
+                     env, finalizer);
 }
 
 static wt_error_t *define_module(const char *fn, wt_component_linker_t *linker,
-                                 where w, const wt_module_t *module) {
-  wt_error_t *err = define_check(fn, linker, &w);
+                                 const where *w, const wt_module_t *module) {
+  wt_error_t *err = define_check(fn, linker, w);
   if (err)
     return err;
   if (!module || module->magic != WT_MAGIC_MODULE)
@@ -217,9 +213,9 @@ static wt_error_t *define_module(const char *fn, wt_component_linker_t *linker,
   if (module->engine != linker->engine)
     return wt__misuse(fn, "module and linker belong to different engines");
   opened o;
-  if ((err = define_open(linker, &w, &o)) != NULL)
+  if ((err = define_open(linker, w, &o)) != NULL)
     return err;
-  const char *name = where_name(&w);
+  const char *name = where_name(w);
   wasmtime_error_t *werr = wasmtime_component_linker_instance_add_module(
       o.chain[o.n - 1], name, strlen(name), module->raw);
   define_close(&o);
@@ -230,15 +226,18 @@ wt_error_t *wt_component_linker_define_module(wt_component_linker_t *linker,
                                               const char *instance,
                                               const char *name,
                                               const wt_module_t *module) {
-  return define_module("wt_component_linker_define_module", linker,
-                       where_of(instance, name), module);
+  const char *names[2];
+  where w = where_of(names, instance, name);
+  return define_module("wt_component_linker_define_module", linker, &w,
+                       module);
 }
 
 wt_error_t *wt_component_linker_define_module_path(
     wt_component_linker_t *linker, const char *const *path, size_t npath,
     const wt_module_t *module) {
-  return define_module("wt_component_linker_define_module_path", linker,
-                       where_path(path, npath), module);
+  where w = {path, npath, true};
+  return define_module("wt_component_linker_define_module_path", linker, &w,
+                       module);
 }
 
 wt_error_t *wt_component_linker_define_unknown_imports_as_traps(
@@ -291,20 +290,20 @@ wt_error_t *wt_component_linker_instantiate(const wt_component_linker_t *linker,
 }
 
 static wt_error_t *define_resource(const char *fn,
-                                   wt_component_linker_t *linker, where w,
-                                   wt_resource_type_t *type) {
-  wt_error_t *err = define_check(fn, linker, &w);
+                                   wt_component_linker_t *linker,
+                                   const where *w, wt_resource_type_t *type) {
+  wt_error_t *err = define_check(fn, linker, w);
   if (err)
     return err;
   if (!wt__res_type_ok(type))
     return wt__misuse(fn, "type is NULL or deleted");
   opened o;
-  if ((err = define_open(linker, &w, &o)) != NULL)
+  if ((err = define_open(linker, w, &o)) != NULL)
     return err;
   /* The linker's reference to the type; Wasmtime releases it with the
    * definition, also when this fails. */
   wt__res_type_ref(type);
-  const char *name = where_name(&w);
+  const char *name = where_name(w);
   wasmtime_error_t *werr = wasmtime_component_linker_instance_add_resource(
       o.chain[o.n - 1], name, strlen(name), wt__res_type_raw(type),
       wt__res_dtor, type, wt__res_type_unref);
@@ -316,13 +315,16 @@ wt_error_t *wt_component_linker_define_resource(wt_component_linker_t *linker,
                                                 const char *instance,
                                                 const char *name,
                                                 wt_resource_type_t *type) {
-  return define_resource("wt_component_linker_define_resource", linker,
-                         where_of(instance, name), type);
+  const char *names[2];
+  where w = where_of(names, instance, name);
+  return define_resource("wt_component_linker_define_resource", linker, &w,
+                         type);
 }
 
 wt_error_t *wt_component_linker_define_resource_path(
     wt_component_linker_t *linker, const char *const *path, size_t npath,
     wt_resource_type_t *type) {
+  where w = {path, npath, true};
   return define_resource("wt_component_linker_define_resource_path", linker,
-                         where_path(path, npath), type);
+                         &w, type);
 }

@@ -98,8 +98,8 @@ typedef struct entry {
   uint32_t gen;      /* starts at 1; bumped when the entry is freed */
   uint8_t state;     /* enum entry_state */
   bool owned;        /* HOST: the host holds the own handle (not wasm);
-                        GUEST: an own handle, not a borrow */
-  bool scoped;       /* a borrow that ends when its host call returns */
+                        GUEST: an own handle, not a borrow (which ends
+                        when the host call it was given to returns) */
   bool given;        /* GUEST own: passed to wasm by a call under way */
   uint32_t next;     /* FREE: the next free slot, or UINT32_MAX */
   uint32_t target, target_gen;     /* HOST_BORROW: the HOST entry */
@@ -152,7 +152,7 @@ static uint32_t entry_new(struct wt__rtable *t) {
 static void entry_free(struct wt__rtable *t, uint32_t s) {
   entry *e = &t->e[s];
   e->state = FREE;
-  e->owned = e->scoped = e->given = false;
+  e->owned = e->given = false;
   e->gen = e->gen + 1 ? e->gen + 1 : 1;
   e->rep = NULL;
   e->type = NULL;
@@ -227,7 +227,6 @@ wt_error_t *wt_resource_new(wt_store_t *store, wt_resource_type_t *type,
   entry *e = &t->e[s];
   e->state = HOST;
   e->owned = true;
-  e->scoped = false;
   e->rep = rep;
   e->type = type_ref(type);
   *out = handle_of(t, s, WT_CVAL_OWN);
@@ -542,7 +541,6 @@ wt_error_t *wt__res_lift(wt_store_t *store,
   entry *e = &tab->e[s];
   e->state = GUEST;
   e->owned = own;
-  e->scoped = !own;
   e->any = wasmtime_component_resource_any_clone(any);
   if (!own && !pend_add(arena, scope, END_SCOPE, tab, s, NULL)) {
     wasmtime_component_resource_any_delete(e->any);

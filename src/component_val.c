@@ -1250,10 +1250,29 @@ static wt_error_t *val_from(conv *c, const wasmtime_component_valtype_t *t,
   return err;
 }
 
-/* Gives back what was taken from the arena since its newest block was
- * `top` with `top_used` bytes used and it held `used` bytes. */
-static void arena_rewind(wt_arena_t *a, struct block *top, size_t top_used,
-                         size_t used) {
+/* Where an arena stood: its newest block, that block's use, and what it
+ * held in all. A NULL arena's mark is empty and rewinding to it does
+ * nothing. */
+typedef struct arena_mark {
+  struct block *top;
+  size_t top_used, used;
+} arena_mark;
+
+static arena_mark arena_mark_of(const wt_arena_t *a) {
+  arena_mark m = {NULL, 0, 0};
+  if (a) {
+    m.top = a->blocks;
+    m.top_used = a->blocks ? a->blocks->used : 0;
+    m.used = a->used;
+  }
+  return m;
+}
+
+/* Gives back what was taken from the arena since the mark `m`. */
+static void arena_rewind(wt_arena_t *a, arena_mark m) {
+  if (!a)
+    return;
+  struct block *top = m.top;
   /* The newest (largest) of the blocks taken since is kept, empty, so
    * that calls which rewind each time do not allocate each time. */
   struct block *keep = NULL;
@@ -1266,13 +1285,13 @@ static void arena_rewind(wt_arena_t *a, struct block *top, size_t top_used,
       keep = b;
   }
   if (top)
-    top->used = top_used;
+    top->used = m.top_used;
   if (keep) {
     keep->used = 0;
     keep->next = a->blocks;
     a->blocks = keep;
   }
-  a->used = used;
+  a->used = m.used;
 }
 
 /* The store's host arena, made on first use; NULL when out of memory. It
@@ -1322,9 +1341,7 @@ static wt_error_t *func_call(const char *fn, wt_store_t *store,
   wt_arena_t *scratch = err ? NULL : host_arena(store);
   if (!err && !scratch)
     err = oom();
-  struct block *s_top = scratch ? scratch->blocks : NULL;
-  size_t s_top_used = s_top ? s_top->used : 0,
-         s_used = scratch ? scratch->used : 0;
+  arena_mark scratch_mark = arena_mark_of(scratch);
   conv c = {.fn = fn, .s = sp, .store = store, .arena = scratch};
   wasmtime_component_val_t stack[SHAPE_STACK];
   wasmtime_component_val_t *raw = stack;
@@ -1360,19 +1377,18 @@ static wt_error_t *func_call(const char *fn, wt_store_t *store,
        * call took from it. */
       wt_cval_t conv_out;
       conv rc = {.fn = fn, .s = sp, .store = store, .arena = arena};
-      struct block *top = arena ? arena->blocks : NULL;
-      size_t top_used = top ? top->used : 0, used = arena ? arena->used : 0;
+      arena_mark mark = arena_mark_of(arena);
       err = val_from(&rc, &sp->result, &res[0], &conv_out);
       if (!err)
         results[0] = conv_out;
-      else if (arena)
-        arena_rewind(arena, top, top_used, used);
+      else
+        arena_rewind(arena, mark);
       wasmtime_component_val_delete(&res[0]);
     }
-    arena_rewind(scratch, s_top, s_top_used, s_used);
+    arena_rewind(scratch, scratch_mark);
     wt__store_leave(store);
-  } else if (scratch) {
-    arena_rewind(scratch, s_top, s_top_used, s_used);
+  } else {
+    arena_rewind(scratch, scratch_mark);
   }
   return err;
 }
@@ -1407,7 +1423,7 @@ wt_error_t *wt_component_instance_call(wt_store_t *store,
  * The arena is rewound when the callback is done, so nested host calls
  * (a callback that calls into another instance of the store) stack. */
 
-void wt__host_arena_free(wt_store_t *store) {
+void wt__cval_store_free(wt_store_t *store) {
   shapes_free(store->shapes);
   store->shapes = NULL;
   if (!store->host_arena)
@@ -1451,8 +1467,7 @@ wasmtime_error_t *wt__chost_call(void *env, wasmtime_context_t *ctx,
     shape_free(&s);
     return host_fail(store, err);
   }
-  struct block *top = arena->blocks;
-  size_t top_used = top ? top->used : 0, used = arena->used;
+  arena_mark mark = arena_mark_of(arena);
   conv c = {.fn = fn, .s = &s, .store = store, .arena = arena};
   wt_cval_t *wargs = nargs ? arena_take(arena, nargs * sizeof *wargs) : NULL;
   if (nargs && !wargs)
@@ -1476,7 +1491,7 @@ wasmtime_error_t *wt__chost_call(void *env, wasmtime_context_t *ctx,
   /* Borrows given to the callback end here; resources it returned are
    * wasm's now (or still the host's when it failed). */
   wt__res_settle(store, c.pend, !err);
-  arena_rewind(arena, top, top_used, used);
+  arena_rewind(arena, mark);
   shape_free(&s);
   return err ? host_fail(store, err) : NULL;
 }

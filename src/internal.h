@@ -671,7 +671,7 @@ wasmtime_error_t *wt__chost_call(void *env, wasmtime_context_t *ctx,
                                  size_t nresults);
 /* Frees the store's host arena and the shapes of the component functions
  * it called (store.c, when the store goes). */
-void wt__host_arena_free(wt_store_t *store);
+void wt__cval_store_free(wt_store_t *store);
 
 /* ---- resources (component_resource.c) ----
  *

@@ -89,7 +89,7 @@ static void store_free(wt_store_t *s) {
   s->raw = NULL;
   wt__wasi_free(s); /* after the Wasmtime store, whose WASI writes to it */
   wt__shared_memories_free(s);
-  wt__host_arena_free(s);
+  wt__cval_store_free(s);
   wt__resources_free(s); /* after the Wasmtime store: it may run dtors */
   for (size_t i = 0; i < s->cap_names; i++)
     free(s->names[i].copy);
