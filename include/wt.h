@@ -11,6 +11,9 @@
  *  - <wt/core.h>: the stable core: errors, config, engine, values, types,
  *    store, module, linker, instance, host functions and calls, global,
  *    memory, shared memory, table, tag, GC references;
+ *  - <wt/gc.h>: GC objects and exceptions: struct and array types,
+ *    structs, arrays, what an anyref holds, exceptions thrown and caught
+ *    across the host boundary;
  *  - <wt/component.h>: the component model: components, component
  *    linkers with host functions, modules and resources, instances, WIT
  *    values and calls, resources;
@@ -80,6 +83,7 @@
 
 #include "wt/version.h"
 #include "wt/core.h"
+#include "wt/gc.h"
 #include "wt/component.h"
 #include "wt/component_type.h"
 #include "wt/wasi.h"

@@ -556,6 +556,26 @@ bool wt__config_custom_pages(const wt_config_t *c) {
   return bool_knob(c, wasmtime_config_wasm_custom_page_sizes_set);
 }
 
+/* The last value a boolean knob was set to, or `dflt` when never set. */
+static bool bool_knob_or(const wt_config_t *c,
+                         void (*fn)(wasm_config_t *, bool), bool dflt) {
+  bool on = dflt;
+  for (size_t i = 0; c && i < c->nops; i++)
+    if (c->ops[i].kind == OP_SET && c->ops[i].fn.b == fn)
+      on = c->ops[i].value != 0;
+  return on;
+}
+
+bool wt__config_gc(const wt_config_t *c) {
+  return bool_knob_or(c, wasmtime_config_wasm_gc_set, true) &&
+         bool_knob_or(c, wasmtime_config_gc_support_set, true);
+}
+
+bool wt__config_exceptions(const wt_config_t *c) {
+  return bool_knob_or(c, wasmtime_config_wasm_exceptions_set, true) &&
+         bool_knob_or(c, wasmtime_config_gc_support_set, true);
+}
+
 size_t wt__config_max_wasm_stack(const wt_config_t *c) {
   size_t bytes = WT__DEFAULT_MAX_WASM_STACK;
   for (size_t i = 0; i < c->nops; i++)

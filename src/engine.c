@@ -47,6 +47,8 @@ wt_error_t *wt_engine_new(const wt_config_t *config, wt_engine_t **out) {
   e->magic = WT_MAGIC_ENGINE;
   e->epochs = config && wt__config_epochs(config);
   e->custom_pages = config && wt__config_custom_pages(config);
+  e->gc = wt__config_gc(config);
+  e->exceptions = wt__config_exceptions(config);
   e->max_wasm_stack =
       config ? wt__config_max_wasm_stack(config) : WT__DEFAULT_MAX_WASM_STACK;
   atomic_init(&e->stop_ticking, false);

@@ -17,6 +17,8 @@ struct wt_error {
   int status;
   size_t nframes;
   wt_frame_t *frames;
+  bool has_exn;          /* WT_ERROR_EXCEPTION: the exception, rooted */
+  wasmtime_exnref_t exn; /* an owned root: it needs no store to unroot */
 };
 
 static char *vformat(const char *fmt, va_list ap) {
@@ -197,6 +199,24 @@ wt_error_t *wt__from_trap(wasm_trap_t *trap) {
   return e;
 }
 
+wt_error_t *wt__error_set_exn(wt_error_t *e, wasmtime_exnref_t *exn) {
+  if (e->is_static) {
+    wasmtime_exnref_unroot(exn);
+    return e;
+  }
+  e->kind = WT_ERROR_EXCEPTION;
+  e->has_exn = true;
+  e->exn = *exn;
+  /* Code that only looks at trap codes still sees what happened. */
+  e->has_code = true;
+  e->code = WT_TRAP_UNCAUGHT_EXCEPTION;
+  return e;
+}
+
+const wasmtime_exnref_t *wt__error_exn(const wt_error_t *error) {
+  return error_ok(error) && error->has_exn ? &error->exn : NULL;
+}
+
 wasm_trap_t *wt__to_trap(const wt_error_t *error) {
   if (error_ok(error) && error->has_code && error->kind == WT_ERROR_TRAP)
     return wasmtime_trap_new_code((wasmtime_trap_code_t)error->code);
@@ -232,6 +252,8 @@ const char *wt_error_kind_name(wt_error_kind_t kind) {
     return "host";
   case WT_ERROR_WASMTIME:
     return "wasmtime";
+  case WT_ERROR_EXCEPTION:
+    return "exception";
   }
   return "unknown";
 }
@@ -289,6 +311,8 @@ void wt_error_delete(wt_error_t *error) {
   }
   free(error->frames);
   free(error->message);
+  if (error->has_exn)
+    wasmtime_exnref_unroot(&error->exn);
   error->magic = WT_MAGIC_DEAD;
   wt__retire(error);
 }

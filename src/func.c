@@ -270,8 +270,19 @@ static inline wt_store_t *caller_store(wasmtime_caller_t *caller) {
 }
 
 /* Parks the error on the store, for the caller of the outermost call, and
- * gives Wasmtime a trap with its message. */
+ * gives Wasmtime a trap with its message; an exception (WT_ERROR_EXCEPTION)
+ * is thrown instead. */
 static wasm_trap_t *host_trap(wt_store_t *store, wt_error_t *e) {
+  if (__builtin_expect(wt_error_kind(e) == WT_ERROR_EXCEPTION, 0)) {
+    /* An exception is thrown into the calling wasm, which may catch it:
+     * nothing is parked. One of another store cannot be thrown here. */
+    wasm_trap_t *thrown = wt__exn_rethrow(store, e);
+    wt_error_delete(e);
+    if (thrown)
+      return thrown;
+    e = wt__misuse("host function",
+                   "it returned an exception of another store");
+  }
   wasm_trap_t *t = wt__to_trap(e);
   wt_error_delete(store->host_error);
   store->host_error = e;

@@ -35,6 +35,8 @@ enum {
   WT_MAGIC_SHARED = 0x77745337u,
   WT_MAGIC_ERROR = 0x7774453au,
   WT_MAGIC_WASI = 0x77745739u,
+  WT_MAGIC_STRUCTTYPE = 0x7774543eu,
+  WT_MAGIC_ARRAYTYPE = 0x7774413fu,
   /* A store while Wasmtime runs one of its finalizers (store.c). */
   WT_MAGIC_FINALIZING = 0x7774463bu,
   WT_MAGIC_DYING = 0x77744438u,
@@ -70,6 +72,11 @@ wt_error_t *wt__from_wasmtime_in(wt_error_kind_t kind, const char *fn,
 wt_error_t *wt__from_trap(wasm_trap_t *trap);
 /* Makes a Wasmtime trap carrying the error's message (and code if any). */
 wasm_trap_t *wt__to_trap(const wt_error_t *error);
+/* Makes `e` a WT_ERROR_EXCEPTION carrying `exn`, an owned root it takes
+ * over (and unroots when the error is deleted); returns `e`. */
+wt_error_t *wt__error_set_exn(wt_error_t *e, wasmtime_exnref_t *exn);
+/* The exception a WT_ERROR_EXCEPTION carries (borrowed), else NULL. */
+const wasmtime_exnref_t *wt__error_exn(const wt_error_t *error);
 
 /* ---- value kinds (kinds.c) ---- */
 
@@ -122,6 +129,8 @@ struct wt_engine {
   wt__sig *sigs;
   bool epochs;          /* epoch interruption is configured */
   bool custom_pages;    /* custom page sizes are enabled */
+  bool gc;              /* the GC proposal is on, with GC support */
+  bool exceptions;      /* exceptions are on, with GC support */
   bool ticking;         /* the ticker thread runs */
   atomic_bool stop_ticking;
   pthread_t ticker;
@@ -180,6 +189,11 @@ bool wt__config_check(const wt_config_t *config, char *msg, size_t cap);
 /* Whether the config turns epoch interruption on (its last setting). */
 bool wt__config_epochs(const wt_config_t *config);
 bool wt__config_custom_pages(const wt_config_t *config);
+/* Whether an engine of the config has the GC proposal, or exceptions, and
+ * the GC support both need (Wasmtime's defaults: all on). A NULL config
+ * gives the defaults. */
+bool wt__config_gc(const wt_config_t *config);
+bool wt__config_exceptions(const wt_config_t *config);
 /* The config's max_wasm_stack (its last setting), or Wasmtime's default. */
 size_t wt__config_max_wasm_stack(const wt_config_t *config);
 /* Wasmtime's default max_wasm_stack. */
@@ -202,6 +216,7 @@ struct wt_store {
   bool delete_pending; /* wt_store_delete() was called while depth > 0 */
   wt_error_t *host_error; /* error a host function returned, in flight */
   struct wt__refs *refs;  /* GC references held for the caller: ref.c's */
+  struct wt__gc *gc;      /* struct and array allocators: gc.c's */
   uint64_t fuel_base;  /* fuel consumed before the last wt_store_set_fuel */
   uint64_t fuel_level; /* fuel given by the last wt_store_set_fuel */
   struct wt_shared_memory *shared;  /* shared memories the store owns */
@@ -346,6 +361,23 @@ void wt__ref_drop(wt_store_t *store, const wt_ref_t *ref);
 /* Unroots every reference still held and frees the table; the store frees
  * it before its Wasmtime store. */
 void wt__refs_free(wt_store_t *store);
+
+/* ---- GC objects (gc.c) and exceptions (exn.c) ---- */
+
+/* Frees the store's struct and array allocators (store.c, when the store
+ * goes, before its Wasmtime store). */
+void wt__gc_free(wt_store_t *store);
+/* The error of `fn` for a Wasmtime error (taken) in making or changing a
+ * GC object from values wt checked by kind. With `plain` types that check
+ * was exact, so it is Wasmtime's own failure (the GC heap out of memory):
+ * WT_ERROR_WASMTIME. Otherwise (concrete or non-nullable reference types)
+ * Wasmtime found a value of the wrong type: WT_ERROR_MISUSE, unless it ran
+ * out of memory. */
+wt_error_t *wt__gc_error(const char *fn, bool plain, wasmtime_error_t *err);
+/* The trap that throws the exception of `error` (a WT_ERROR_EXCEPTION) into
+ * the wasm calling a host function of `store`; NULL when the exception
+ * belongs to another store. The error stays the caller's. */
+wasm_trap_t *wt__exn_rethrow(wt_store_t *store, const wt_error_t *error);
 
 /* ---- byte input and output (bytes.c) ---- */
 

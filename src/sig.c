@@ -117,7 +117,7 @@ bool wt__sig_of_engine(wt_engine_t *engine, const wt__sig *sig) {
 
 /* ---- parsing "i32 i64 -> f64" ---- */
 
-static wasm_valtype_t *valtype_new(wt_valkind_t k) {
+static wasm_valtype_t *valtype_new(const wt_engine_t *engine, wt_valkind_t k) {
   switch (k) {
   case WT_VAL_I32:
     return wasm_valtype_new(WASM_I32);
@@ -133,9 +133,16 @@ static wasm_valtype_t *valtype_new(wt_valkind_t k) {
     return wasm_valtype_new(WASM_FUNCREF);
   case WT_VAL_EXTERNREF:
     return wasm_valtype_new(WASM_EXTERNREF);
-  case WT_VAL_ANYREF: /* not in the text form */
-  case WT_VAL_EXNREF:
-    break;
+  case WT_VAL_ANYREF: /* (ref null any) and (ref null exn): no wasm.h kind */
+  case WT_VAL_EXNREF: {
+    wasmtime_valtype_t vt;
+    memset(&vt, 0, sizeof vt);
+    vt.kind = WASMTIME_VALTYPE_KIND_REF;
+    vt.reftype.nullable = true;
+    vt.reftype.heaptype.kind = k == WT_VAL_ANYREF ? WASMTIME_HEAPTYPE_KIND_ANY
+                                                  : WASMTIME_HEAPTYPE_KIND_EXN;
+    return wasmtime_valtype_to_wasm(engine->raw, &vt);
+  }
   }
   return NULL;
 }
@@ -152,7 +159,8 @@ static int parse_kind(const char **p, wt_valkind_t *k) {
   } names[] = {{"i32", WT_VAL_I32},         {"i64", WT_VAL_I64},
                {"f32", WT_VAL_F32},         {"f64", WT_VAL_F64},
                {"v128", WT_VAL_V128},       {"funcref", WT_VAL_FUNCREF},
-               {"externref", WT_VAL_EXTERNREF}};
+               {"externref", WT_VAL_EXTERNREF}, {"anyref", WT_VAL_ANYREF},
+               {"exnref", WT_VAL_EXNREF}};
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
     size_t len = strlen(names[i].name);
     if (strncmp(*p, names[i].name, len) == 0 &&
@@ -184,7 +192,7 @@ const wt__sig *wt__sig_parse(wt_engine_t *engine, const char *fn,
         r = -2;
         break;
       }
-      items[side][counts[side]++] = valtype_new(k);
+      items[side][counts[side]++] = valtype_new(engine, k);
     }
     if (r < 0 || (side == 0 && *p != '\0' && !(p[0] == '-' && p[1] == '>')) ||
         (side == 1 && *p != '\0')) {
@@ -193,7 +201,8 @@ const wt__sig *wt__sig_parse(wt_engine_t *engine, const char *fn,
           wasm_valtype_delete(items[s][i]);
       *err = wt__misuse(fn,
                         "bad signature \"%s\" at offset %zu: expected value "
-                        "types (i32 i64 f32 f64 v128 funcref externref), "
+                        "types (i32 i64 f32 f64 v128 funcref externref "
+                        "anyref exnref), "
                         "then optionally -> and result types%s",
                         text, (size_t)(p - text),
                         r == -2 ? " (at most 64 of each)" : "");
@@ -247,7 +256,7 @@ wt_error_t *wt_functype_new(wt_engine_t *engine, const wt_valkind_t *params,
   text[0] = '\0';
   for (size_t i = 0; i < nparams + nresults; i++) {
     wt_valkind_t k = i < nparams ? params[i] : results[i - nparams];
-    if (k > WT_VAL_EXTERNREF || k == WT_VAL_ANYREF) {
+    if ((unsigned)k > WT_VAL_EXNREF) {
       free(text);
       return wt__misuse(fn, "%s %zu has unsupported kind %d",
                         i < nparams ? "param" : "result",

@@ -85,6 +85,7 @@ const char *wt__store_name(wt_store_t *s, const char *raw, size_t len) {
 static void store_free(wt_store_t *s) {
   s->magic = WT_MAGIC_DYING;
   wt__refs_free(s); /* while the Wasmtime store lives */
+  wt__gc_free(s);
   wasmtime_store_delete(s->raw);
   s->raw = NULL;
   wt__wasi_free(s); /* after the Wasmtime store, whose WASI writes to it */
@@ -227,6 +228,11 @@ wt_error_t *wt__call_result(wt_store_t *store, wt_error_kind_t kind,
       kind = WT_ERROR_WASMTIME;
     wasm_frame_vec_delete(&frames);
   }
+  /* An exception no handler caught is pending in the store: it is taken
+   * out, so that the store is clean for the next call, and the error
+   * carries it. */
+  wasmtime_exnref_t exn;
+  bool thrown = wasmtime_context_take_exception(store->ctx, &exn);
   if (store->host_error) {
     wt_error_t *e = store->host_error;
     store->host_error = NULL;
@@ -234,14 +240,19 @@ wt_error_t *wt__call_result(wt_store_t *store, wt_error_kind_t kind,
       wasmtime_error_delete(err);
     if (trap)
       wasm_trap_delete(trap);
+    if (thrown)
+      wasmtime_exnref_unroot(&exn);
     return e;
   }
+  wt_error_t *e;
   if (trap) {
     if (err)
       wasmtime_error_delete(err);
-    return wt__from_trap(trap);
+    e = wt__from_trap(trap);
+  } else {
+    e = wt__from_wasmtime(kind, err);
   }
-  return wt__from_wasmtime(kind, err);
+  return thrown ? wt__error_set_exn(e, &exn) : e;
 }
 
 wt_error_t *wt_store_set_fuel(wt_store_t *store, uint64_t fuel) {

@@ -13,14 +13,15 @@ Test(error, every_kind_has_a_distinct_name) {
       {WT_ERROR_EXIT, "exit"},         {WT_ERROR_NOT_FOUND, "not found"},
       {WT_ERROR_CONFIG, "config"},     {WT_ERROR_IO, "io"},
       {WT_ERROR_HOST, "host"},         {WT_ERROR_WASMTIME, "wasmtime"},
+      {WT_ERROR_EXCEPTION, "exception"},
   };
   size_t n = sizeof kinds / sizeof kinds[0];
   for (size_t i = 0; i < n; i++) {
-    cr_assert_eq((int)kinds[i].kind, (int)i + 1, "kinds are numbered 1..10");
+    cr_assert_eq((int)kinds[i].kind, (int)i + 1, "kinds are numbered 1..11");
     cr_assert_str_eq(wt_error_kind_name(kinds[i].kind), kinds[i].name);
   }
   cr_assert_str_eq(wt_error_kind_name((wt_error_kind_t)0), "unknown");
-  cr_assert_str_eq(wt_error_kind_name((wt_error_kind_t)11), "unknown");
+  cr_assert_str_eq(wt_error_kind_name((wt_error_kind_t)12), "unknown");
   cr_assert_str_eq(wt_error_kind_name((wt_error_kind_t)999), "unknown");
 }
 

@@ -30,6 +30,10 @@ typedef struct fixture {
   wt_component_func_t cfunc;
   wt_resource_type_t *rtype;
   wt_cval_t own; /* a host resource of home */
+  wt_structtype_t *stype; /* (mut i32) */
+  wt_arraytype_t *atype;  /* (mut i32) elements */
+  wt_val_t strukt, array, exn; /* of home */
+  wt_error_t *uncaught;        /* an exception of home */
 } fixture;
 
 /* A component exporting id(u32) -> u32 and the instance "api" with it. */
@@ -82,6 +86,19 @@ static void setup(fixture *f) {
   OK(wt_component_instance_func(f->home, &f->cinst, "id", &f->cfunc));
   OK(wt_resource_type_new("thing", NULL, NULL, NULL, &f->rtype));
   OK(wt_resource_new(f->home, f->rtype, f, &f->own));
+  wt_fieldtype_t field = {WT_STORAGE_I32, true};
+  OK(wt_structtype_new(f->engine, &field, 1, &f->stype));
+  OK(wt_arraytype_new(f->engine, &field, &f->atype));
+  wt_val_t one = i32v(1);
+  OK(wt_struct_new(f->home, f->stype, &one, 1, &f->strukt));
+  OK(wt_array_new(f->home, f->atype, 2, &one, &f->array));
+  const wt_functype_t *tt;
+  OK(wt_functype_parse(f->engine, "i32", &tt));
+  wt_tag_t tag;
+  OK(wt_tag_new(f->home, tt, &tag));
+  OK(wt_exn_new(f->home, &tag, &one, 1, &f->exn));
+  f->uncaught = wt_exn_throw(f->home, &f->exn);
+  cr_assert_eq(wt_error_kind(f->uncaught), WT_ERROR_EXCEPTION);
 }
 
 /* Each probe makes one call with `s` in the store's place and the fixture's
@@ -223,6 +240,79 @@ PROBE(p_externref_data) {
 PROBE(p_anyref_i31) {
   wt_val_t v;
   return wt_anyref_i31(s, 1, &v);
+}
+PROBE(p_struct_new) {
+  wt_val_t one = i32v(1), out;
+  return wt_struct_new(s, f->stype, &one, 1, &out);
+}
+PROBE(p_struct_field) {
+  wt_val_t out;
+  return wt_struct_field(s, &f->strukt, 0, &out);
+}
+PROBE(p_struct_set_field) {
+  wt_val_t v = i32v(2);
+  return wt_struct_set_field(s, &f->strukt, 0, &v);
+}
+PROBE(p_struct_type) {
+  wt_structtype_t *t = NULL;
+  wt_error_t *err = wt_struct_type(s, &f->strukt, &t);
+  wt_structtype_delete(t);
+  return err;
+}
+PROBE(p_array_new) {
+  wt_val_t one = i32v(1), out;
+  return wt_array_new(s, f->atype, 3, &one, &out);
+}
+PROBE(p_array_new_fixed) {
+  wt_val_t two[] = {i32v(1), i32v(2)}, out;
+  return wt_array_new_fixed(s, f->atype, two, 2, &out);
+}
+PROBE(p_array_len) {
+  uint32_t n;
+  return wt_array_len(s, &f->array, &n);
+}
+PROBE(p_array_get) {
+  wt_val_t out;
+  return wt_array_get(s, &f->array, 1, &out);
+}
+PROBE(p_array_set) {
+  wt_val_t v = i32v(2);
+  return wt_array_set(s, &f->array, 1, &v);
+}
+PROBE(p_array_type) {
+  wt_arraytype_t *t = NULL;
+  wt_error_t *err = wt_array_type(s, &f->array, &t);
+  wt_arraytype_delete(t);
+  return err;
+}
+PROBE(p_anyref_kind) {
+  wt_anyref_kind_t k;
+  return wt_anyref_kind(s, &f->strukt, &k);
+}
+PROBE(p_anyref_eq) {
+  bool eq;
+  return wt_anyref_eq(s, &f->strukt, &f->array, &eq);
+}
+PROBE(p_exn_new) {
+  wt_val_t out;
+  return wt_exn_new(s, &f->tag, NULL, 0, &out);
+}
+PROBE(p_exn_tag) {
+  wt_tag_t t;
+  return wt_exn_tag(s, &f->exn, &t);
+}
+PROBE(p_exn_field_count) {
+  size_t n;
+  return wt_exn_field_count(s, &f->exn, &n);
+}
+PROBE(p_exn_field) {
+  wt_val_t out;
+  return wt_exn_field(s, &f->exn, 0, &out);
+}
+PROBE(p_exn_throw) { return wt_exn_throw(s, &f->exn); }
+PROBE(p_error_exception) {
+  wt_val_t out;
+  return wt_error_exception(f->uncaught, s, &out);
 }
 PROBE(p_store_set_fuel) { return wt_store_set_fuel(s, 1); }
 PROBE(p_store_get_fuel) {
@@ -376,6 +466,25 @@ PROBE(p_wasi_run_component) {
   X(wt_externref_new, p_externref_new, false, SUCCEEDS)                        \
   X(wt_externref_data, p_externref_data, true, SUCCEEDS)                       \
   X(wt_anyref_i31, p_anyref_i31, false, SUCCEEDS)                              \
+  X(wt_struct_new, p_struct_new, false, SUCCEEDS)                              \
+  X(wt_struct_field, p_struct_field, true, SUCCEEDS)                           \
+  X(wt_struct_set_field, p_struct_set_field, true, SUCCEEDS)                   \
+  X(wt_struct_type, p_struct_type, true, SUCCEEDS)                             \
+  X(wt_array_new, p_array_new, false, SUCCEEDS)                                \
+  X(wt_array_new_fixed, p_array_new_fixed, false, SUCCEEDS)                    \
+  X(wt_array_len, p_array_len, true, SUCCEEDS)                                 \
+  X(wt_array_get, p_array_get, true, SUCCEEDS)                                 \
+  X(wt_array_set, p_array_set, true, SUCCEEDS)                                 \
+  X(wt_array_type, p_array_type, true, SUCCEEDS)                               \
+  X(wt_anyref_kind, p_anyref_kind, true, SUCCEEDS)                             \
+  X(wt_anyref_eq, p_anyref_eq, true, SUCCEEDS)                                 \
+  X(wt_exn_new, p_exn_new, true, SUCCEEDS)                                     \
+  X(wt_exn_tag, p_exn_tag, true, SUCCEEDS)                                     \
+  X(wt_exn_field_count, p_exn_field_count, true, SUCCEEDS)                     \
+  X(wt_exn_field, p_exn_field, true, SUCCEEDS)                                 \
+  X(wt_exn_throw, p_exn_throw, true,                                           \
+    FAILS(WT_ERROR_EXCEPTION, "exception thrown by the host"))                 \
+  X(wt_error_exception, p_error_exception, true, SUCCEEDS)                     \
   X(wt_store_set_fuel, p_store_set_fuel, false, NO_FUEL)                       \
   X(wt_store_fuel, p_store_get_fuel, false, NO_FUEL)                           \
   X(wt_store_fuel_consumed, p_store_fuel_consumed, false, NO_FUEL)             \

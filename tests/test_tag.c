@@ -90,9 +90,16 @@ Test(tag, import_export_and_module_types) {
   wt_val_t arg = i32v(42), res;
   OK(wt_instance_call(store, &inst, "catch", &arg, 1, &res, 1));
   cr_assert_eq(res.of.i32, 42);
-  /* An exception that escapes wasm is an error, not a crash. */
+  /* An exception that escapes wasm is an error carrying it, not a crash
+   * (tests/test_exn.c has the rest). */
   wt_error_t *err = wt_instance_call(store, &inst, "throw", &arg, 1, NULL, 0);
-  cr_assert_not_null(err);
+  cr_assert_eq(wt_error_kind(err), WT_ERROR_EXCEPTION, "%s",
+               wt_error_message(err));
+  wt_val_t exn;
+  OK(wt_error_exception(err, store, &exn));
+  wt_tag_t thrown;
+  OK(wt_exn_tag(store, &exn, &thrown));
+  cr_assert(wt_tag_eq(store, &thrown, &tag.of.tag));
   wt_error_delete(err);
   wt_extern_t any;
   OK(wt_instance_export(store, &inst, "own", &any));

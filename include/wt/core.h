@@ -55,6 +55,9 @@ typedef enum wt_error_kind {
   WT_ERROR_IO = 8,        /**< reading or writing a file failed */
   WT_ERROR_HOST = 9,      /**< raised by a host function (wt_error_new) */
   WT_ERROR_WASMTIME = 10, /**< any other error Wasmtime reports; out of memory */
+  /** a wasm exception no handler caught: wt_error_exception() (<wt/gc.h>)
+   * gives it; its trap code is WT_TRAP_UNCAUGHT_EXCEPTION */
+  WT_ERROR_EXCEPTION = 11,
 } wt_error_kind_t;
 
 /**
@@ -107,8 +110,10 @@ WT_API const char *wt_error_kind_name(wt_error_kind_t kind);
  * deleted error.
  */
 WT_API const char *wt_error_message(const wt_error_t *error);
-/** True, with *code set, when the error is a trap that carries a code;
- * false (code untouched) otherwise or for a NULL or deleted error. */
+/** True, with *code set, when the error is a trap that carries a code, or
+ * an uncaught exception (WT_ERROR_EXCEPTION), whose code is
+ * WT_TRAP_UNCAUGHT_EXCEPTION; false (code untouched) otherwise or for a
+ * NULL or deleted error. */
 WT_API bool wt_error_trap_code(const wt_error_t *error, wt_trap_code_t *code);
 /** True, with *status set, when the error is a WASI exit (WT_ERROR_EXIT);
  * false (status untouched) otherwise or for a NULL or deleted error. */
