@@ -2,7 +2,7 @@
 # Installs the Debian packages wt's build and tests need, when missing.
 # Runs apt-get as root, or through sudo when not root.
 set -eu
-packages="cmake make gcc pkg-config libcriterion-dev clang lld wasi-libc libclang-rt-14-dev libclang-rt-14-dev-wasm32 wabt doxygen"
+packages="cmake make gcc pkg-config libcriterion-dev clang lld wasi-libc libclang-rt-14-dev libclang-rt-14-dev-wasm32 doxygen"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
