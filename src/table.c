@@ -39,8 +39,12 @@ wt_error_t *wt_table_new(wt_store_t *store, const wt_tabletype_t *type,
   if (type->elem != WT_VAL_FUNCREF && type->elem != WT_VAL_EXTERNREF)
     return wt__misuse(fn, "tables of %s are not supported by this version of "
                           "wt", wt_valkind_name(type->elem));
+  if (type->is64)
+    return wt__misuse(fn, "a 64-bit table cannot be made by the host "
+                          "(Wasmtime's C API has no 64-bit table type); a "
+                          "module can export one");
   if (type->min > UINT32_MAX || (type->has_max && type->max > UINT32_MAX) ||
-      (type->has_max && type->max < type->min) || type->is64)
+      (type->has_max && type->max < type->min))
     return wt__misuse(fn, "limits out of range (min %llu, max %llu)",
                       (unsigned long long)type->min,
                       (unsigned long long)type->max);

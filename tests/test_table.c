@@ -127,6 +127,9 @@ Test(table, new_tables_of_funcref_and_externref) {
                         .max = 2};
   EXPECT_ERROR(wt_table_new(store, &bad, &fnull, &t), WT_ERROR_MISUSE,
                "limits");
+  wt_tabletype_t t64 = {.elem = WT_VAL_FUNCREF, .min = 1, .is64 = true};
+  EXPECT_ERROR(wt_table_new(store, &t64, &fnull, &t), WT_ERROR_MISUSE,
+               "a 64-bit table cannot be made by the host");
   wt_store_delete(store);
   wt_engine_delete(engine);
 }

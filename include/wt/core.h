@@ -1280,9 +1280,10 @@ wt_shared_memory_write(const wt_shared_memory_t *mem, uint64_t offset,
  * element kind, e.g. a null funcref).
  * Ownership: *out is owned by the store.
  * Fails: WT_ERROR_MISUSE for a bad store, NULL arguments, an element kind
- * that is not a reference kind, an init of another kind or store, or limits
- * out of range; WT_ERROR_WASMTIME past a store limit, with the function's
- * name.
+ * that is not a reference kind, an init of another kind or store, limits
+ * out of range, or a 64-bit table (`is64`: Wasmtime's C API cannot make
+ * one; a module can export one); WT_ERROR_WASMTIME past a store limit, with
+ * the function's name.
  */
 WT_API WT_NODISCARD wt_error_t *wt_table_new(wt_store_t *store,
                                              const wt_tabletype_t *type,
