@@ -637,11 +637,9 @@ static int make_arg(run_t *r, const json_t *j, wt_val_t *out,
     for (size_t i = 0; i < value->n; i++)
       put_le(out->of.v128 + i * width, parse_u64(value->items[i]->str),
              width);
-  } else if (null_kind(type, &kind) && (!v || strcmp(v, "null") == 0) &&
-             strncmp(type, "null", 4) == 0) {
-    out->kind = kind;
-  } else if (null_kind(type, &kind) && v && strcmp(v, "null") == 0) {
-    out->kind = kind;
+  } else if (null_kind(type, &kind) &&
+             (strncmp(type, "null", 4) == 0 || (v && strcmp(v, "null") == 0))) {
+    out->kind = kind; /* ref.null of the type's hierarchy */
   } else if (strcmp(type, "externref") == 0 && v) {
     err = wt_externref_new(r->store, (void *)(uintptr_t)(parse_u64(v) + 1),
                            NULL, out);
