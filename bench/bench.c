@@ -909,6 +909,8 @@ static void cwt_echo(cwt_t *w, size_t len, long n) {
   for (long i = 0; i < n; i++) {
     WT("echo", wt_component_func_call(w->store, &w->echo, &s, 1, &r, 1,
                                       w->arena));
+    if (r.of.str.len != len || r.of.str.data[len - 1] != payload[len - 1])
+      die("echo result", NULL, NULL, NULL);
     wt_arena_reset(w->arena);
   }
 }
@@ -942,6 +944,8 @@ static void cwt_echo_bytes(void *p, long n) {
   for (long i = 0; i < n; i++) {
     WT("echo-bytes", wt_component_func_call(w->store, &w->echo_bytes, &b, 1,
                                             &r, 1, w->arena));
+    if (r.of.bytes.len != LARGE || r.of.bytes.data[LARGE - 1] != payload[LARGE - 1])
+      die("echo-bytes result", NULL, NULL, NULL);
     wt_arena_reset(w->arena);
   }
 }

@@ -177,8 +177,8 @@ static wt_error_t *define_func(const char *fn, wt_component_linker_t *linker,
   }
   /* On failure Wasmtime drops `h`, which runs the finalizer. */
   const char *name = where_name(w);
-  wasmtime_error_t *werr = wasmtime_component_linker_instance_add_func(
-      o.chain[o.n - 1], name, strlen(name), wt__chost_call, h, chost_free);
+  wasmtime_error_t *werr = wt_native_clinker_add_func(
+      o.chain[o.n - 1], name, strlen(name), &wt__chost_fns, h, chost_free);
   define_close(&o);
   return werr ? wt__from_wasmtime(WT_ERROR_LINK, werr) : NULL;
 }

@@ -206,6 +206,9 @@ typedef struct shape {
   wasmtime_component_valtype_t *params; /* `stack` or malloc()ed */
   const wasmtime_component_func_type_t *ty; /* for the parameters' names */
   wasmtime_component_func_type_t *owned_ty; /* `ty` when the shape owns it */
+  wt__nftype *native; /* an export's type as native/ calls it, or NULL */
+  bool params_res, result_res; /* whether they may hold resource handles */
+  bool invalid; /* a host import's type wt does not support (host shapes) */
   wasmtime_component_valtype_t stack[SHAPE_STACK];
   char text[256]; /* "func(a: u32, b: string) -> u32", cut if long */
 } shape;
@@ -219,6 +222,7 @@ static void shape_free(shape *s) {
     free(s->params);
   if (s->owned_ty)
     wasmtime_component_func_type_delete(s->owned_ty);
+  wt_native_cfunc_type_delete(s->native);
 }
 
 /* Appends to the shape's text, which stays NUL-terminated (and is cut
@@ -389,6 +393,8 @@ static const char *shape_text(const shape *cs) {
 /* Reads the function's type `ty` into `s`, which refers to `ty` until it
  * is freed; a misuse error when a parameter or the result has a type wt
  * does not support yet, or the function is async. */
+static bool has_resources(const wasmtime_component_valtype_t *t);
+
 static wt_error_t *shape_from_type(const char *fn,
                                    const wasmtime_component_func_type_t *ty,
                                    shape *s) {
@@ -398,6 +404,8 @@ static wt_error_t *shape_from_type(const char *fn,
   s->text_done = false;
   s->ty = ty;
   s->owned_ty = NULL;
+  s->native = NULL;
+  s->params_res = s->result_res = s->invalid = false;
   wt_error_t *err = NULL;
   size_t n = wasmtime_component_func_type_param_count(ty);
   if (n > SHAPE_STACK) {
@@ -443,9 +451,14 @@ static wt_error_t *shape_from_type(const char *fn,
   else if (wasmtime_component_func_type_async(ty))
     err = wt__misuse(fn, "%s is async, which wt does not support yet",
                      shape_text(s));
-  if (err)
+  if (err) {
     shape_free(s);
-  return err;
+    return err;
+  }
+  for (size_t i = 0; i < s->nparams && !s->params_res; i++)
+    s->params_res = has_resources(&s->params[i]);
+  s->result_res = s->has_result && has_resources(&s->result);
+  return NULL;
 }
 
 static wt_error_t *oom(void) {
@@ -543,7 +556,8 @@ static wt_error_t *shape_of(const char *fn, wt_store_t *store,
     return err;
   }
   s->owned_ty = ty;
-  if (!shapes_put(t, f->__private1, f->__private2, s)) {
+  s->native = wt_native_cfunc_type_new(f, store->ctx);
+  if (!s->native || !shapes_put(t, f->__private1, f->__private2, s)) {
     shape_free(s);
     free(s);
     return oom();
@@ -567,6 +581,9 @@ typedef struct conv {
   wt_store_t *store;
   wt_arena_t *arena; /* arguments: scratch memory; results: the caller's */
   wt__rpend *pend;   /* resources: what to settle once the call is made */
+  /* Resources the checks lowered, in the order native/ reads them. */
+  wasmtime_component_resource_any_t **res;
+  size_t nres, res_cap;
   /* The place, as steps written out only for an error message. */
   struct step {
     const char *fmt, *name;
@@ -613,16 +630,14 @@ static const char *place_text(conv *c) {
 }
 
 
-static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
-                          const wt_cval_t *v, wasmtime_component_val_t *out);
+static wt_error_t *val_check(conv *c, const wasmtime_component_valtype_t *t,
+                             const wt_cval_t *v);
 
-/* Converts a payload pointer `p` of a case whose type is `t` (has_t false
+/* Checks a payload pointer `p` of a case whose type is `t` (has_t false
  * when the case has no payload). */
-static wt_error_t *payload_to(conv *c, bool has_t,
-                              const wasmtime_component_valtype_t *t,
-                              const wt_cval_t *p, const char *what,
-                              wasmtime_component_val_t **out) {
-  *out = NULL;
+static wt_error_t *payload_check(conv *c, bool has_t,
+                                 const wasmtime_component_valtype_t *t,
+                                 const wt_cval_t *p, const char *what) {
   if (!has_t) {
     if (p)
       return wt__misuse(c->fn, "%s, %s: the case has no payload, so it must "
@@ -633,21 +648,36 @@ static wt_error_t *payload_to(conv *c, bool has_t,
     return wt__misuse(c->fn, "%s, %s: payload is NULL, expected %s, in %s",
                       place_text(c), what, wt_cvalkind_name(want_kind(t)),
                       shape_text(c->s));
-  wasmtime_component_val_t *raw = arena_take(c->arena, sizeof *raw);
-  if (!raw)
-    return oom();
   size_t old = place_push(c, "%.*s", what, strlen(what), 0);
-  wt_error_t *err = val_to(c, t, p, raw);
+  wt_error_t *err = val_check(c, t, p);
   place_pop(c, old);
-  *out = raw;
   return err;
 }
 
-/* Checks the value `v` against type `t` and converts it, building nested
- * values in the scratch arena; the bytes of strings are borrowed, not
- * copied (Wasmtime only reads arguments). */
-static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
-                          const wt_cval_t *v, wasmtime_component_val_t *out) {
+/* Keeps the resource `any` that checking a handle lowered, for the call to
+ * pass in the order it met it (pend owns it). */
+static wt_error_t *res_keep(conv *c, wasmtime_component_resource_any_t *any) {
+  if (c->nres == c->res_cap) {
+    size_t cap = c->res_cap ? 2 * c->res_cap : 8;
+    wasmtime_component_resource_any_t **grown =
+        arena_take(c->arena, cap * sizeof *grown);
+    if (!grown)
+      return oom();
+    if (c->nres)
+      memcpy(grown, c->res, c->nres * sizeof *grown);
+    c->res = grown;
+    c->res_cap = cap;
+  }
+  c->res[c->nres++] = any;
+  return NULL;
+}
+
+/* Checks the value `v` against type `t`: everything Wasmtime's conversion
+ * would abort on or misread is an error naming the place. Resource
+ * handles are lowered on the way (kept in c->res, in the order of a
+ * depth-first walk, which is the order native/ reads them in). */
+static wt_error_t *val_check(conv *c, const wasmtime_component_valtype_t *t,
+                             const wt_cval_t *v) {
   const char *fn = c->fn;
 #define text shape_text(c->s)
   wt_cvalkind_t want = want_kind(t);
@@ -661,52 +691,15 @@ static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
                       wt_cvalkind_name(want), wt_cvalkind_name(v->kind),
                       text);
   }
-  memset(out, 0, sizeof *out);
-  if (want <= WT_CVAL_STRING)
-    out->kind = (wasmtime_component_valkind_t)(want - 1);
   wt_error_t *err = NULL;
   wasmtime_component_valtype_t sub;
   switch (want) {
-  case WT_CVAL_BOOL:
-    out->of.boolean = v->of.boolean;
-    break;
-  case WT_CVAL_S8:
-    out->of.s8 = v->of.s8;
-    break;
-  case WT_CVAL_U8:
-    out->of.u8 = v->of.u8;
-    break;
-  case WT_CVAL_S16:
-    out->of.s16 = v->of.s16;
-    break;
-  case WT_CVAL_U16:
-    out->of.u16 = v->of.u16;
-    break;
-  case WT_CVAL_S32:
-    out->of.s32 = v->of.s32;
-    break;
-  case WT_CVAL_U32:
-    out->of.u32 = v->of.u32;
-    break;
-  case WT_CVAL_S64:
-    out->of.s64 = v->of.s64;
-    break;
-  case WT_CVAL_U64:
-    out->of.u64 = v->of.u64;
-    break;
-  case WT_CVAL_F32:
-    out->of.f32 = v->of.f32;
-    break;
-  case WT_CVAL_F64:
-    out->of.f64 = v->of.f64;
-    break;
   case WT_CVAL_CHAR:
     if (!scalar_ok(v->of.ch))
       return wt__misuse(fn,
                         "%s: char U+%04X is not a Unicode scalar "
                         "value, in %s",
                         place_text(c), (unsigned)v->of.ch, text);
-    out->of.character = v->of.ch;
     break;
   case WT_CVAL_STRING:
     if (!v->of.str.data && v->of.str.len > 0)
@@ -714,44 +707,22 @@ static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
     if (!wt__utf8_valid(v->of.str.data, v->of.str.len))
       return wt__misuse(fn, "%s: string is not valid UTF-8, in %s", place_text(c),
                         text);
-    out->of.string.size = v->of.str.len;
-    out->of.string.data = (wasm_byte_t *)v->of.str.data;
     break;
-  case WT_CVAL_BYTES: {
-    size_t n = v->of.bytes.len;
-    if (!v->of.bytes.data && n > 0)
+  case WT_CVAL_BYTES:
+    if (!v->of.bytes.data && v->of.bytes.len > 0)
       return wt__misuse(fn, "%s: bytes data is NULL, in %s", place_text(c), text);
-    out->kind = WASMTIME_COMPONENT_LIST;
-    wasmtime_component_val_t *items =
-        n ? arena_take(c->arena, n * sizeof *items) : NULL;
-    if (n && !items)
-      return oom();
-    for (size_t i = 0; i < n; i++) {
-      items[i].kind = WASMTIME_COMPONENT_U8;
-      items[i].of.u8 = (uint8_t)v->of.bytes.data[i];
-    }
-    out->of.list.size = n;
-    out->of.list.data = items;
     break;
-  }
   case WT_CVAL_LIST:
   case WT_CVAL_TUPLE: {
     size_t n = v->of.items.len;
     if (!v->of.items.items && n > 0)
       return wt__misuse(fn, "%s: items is NULL, in %s", place_text(c), text);
-    size_t want_n = n;
     if (want == WT_CVAL_TUPLE) {
-      want_n = wasmtime_component_tuple_type_types_count(t->of.tuple);
+      size_t want_n = wasmtime_component_tuple_type_types_count(t->of.tuple);
       if (n != want_n)
         return wt__misuse(fn, "%s: expected a tuple of %zu items, got %zu, "
                           "in %s", place_text(c), want_n, n, text);
     }
-    out->kind = want == WT_CVAL_LIST ? WASMTIME_COMPONENT_LIST
-                                     : WASMTIME_COMPONENT_TUPLE;
-    wasmtime_component_val_t *items =
-        n ? arena_take(c->arena, n * sizeof *items) : NULL;
-    if (n && !items)
-      return oom();
     if (want == WT_CVAL_LIST)
       wasmtime_component_list_type_element(t->of.list, &sub);
     for (size_t i = 0; !err && i < n; i++) {
@@ -759,20 +730,13 @@ static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
           !wasmtime_component_tuple_type_types_nth(t->of.tuple, i, &sub))
         return oom();
       size_t old = place_push(c, "element %zu", NULL, 0, i);
-      err = val_to(c, &sub, &v->of.items.items[i], &items[i]);
+      err = val_check(c, &sub, &v->of.items.items[i]);
       place_pop(c, old);
       if (want == WT_CVAL_TUPLE)
         wasmtime_component_valtype_delete(&sub);
     }
     if (want == WT_CVAL_LIST)
       wasmtime_component_valtype_delete(&sub);
-    if (want == WT_CVAL_LIST) {
-      out->of.list.size = n;
-      out->of.list.data = items;
-    } else {
-      out->of.tuple.size = n;
-      out->of.tuple.data = items;
-    }
     break;
   }
   case WT_CVAL_RECORD: {
@@ -780,30 +744,19 @@ static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
     if (!v->of.items.items && n > 0)
       return wt__misuse(fn, "%s: items is NULL, in %s", place_text(c), text);
     size_t want_n = wasmtime_component_record_type_field_count(t->of.record);
-    out->kind = WASMTIME_COMPONENT_RECORD;
-    wasmtime_component_valrecord_entry_t *fields =
-        want_n ? arena_take(c->arena, want_n * sizeof *fields) : NULL;
-    if (want_n && !fields)
-      return oom();
     for (size_t i = 0; !err && i < want_n; i++) {
       const char *name;
       size_t len;
       if (!wasmtime_component_record_type_field_nth(t->of.record, i, &name,
                                                     &len, &sub))
         return oom();
-      if (i >= n)
+      if (i >= n) {
         err = wt__misuse(fn, "%s: field %.*s is missing (got %zu of %zu "
                          "fields), in %s", place_text(c), (int)len, name, n,
                          want_n, text);
-      char *copy = err ? NULL : arena_take(c->arena, len + 1);
-      if (!err && !copy)
-        err = oom();
-      if (!err) {
-        memcpy(copy, name, len);
-        fields[i].name.size = len;
-        fields[i].name.data = copy;
+      } else {
         size_t old = place_push(c, "field %.*s", name, len, 0);
-        err = val_to(c, &sub, &v->of.items.items[i], &fields[i].val);
+        err = val_check(c, &sub, &v->of.items.items[i]);
         place_pop(c, old);
       }
       wasmtime_component_valtype_delete(&sub);
@@ -811,29 +764,17 @@ static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
     if (!err && n > want_n)
       err = wt__misuse(fn, "%s: field %zu is extra (the record has %zu "
                        "fields), in %s", place_text(c), want_n, want_n, text);
-    out->of.record.size = want_n;
-    out->of.record.data = fields;
     break;
   }
   case WT_CVAL_ENUM: {
     size_t n = wasmtime_component_enum_type_names_count(t->of.enum_);
     uint32_t i = v->of.choice.index;
-    const char *name;
-    size_t len;
-    if (i >= n ||
-        !wasmtime_component_enum_type_names_nth(t->of.enum_, i, &name, &len))
+    if (i >= n)
       return wt__misuse(fn, "%s: enum case %u is unknown (the enum has %zu "
                         "cases), in %s", place_text(c), (unsigned)i, n, text);
     if (v->of.choice.payload)
       return wt__misuse(fn, "%s: an enum case has no payload, so it must be "
                         "NULL, in %s", place_text(c), text);
-    char *copy = arena_take(c->arena, len + 1);
-    if (!copy)
-      return oom();
-    memcpy(copy, name, len);
-    out->kind = WASMTIME_COMPONENT_ENUM;
-    out->of.enumeration.size = len;
-    out->of.enumeration.data = copy;
     break;
   }
   case WT_CVAL_OPTION: {
@@ -841,15 +782,10 @@ static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
     if (i > 1)
       return wt__misuse(fn, "%s: option case %u is unknown (0 is none, 1 is "
                         "some), in %s", place_text(c), (unsigned)i, text);
-    out->kind = WASMTIME_COMPONENT_OPTION;
-    if (i == 0) {
-      err = payload_to(c, false, NULL, v->of.choice.payload, "none",
-                       &out->of.option);
-      break;
-    }
+    if (i == 0)
+      return payload_check(c, false, NULL, v->of.choice.payload, "none");
     wasmtime_component_option_type_ty(t->of.option, &sub);
-    err = payload_to(c, true, &sub, v->of.choice.payload, "some",
-                     &out->of.option);
+    err = payload_check(c, true, &sub, v->of.choice.payload, "some");
     wasmtime_component_valtype_delete(&sub);
     break;
   }
@@ -858,12 +794,10 @@ static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
     if (i > 1)
       return wt__misuse(fn, "%s: result case %u is unknown (0 is ok, 1 is "
                         "err), in %s", place_text(c), (unsigned)i, text);
-    out->kind = WASMTIME_COMPONENT_RESULT;
-    out->of.result.is_ok = i == 0;
     bool has = i == 0 ? wasmtime_component_result_type_ok(t->of.result, &sub)
                       : wasmtime_component_result_type_err(t->of.result, &sub);
-    err = payload_to(c, has, &sub, v->of.choice.payload, i == 0 ? "ok" : "err",
-                     &out->of.result.val);
+    err = payload_check(c, has, &sub, v->of.choice.payload,
+                        i == 0 ? "ok" : "err");
     if (has)
       wasmtime_component_valtype_delete(&sub);
     break;
@@ -878,20 +812,9 @@ static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
                       t->of.variant, i, &name, &len, &has, &sub))
       return wt__misuse(fn, "%s: variant case %u is unknown (the variant has "
                         "%zu cases), in %s", place_text(c), (unsigned)i, n, text);
-    char *copy = arena_take(c->arena, len + 1);
-    if (copy) {
-      memcpy(copy, name, len);
-      out->kind = WASMTIME_COMPONENT_VARIANT;
-      out->of.variant.discriminant.size = len;
-      out->of.variant.discriminant.data = copy;
-      char what[80];
-      snprintf(what, sizeof what, "case %.*s", (int)(len < 64 ? len : 64),
-               name);
-      err = payload_to(c, has, &sub, v->of.choice.payload, what,
-                       &out->of.variant.val);
-    } else {
-      err = oom();
-    }
+    char what[80];
+    snprintf(what, sizeof what, "case %.*s", (int)(len < 64 ? len : 64), name);
+    err = payload_check(c, has, &sub, v->of.choice.payload, what);
     if (has)
       wasmtime_component_valtype_delete(&sub);
     break;
@@ -904,66 +827,38 @@ static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
       return wt__misuse(fn, "%s: a map has keys and values alternating, so "
                         "an even number of items, got %zu, in %s",
                         place_text(c), n, text);
-    wasmtime_component_valmap_entry_t *entries =
-        n ? arena_take(c->arena, n / 2 * sizeof *entries) : NULL;
-    if (n && !entries)
-      return oom();
     wasmtime_component_valtype_t kt, vt;
     wasmtime_component_map_type_key(t->of.map, &kt);
     wasmtime_component_map_type_value(t->of.map, &vt);
     for (size_t i = 0; !err && i < n / 2; i++) {
       size_t old = place_push(c, "key %zu", NULL, 0, i);
-      err = val_to(c, &kt, &v->of.items.items[2 * i], &entries[i].key);
+      err = val_check(c, &kt, &v->of.items.items[2 * i]);
       place_pop(c, old);
       if (err)
         break;
       old = place_push(c, "value %zu", NULL, 0, i);
-      err = val_to(c, &vt, &v->of.items.items[2 * i + 1], &entries[i].value);
+      err = val_check(c, &vt, &v->of.items.items[2 * i + 1]);
       place_pop(c, old);
     }
     wasmtime_component_valtype_delete(&kt);
     wasmtime_component_valtype_delete(&vt);
-    out->kind = WASMTIME_COMPONENT_MAP;
-    out->of.map.size = n / 2;
-    out->of.map.data = entries;
     break;
   }
   case WT_CVAL_OWN:
-  case WT_CVAL_BORROW:
-    err = wt__res_lower(c->store, fn, place_text(c), text, t, v, c->arena, &c->pend,
-                        &out->of.resource);
-    out->kind = WASMTIME_COMPONENT_RESOURCE;
+  case WT_CVAL_BORROW: {
+    wasmtime_component_resource_any_t *any = NULL;
+    err = wt__res_lower(c->store, fn, place_text(c), text, t, v, c->arena,
+                        &c->pend, &any);
+    if (!err)
+      err = res_keep(c, any);
     break;
+  }
   case WT_CVAL_FLAGS: {
     size_t n = wasmtime_component_flags_type_names_count(t->of.flags);
     uint32_t bits = v->of.flags;
     if (n < 32 && bits >> n)
       return wt__misuse(fn, "%s: flags 0x%x set a bit above the %zu flags of "
                         "the type, in %s", place_text(c), (unsigned)bits, n, text);
-    size_t count = (size_t)__builtin_popcount(bits);
-    wasm_name_t *names = count ? arena_take(c->arena, count * sizeof *names)
-                               : NULL;
-    if (count && !names)
-      return oom();
-    size_t k = 0;
-    for (size_t i = 0; i < n && i < 32; i++) {
-      if (!(bits >> i & 1))
-        continue;
-      const char *name;
-      size_t len;
-      char *copy;
-      if (!wasmtime_component_flags_type_names_nth(t->of.flags, i, &name,
-                                                   &len) ||
-          !(copy = arena_take(c->arena, len + 1)))
-        return oom();
-      memcpy(copy, name, len);
-      names[k].size = len;
-      names[k].data = copy;
-      k++;
-    }
-    out->kind = WASMTIME_COMPONENT_FLAGS;
-    out->of.flags.size = k;
-    out->of.flags.data = names;
     break;
   }
   default:
@@ -974,280 +869,190 @@ static wt_error_t *val_to(conv *c, const wasmtime_component_valtype_t *t,
 
 #undef text
 
-static wt_error_t *bad_result(const wasmtime_component_val_t *r,
-                              const wasmtime_component_valtype_t *t) {
-  return wt__error(WT_ERROR_WASMTIME,
-                   "Wasmtime gave a value of kind %d for a value of type %s",
-                   (int)r->kind, type_name(t->kind));
+/* Frees the boxed Wasmtime resource native/ put in the handle `v`. */
+static void res_box_free(wt_cval_t *v) {
+  wasmtime_component_resource_any_t *any;
+  memcpy(&any, &v->of, sizeof any);
+  wasmtime_component_resource_any_delete(any);
+  memset(&v->of, 0, sizeof v->of);
 }
 
-static wt_error_t *val_from(conv *c, const wasmtime_component_valtype_t *t,
-                            const wasmtime_component_val_t *r,
-                            wt_cval_t *out);
-
-/* Converts an optional payload into a new wt_cval_t in the arena. */
-static wt_error_t *payload_from(conv *c, bool has_t,
-                                const wasmtime_component_valtype_t *t,
-                                const wasmtime_component_val_t *r,
-                                const wt_cval_t **out) {
-  *out = NULL;
-  if (!has_t || !r)
-    return NULL;
-  wt_cval_t *p = arena_take(c->arena, sizeof *p);
-  if (!p)
-    return oom();
-  *out = p;
-  return val_from(c, t, r, p);
-}
-
-/* Converts a result of type `t`, copying everything it holds into the
- * arena. */
-static wt_error_t *val_from(conv *c, const wasmtime_component_valtype_t *t,
-                            const wasmtime_component_val_t *r,
-                            wt_cval_t *out) {
-  wt_cvalkind_t want = want_kind(t);
-  static const wasmtime_component_valkind_t raw_kind[] = {
-      [WT_CVAL_BYTES] = WASMTIME_COMPONENT_LIST,
-      [WT_CVAL_LIST] = WASMTIME_COMPONENT_LIST,
-      [WT_CVAL_RECORD] = WASMTIME_COMPONENT_RECORD,
-      [WT_CVAL_TUPLE] = WASMTIME_COMPONENT_TUPLE,
-      [WT_CVAL_ENUM] = WASMTIME_COMPONENT_ENUM,
-      [WT_CVAL_OPTION] = WASMTIME_COMPONENT_OPTION,
-      [WT_CVAL_RESULT] = WASMTIME_COMPONENT_RESULT,
-      [WT_CVAL_VARIANT] = WASMTIME_COMPONENT_VARIANT,
-      [WT_CVAL_FLAGS] = WASMTIME_COMPONENT_FLAGS,
-      [WT_CVAL_OWN] = WASMTIME_COMPONENT_RESOURCE,
-      [WT_CVAL_BORROW] = WASMTIME_COMPONENT_RESOURCE,
-      [WT_CVAL_MAP] = WASMTIME_COMPONENT_MAP,
-  };
-  unsigned expect = want <= WT_CVAL_STRING ? (unsigned)want - 1
-                                           : (unsigned)raw_kind[want];
-  if (r->kind != expect)
-    return bad_result(r, t);
-  memset(out, 0, sizeof *out);
-  out->kind = want;
-  wt_error_t *err = NULL;
+/* Turns the resources in a value native/ wrote (each a boxed Wasmtime
+ * resource) into handles of the store's table, freeing the boxes. After an
+ * error the rest are freed without being made handles. */
+static wt_error_t *res_lift_walk(conv *c, const wasmtime_component_valtype_t *t,
+                                 wt_cval_t *v, wt_error_t *err) {
   wasmtime_component_valtype_t sub;
-  switch (want) {
-  case WT_CVAL_BOOL:
-    out->of.boolean = r->of.boolean;
-    break;
-  case WT_CVAL_S8:
-    out->of.s8 = r->of.s8;
-    break;
-  case WT_CVAL_U8:
-    out->of.u8 = r->of.u8;
-    break;
-  case WT_CVAL_S16:
-    out->of.s16 = r->of.s16;
-    break;
-  case WT_CVAL_U16:
-    out->of.u16 = r->of.u16;
-    break;
-  case WT_CVAL_S32:
-    out->of.s32 = r->of.s32;
-    break;
-  case WT_CVAL_U32:
-    out->of.u32 = r->of.u32;
-    break;
-  case WT_CVAL_S64:
-    out->of.s64 = r->of.s64;
-    break;
-  case WT_CVAL_U64:
-    out->of.u64 = r->of.u64;
-    break;
-  case WT_CVAL_F32:
-    out->of.f32 = r->of.f32;
-    break;
-  case WT_CVAL_F64:
-    out->of.f64 = r->of.f64;
-    break;
-  case WT_CVAL_CHAR:
-    out->of.ch = r->of.character;
-    break;
-  case WT_CVAL_STRING: {
-    size_t n = r->of.string.size;
-    char *copy = arena_take(c->arena, n + 1);
-    if (!copy)
-      return oom();
-    if (n)
-      memcpy(copy, r->of.string.data, n);
-    copy[n] = '\0';
-    out->of.str.data = copy;
-    out->of.str.len = n;
-    break;
-  }
-  case WT_CVAL_BYTES: {
-    size_t n = r->of.list.size;
-    char *copy = arena_take(c->arena, n + 1);
-    if (!copy)
-      return oom();
-    for (size_t i = 0; i < n; i++) {
-      if (r->of.list.data[i].kind != WASMTIME_COMPONENT_U8)
-        return bad_result(&r->of.list.data[i], t);
-      copy[i] = (char)r->of.list.data[i].of.u8;
+  switch (t->kind) {
+  case WASMTIME_COMPONENT_VALTYPE_OWN:
+  case WASMTIME_COMPONENT_VALTYPE_BORROW: {
+    if (v->kind != WT_CVAL_OWN && v->kind != WT_CVAL_BORROW)
+      return err;
+    wasmtime_component_resource_any_t *any;
+    memcpy(&any, &v->of, sizeof any);
+    if (!err) {
+      wt_cval_t h;
+      err = wt__res_lift(c->store, t, any, c->arena, &c->pend, &h);
+      res_box_free(v);
+      if (!err)
+        *v = h;
+    } else {
+      res_box_free(v);
     }
-    copy[n] = '\0';
-    out->of.bytes.data = copy;
-    out->of.bytes.len = n;
-    break;
+    return err;
   }
-  case WT_CVAL_LIST:
-  case WT_CVAL_TUPLE: {
-    size_t n = want == WT_CVAL_LIST ? r->of.list.size : r->of.tuple.size;
-    const wasmtime_component_val_t *data =
-        want == WT_CVAL_LIST ? r->of.list.data : r->of.tuple.data;
-    if (want == WT_CVAL_TUPLE &&
-        n != wasmtime_component_tuple_type_types_count(t->of.tuple))
-      return bad_result(r, t);
-    wt_cval_t *items = arena_take(c->arena, n * sizeof *items);
-    if (!items)
-      return oom();
-    if (want == WT_CVAL_LIST)
-      wasmtime_component_list_type_element(t->of.list, &sub);
-    for (size_t i = 0; !err && i < n; i++) {
-      if (want == WT_CVAL_TUPLE &&
-          !wasmtime_component_tuple_type_types_nth(t->of.tuple, i, &sub))
-        return oom();
-      err = val_from(c, &sub, &data[i], &items[i]);
-      if (want == WT_CVAL_TUPLE)
+  case WASMTIME_COMPONENT_VALTYPE_LIST:
+    if (v->kind != WT_CVAL_LIST)
+      return err;
+    wasmtime_component_list_type_element(t->of.list, &sub);
+    for (size_t i = 0; i < v->of.items.len; i++)
+      err = res_lift_walk(c, &sub, (wt_cval_t *)&v->of.items.items[i], err);
+    wasmtime_component_valtype_delete(&sub);
+    return err;
+  case WASMTIME_COMPONENT_VALTYPE_TUPLE:
+    for (size_t i = 0; i < v->of.items.len; i++)
+      if (wasmtime_component_tuple_type_types_nth(t->of.tuple, i, &sub)) {
+        err = res_lift_walk(c, &sub, (wt_cval_t *)&v->of.items.items[i], err);
         wasmtime_component_valtype_delete(&sub);
-    }
-    if (want == WT_CVAL_LIST)
-      wasmtime_component_valtype_delete(&sub);
-    out->of.items.items = items;
-    out->of.items.len = n;
-    break;
-  }
-  case WT_CVAL_RECORD: {
-    size_t n = r->of.record.size;
-    if (n != wasmtime_component_record_type_field_count(t->of.record))
-      return bad_result(r, t);
-    wt_cval_t *items = arena_take(c->arena, n * sizeof *items);
-    if (!items)
-      return oom();
-    for (size_t i = 0; !err && i < n; i++) {
-      const char *name;
-      size_t len;
-      if (!wasmtime_component_record_type_field_nth(t->of.record, i, &name,
-                                                    &len, &sub))
-        return oom();
-      err = val_from(c, &sub, &r->of.record.data[i].val, &items[i]);
-      wasmtime_component_valtype_delete(&sub);
-    }
-    out->of.items.items = items;
-    out->of.items.len = n;
-    break;
-  }
-  case WT_CVAL_ENUM: {
-    size_t n = wasmtime_component_enum_type_names_count(t->of.enum_);
-    size_t i = 0;
-    for (; i < n; i++) {
-      const char *name;
-      size_t len;
-      if (wasmtime_component_enum_type_names_nth(t->of.enum_, i, &name,
-                                                 &len) &&
-          len == r->of.enumeration.size &&
-          memcmp(name, r->of.enumeration.data, len) == 0)
-        break;
-    }
-    if (i == n)
-      return bad_result(r, t);
-    out->of.choice.index = (uint32_t)i;
-    break;
-  }
-  case WT_CVAL_OPTION:
-    out->of.choice.index = r->of.option ? 1 : 0;
-    if (r->of.option) {
-      wasmtime_component_option_type_ty(t->of.option, &sub);
-      err = payload_from(c, true, &sub, r->of.option, &out->of.choice.payload);
-      wasmtime_component_valtype_delete(&sub);
-    }
-    break;
-  case WT_CVAL_RESULT: {
-    bool ok = r->of.result.is_ok;
-    out->of.choice.index = ok ? 0 : 1;
-    bool has = ok ? wasmtime_component_result_type_ok(t->of.result, &sub)
-                  : wasmtime_component_result_type_err(t->of.result, &sub);
-    err = payload_from(c, has, &sub, r->of.result.val, &out->of.choice.payload);
-    if (has)
-      wasmtime_component_valtype_delete(&sub);
-    break;
-  }
-  case WT_CVAL_VARIANT: {
-    size_t n = wasmtime_component_variant_type_case_count(t->of.variant);
-    const wasm_name_t *d = &r->of.variant.discriminant;
-    for (size_t i = 0; i < n; i++) {
-      const char *name;
-      size_t len;
-      bool has = false;
-      if (!wasmtime_component_variant_type_case_nth(t->of.variant, i, &name,
-                                                    &len, &has, &sub))
-        return oom();
-      bool match = len == d->size && memcmp(name, d->data, len) == 0;
-      if (match) {
-        out->of.choice.index = (uint32_t)i;
-        err = has && !r->of.variant.val ? bad_result(r, t)
-                                        : payload_from(c, has, &sub,
-                                                       r->of.variant.val,
-                                                       &out->of.choice.payload);
       }
-      if (has)
+    return err;
+  case WASMTIME_COMPONENT_VALTYPE_RECORD:
+    for (size_t i = 0; i < v->of.items.len; i++) {
+      const char *name;
+      size_t len;
+      if (wasmtime_component_record_type_field_nth(t->of.record, i, &name,
+                                                   &len, &sub)) {
+        err = res_lift_walk(c, &sub, (wt_cval_t *)&v->of.items.items[i], err);
         wasmtime_component_valtype_delete(&sub);
-      if (match)
-        return err;
-    }
-    return bad_result(r, t);
-  }
-  case WT_CVAL_FLAGS: {
-    size_t n = wasmtime_component_flags_type_names_count(t->of.flags);
-    uint32_t bits = 0;
-    for (size_t k = 0; k < r->of.flags.size; k++) {
-      const wasm_name_t *f = &r->of.flags.data[k];
-      size_t i = 0;
-      for (; i < n && i < 32; i++) {
-        const char *name;
-        size_t len;
-        if (wasmtime_component_flags_type_names_nth(t->of.flags, i, &name,
-                                                    &len) &&
-            len == f->size && memcmp(name, f->data, len) == 0)
-          break;
       }
-      if (i == n || i == 32)
-        return bad_result(r, t);
-      bits |= (uint32_t)1 << i;
     }
-    out->of.flags = bits;
-    break;
-  }
-  case WT_CVAL_MAP: {
-    size_t n = r->of.map.size;
-    wt_cval_t *items = arena_take(c->arena, 2 * n * sizeof *items);
-    if (!items)
-      return oom();
+    return err;
+  case WASMTIME_COMPONENT_VALTYPE_MAP: {
     wasmtime_component_valtype_t kt, vt;
     wasmtime_component_map_type_key(t->of.map, &kt);
     wasmtime_component_map_type_value(t->of.map, &vt);
-    for (size_t i = 0; !err && i < n; i++) {
-      err = val_from(c, &kt, &r->of.map.data[i].key, &items[2 * i]);
-      if (!err)
-        err = val_from(c, &vt, &r->of.map.data[i].value, &items[2 * i + 1]);
+    for (size_t i = 0; i + 1 < v->of.items.len; i += 2) {
+      err = res_lift_walk(c, &kt, (wt_cval_t *)&v->of.items.items[i], err);
+      err = res_lift_walk(c, &vt, (wt_cval_t *)&v->of.items.items[i + 1], err);
     }
     wasmtime_component_valtype_delete(&kt);
     wasmtime_component_valtype_delete(&vt);
-    out->of.items.items = items;
-    out->of.items.len = 2 * n;
-    break;
+    return err;
   }
-  case WT_CVAL_OWN:
-  case WT_CVAL_BORROW:
-    if (!r->of.resource)
-      return bad_result(r, t);
-    return wt__res_lift(c->store, t, r->of.resource, c->arena, &c->pend, out);
+  case WASMTIME_COMPONENT_VALTYPE_OPTION:
+    if (v->of.choice.payload) {
+      wasmtime_component_option_type_ty(t->of.option, &sub);
+      err = res_lift_walk(c, &sub, (wt_cval_t *)v->of.choice.payload, err);
+      wasmtime_component_valtype_delete(&sub);
+    }
+    return err;
+  case WASMTIME_COMPONENT_VALTYPE_RESULT:
+    if (v->of.choice.payload) {
+      bool has = v->of.choice.index == 0
+                     ? wasmtime_component_result_type_ok(t->of.result, &sub)
+                     : wasmtime_component_result_type_err(t->of.result, &sub);
+      if (has) {
+        err = res_lift_walk(c, &sub, (wt_cval_t *)v->of.choice.payload, err);
+        wasmtime_component_valtype_delete(&sub);
+      }
+    }
+    return err;
+  case WASMTIME_COMPONENT_VALTYPE_VARIANT:
+    if (v->of.choice.payload) {
+      const char *name;
+      size_t len;
+      bool has = false;
+      if (wasmtime_component_variant_type_case_nth(
+              t->of.variant, v->of.choice.index, &name, &len, &has, &sub) &&
+          has) {
+        err = res_lift_walk(c, &sub, (wt_cval_t *)v->of.choice.payload, err);
+        wasmtime_component_valtype_delete(&sub);
+      }
+    }
+    return err;
   default:
-    break;
+    return err;
   }
-  return err;
+}
+
+/* Whether a value of type `t` may hold a resource handle. */
+static bool has_resources(const wasmtime_component_valtype_t *t) {
+  wasmtime_component_valtype_t sub;
+  bool found = false;
+  switch (t->kind) {
+  case WASMTIME_COMPONENT_VALTYPE_OWN:
+  case WASMTIME_COMPONENT_VALTYPE_BORROW:
+    return true;
+  case WASMTIME_COMPONENT_VALTYPE_LIST:
+    wasmtime_component_list_type_element(t->of.list, &sub);
+    found = has_resources(&sub);
+    wasmtime_component_valtype_delete(&sub);
+    return found;
+  case WASMTIME_COMPONENT_VALTYPE_OPTION:
+    wasmtime_component_option_type_ty(t->of.option, &sub);
+    found = has_resources(&sub);
+    wasmtime_component_valtype_delete(&sub);
+    return found;
+  case WASMTIME_COMPONENT_VALTYPE_RESULT:
+    if (wasmtime_component_result_type_ok(t->of.result, &sub)) {
+      found = has_resources(&sub);
+      wasmtime_component_valtype_delete(&sub);
+    }
+    if (!found && wasmtime_component_result_type_err(t->of.result, &sub)) {
+      found = has_resources(&sub);
+      wasmtime_component_valtype_delete(&sub);
+    }
+    return found;
+  case WASMTIME_COMPONENT_VALTYPE_TUPLE: {
+    size_t n = wasmtime_component_tuple_type_types_count(t->of.tuple);
+    for (size_t i = 0; !found && i < n; i++)
+      if (wasmtime_component_tuple_type_types_nth(t->of.tuple, i, &sub)) {
+        found = has_resources(&sub);
+        wasmtime_component_valtype_delete(&sub);
+      }
+    return found;
+  }
+  case WASMTIME_COMPONENT_VALTYPE_RECORD: {
+    size_t n = wasmtime_component_record_type_field_count(t->of.record);
+    for (size_t i = 0; !found && i < n; i++) {
+      const char *name;
+      size_t len;
+      if (wasmtime_component_record_type_field_nth(t->of.record, i, &name,
+                                                   &len, &sub)) {
+        found = has_resources(&sub);
+        wasmtime_component_valtype_delete(&sub);
+      }
+    }
+    return found;
+  }
+  case WASMTIME_COMPONENT_VALTYPE_VARIANT: {
+    size_t n = wasmtime_component_variant_type_case_count(t->of.variant);
+    for (size_t i = 0; !found && i < n; i++) {
+      const char *name;
+      size_t len;
+      bool has = false;
+      if (wasmtime_component_variant_type_case_nth(t->of.variant, i, &name,
+                                                   &len, &has, &sub) &&
+          has) {
+        found = has_resources(&sub);
+        wasmtime_component_valtype_delete(&sub);
+      }
+    }
+    return found;
+  }
+  case WASMTIME_COMPONENT_VALTYPE_MAP:
+    wasmtime_component_map_type_key(t->of.map, &sub);
+    found = has_resources(&sub);
+    wasmtime_component_valtype_delete(&sub);
+    if (!found) {
+      wasmtime_component_map_type_value(t->of.map, &sub);
+      found = has_resources(&sub);
+      wasmtime_component_valtype_delete(&sub);
+    }
+    return found;
+  default:
+    return false;
+  }
 }
 
 /* Where an arena stood: its newest block, that block's use, and what it
@@ -1306,6 +1111,12 @@ static wt_arena_t *host_arena(wt_store_t *store) {
   return store->host_arena;
 }
 
+/* native/'s allocator of result memory: `size` zeroed bytes of the arena
+ * (NULL without an arena, or out of memory). */
+static void *nio_alloc(void *arena, size_t size) {
+  return arena ? arena_take(arena, size) : NULL;
+}
+
 static wt_error_t *func_call(const char *fn, wt_store_t *store,
                              const wt_component_func_t *func,
                              const wt_cval_t *args, size_t nargs,
@@ -1323,73 +1134,61 @@ static wt_error_t *func_call(const char *fn, wt_store_t *store,
     return err;
   size_t want_results = sp->has_result ? 1 : 0;
   if (nargs != sp->nparams || nresults != want_results)
-    err = wt__misuse(fn, "got %zu argument%s and %zu result%s for %s", nargs,
-                     nargs == 1 ? "" : "s", nresults, nresults == 1 ? "" : "s",
-                     shape_text(sp));
-  else if ((nargs && !args) || (nresults && !results))
-    err = wt__misuse(fn, "args or results is NULL");
-  else if (sp->has_result && needs_arena(&sp->result) && !arena)
-    err = wt__misuse(fn, "arena is NULL, and the result is a%s %s, in %s",
-                     sp->result.kind == WASMTIME_COMPONENT_VALTYPE_ENUM ||
-                             sp->result.kind == WASMTIME_COMPONENT_VALTYPE_OPTION
-                         ? "n"
-                         : "",
-                     wt_cvalkind_name(want_kind(&sp->result)), shape_text(sp));
-  /* Scratch memory for the arguments' nested values, in the store's host
-   * arena, given back at the end (before the store may go, with the
-   * outermost call). */
-  wt_arena_t *scratch = err ? NULL : host_arena(store);
-  if (!err && !scratch)
-    err = oom();
+    return wt__misuse(fn, "got %zu argument%s and %zu result%s for %s", nargs,
+                      nargs == 1 ? "" : "s", nresults,
+                      nresults == 1 ? "" : "s", shape_text(sp));
+  if ((nargs && !args) || (nresults && !results))
+    return wt__misuse(fn, "args or results is NULL");
+  if (sp->has_result && needs_arena(&sp->result) && !arena)
+    return wt__misuse(fn, "arena is NULL, and the result is a%s %s, in %s",
+                      sp->result.kind == WASMTIME_COMPONENT_VALTYPE_ENUM ||
+                              sp->result.kind == WASMTIME_COMPONENT_VALTYPE_OPTION
+                          ? "n"
+                          : "",
+                      wt_cvalkind_name(want_kind(&sp->result)), shape_text(sp));
+  /* Scratch memory for what checking the arguments keeps (lowered
+   * resources and their records), in the store's host arena, given back
+   * at the end (before the store may go, with the outermost call). */
+  wt_arena_t *scratch = host_arena(store);
+  if (!scratch)
+    return oom();
   arena_mark scratch_mark = arena_mark_of(scratch);
   conv c = {.fn = fn, .s = sp, .store = store, .arena = scratch};
-  wasmtime_component_val_t stack[SHAPE_STACK];
-  wasmtime_component_val_t *raw = stack;
-  if (!err && nargs > SHAPE_STACK) {
-    raw = arena_take(scratch, nargs * sizeof *raw);
-    if (!raw) {
-      raw = stack;
-      err = oom();
-    }
-  }
   for (size_t i = 0; !err && i < nargs; i++) {
     c.depth = 0;
     place_push(&c, "argument %zu", NULL, 0, i);
-    err = val_to(&c, &sp->params[i], &args[i], &raw[i]);
+    err = val_check(&c, &sp->params[i], &args[i]);
   }
   if (!err)
     err = wt__stack_check(fn, store);
-  if (err)
+  if (err) {
     wt__res_settle(store, c.pend, false);
-  if (!err) {
-    /* Wasmtime overwrites the results, dropping what they held: start them
-     * as values that own nothing. */
-    wasmtime_component_val_t res[1];
-    memset(res, 0, sizeof res);
-    res[0].kind = WASMTIME_COMPONENT_BOOL;
-    wt__store_enter(store);
-    wasmtime_error_t *werr = wasmtime_component_func_call(
-        &f, store->ctx, raw, nargs, res, nresults);
-    err = wt__call_result(store, WT_ERROR_TRAP, werr, NULL);
-    wt__res_settle(store, c.pend, true);
-    if (!err && nresults) {
-      /* Copy into the caller's arena; on failure, give back what this
-       * call took from it. */
-      wt_cval_t conv_out;
-      conv rc = {.fn = fn, .s = sp, .store = store, .arena = arena};
-      arena_mark mark = arena_mark_of(arena);
-      err = val_from(&rc, &sp->result, &res[0], &conv_out);
-      if (!err)
-        results[0] = conv_out;
-      else
-        arena_rewind(arena, mark);
-      wasmtime_component_val_delete(&res[0]);
-    }
     arena_rewind(scratch, scratch_mark);
-    wt__store_leave(store);
-  } else {
-    arena_rewind(scratch, scratch_mark);
+    return err;
   }
+  /* native/ reads the arguments as they are and writes the result into
+   * the caller's arena; on failure, what this call took from it goes
+   * back. */
+  wt__nio io = {.arena = arena, .alloc = nio_alloc, .res = c.res,
+                .nres = c.nres};
+  arena_mark mark = arena_mark_of(arena);
+  wt_cval_t out[1];
+  memset(out, 0, sizeof out);
+  wt__store_enter(store);
+  wasmtime_error_t *werr = wt_native_cfunc_call(
+      &f, store->ctx, sp->native, args, nargs, out, nresults, &io);
+  err = wt__call_result(store, WT_ERROR_TRAP, werr, NULL);
+  wt__res_settle(store, c.pend, true);
+  if (!err && nresults && sp->result_res) {
+    conv rc = {.fn = fn, .s = sp, .store = store, .arena = arena};
+    err = res_lift_walk(&rc, &sp->result, &out[0], NULL);
+  }
+  if (!err && nresults)
+    results[0] = out[0];
+  else
+    arena_rewind(arena, mark);
+  arena_rewind(scratch, scratch_mark);
+  wt__store_leave(store);
   return err;
 }
 
@@ -1417,11 +1216,14 @@ wt_error_t *wt_component_instance_call(wt_store_t *store,
 
 /* ---- host functions ----
  *
- * A component host function's arguments are converted into the store's
- * host arena, its results checked against the import's type and copied
- * into values Wasmtime owns (Wasmtime frees what a host function returns).
- * The arena is rewound when the callback is done, so nested host calls
- * (a callback that calls into another instance of the store) stack. */
+ * native/ defines every component host function (wt_native_clinker_add_func)
+ * and keeps, per definition, the import types it was called with, each
+ * with wt's shape of it made once by chost_shape_new(). Per call,
+ * chost_call() has native/ write the arguments as wt values into the
+ * store's host arena, runs the callback, checks its results against the
+ * import's type and has native/ read them into Wasmtime's values. The
+ * arena is rewound when the callback is done, so nested host calls (a
+ * callback that calls into another instance of the store) stack. */
 
 void wt__cval_store_free(wt_store_t *store) {
   shapes_free(store->shapes);
@@ -1442,38 +1244,85 @@ static wasmtime_error_t *host_fail(wt_store_t *store, wt_error_t *err) {
   return w;
 }
 
-wasmtime_error_t *wt__chost_call(void *env, wasmtime_context_t *ctx,
-                                 const wasmtime_component_func_type_t *ty,
-                                 wasmtime_component_val_t *args, size_t nargs,
-                                 wasmtime_component_val_t *results,
-                                 size_t nresults) {
+/* The shape of an import type `ty` (taken) of the host function `env`; a
+ * type wt does not support gives a shape marked invalid, whose calls fail
+ * with the misuse error naming the type. NULL when out of memory. */
+static void *chost_shape_new(void *env, wasmtime_component_func_type_t *ty,
+                             wasmtime_error_t **werr) {
+  wt__chost *h = env;
+  shape *s = malloc(sizeof *s);
+  if (!s) {
+    wasmtime_component_func_type_delete(ty);
+    *werr = wasmtime_error_new("out of memory");
+    return NULL;
+  }
+  wt_error_t *err = shape_from_type(h->label, ty, s);
+  if (err) {
+    wt_error_delete(err);
+    s->params = s->stack;
+    s->nparams = 0;
+    s->has_result = false;
+    s->text_done = false;
+    s->native = NULL;
+    s->params_res = s->result_res = false;
+    s->invalid = true;
+    s->ty = ty;
+  }
+  s->owned_ty = ty;
+  return s;
+}
+
+static void chost_shape_delete(void *p) {
+  shape *s = p;
+  if (s) {
+    shape_free(s);
+    free(s);
+  }
+}
+
+static wasmtime_error_t *chost_call(void *env, wasmtime_context_t *ctx,
+                                    void *shape_p, wt__nhostcall *call) {
   wt__chost *h = env;
   wt_store_t *store = wasmtime_context_get_data(ctx);
   const char *fn = h->label;
+  const shape *s = shape_p;
   if (store->delete_pending)
     return host_fail(store, wt__misuse(fn, "the store was deleted during a "
                                            "call"));
+  if (s->invalid) {
+    shape tmp;
+    wt_error_t *err = shape_from_type(fn, s->ty, &tmp);
+    if (!err) { /* cannot happen: the type did not change */
+      shape_free(&tmp);
+      err = wt__error(WT_ERROR_WASMTIME, "%s: an unsupported type", fn);
+    }
+    return host_fail(store, err);
+  }
   wt_arena_t *arena = host_arena(store);
   if (!arena)
     return host_fail(store, oom());
-  shape s;
-  wt_error_t *err = shape_from_type(fn, ty, &s);
-  if (err)
-    return host_fail(store, err);
-  if (nargs != s.nparams || nresults != (s.has_result ? 1u : 0u)) {
-    err = wt__error(WT_ERROR_WASMTIME,
-                    "%s: Wasmtime gave %zu arguments and %zu results for %s",
-                    fn, nargs, nresults, shape_text(&s));
-    shape_free(&s);
-    return host_fail(store, err);
-  }
+  size_t nargs = call->nargs, nresults = call->nresults;
+  if (nargs != s->nparams || nresults != (s->has_result ? 1u : 0u))
+    return host_fail(store, wt__error(WT_ERROR_WASMTIME,
+                                      "%s: Wasmtime gave %zu arguments and "
+                                      "%zu results for %s",
+                                      fn, nargs, nresults, shape_text(s)));
   arena_mark mark = arena_mark_of(arena);
-  conv c = {.fn = fn, .s = &s, .store = store, .arena = arena};
+  conv c = {.fn = fn, .s = s, .store = store, .arena = arena};
+  wt_error_t *err = NULL;
   wt_cval_t *wargs = nargs ? arena_take(arena, nargs * sizeof *wargs) : NULL;
   if (nargs && !wargs)
     err = oom();
-  for (size_t i = 0; !err && i < nargs; i++)
-    err = val_from(&c, &s.params[i], &args[i], &wargs[i]);
+  wt__nio io = {.arena = arena, .alloc = nio_alloc};
+  if (!err) {
+    wasmtime_error_t *werr = call->lift(call, &io, wargs);
+    if (werr)
+      err = wt__from_wasmtime(WT_ERROR_WASMTIME, werr);
+  }
+  /* Borrows lifted here end when the callback returns (c.pend). */
+  if (s->params_res)
+    for (size_t i = 0; wargs && i < nargs; i++)
+      err = res_lift_walk(&c, &s->params[i], &wargs[i], err);
   wt_cval_t wres[1];
   memset(wres, 0, sizeof wres);
   if (!err)
@@ -1481,17 +1330,27 @@ wasmtime_error_t *wt__chost_call(void *env, wasmtime_context_t *ctx,
   if (!err && store->delete_pending)
     err = wt__misuse(fn, "the store was deleted during a call");
   if (!err && nresults) {
-    wasmtime_component_val_t tmp;
     c.depth = 0;
     place_push(&c, "result %zu", NULL, 0, 0);
-    err = val_to(&c, &s.result, &wres[0], &tmp);
-    if (!err)
-      wasmtime_component_val_clone(&tmp, &results[0]);
+    err = val_check(&c, &s->result, &wres[0]);
+    if (!err) {
+      io.res = c.res;
+      io.nres = c.nres;
+      io.used = 0;
+      wasmtime_error_t *werr = call->lower(call, &io, wres);
+      if (werr)
+        err = wt__from_wasmtime(WT_ERROR_WASMTIME, werr);
+    }
   }
   /* Borrows given to the callback end here; resources it returned are
    * wasm's now (or still the host's when it failed). */
   wt__res_settle(store, c.pend, !err);
   arena_rewind(arena, mark);
-  shape_free(&s);
   return err ? host_fail(store, err) : NULL;
 }
+
+const wt__nhostfns wt__chost_fns = {
+    .shape_new = chost_shape_new,
+    .shape_delete = chost_shape_delete,
+    .call = chost_call,
+};

@@ -694,13 +694,68 @@ typedef struct wt__chost {
   char label[];
 } wt__chost;
 
-/* Wasmtime's callback for every component host function; env is its
- * wt__chost. */
-wasmtime_error_t *wt__chost_call(void *env, wasmtime_context_t *ctx,
-                                 const wasmtime_component_func_type_t *ty,
-                                 wasmtime_component_val_t *args, size_t nargs,
-                                 wasmtime_component_val_t *results,
-                                 size_t nresults);
+/* ---- native/'s component calls (native/src/lib.rs) ----
+ *
+ * They read and write wt_cval_t values directly, so a call converts each
+ * value once (into Wasmtime's Rust values, or for byte-list signatures not
+ * at all) instead of through the C API's values too. */
+
+/* What a conversion needs: `alloc(arena, size)` gives zeroed memory for
+ * results (NULL when out of memory or without an arena); for values native/
+ * reads, the resources wt's checks lowered, in the order of a depth-first
+ * walk of the values (`used` counts those read). */
+typedef struct wt__nio {
+  void *arena;
+  void *(*alloc)(void *arena, size_t size);
+  wasmtime_component_resource_any_t *const *res;
+  size_t nres, used;
+} wt__nio;
+
+/* An exported function's type as native/ keeps it. */
+typedef struct wt__nftype wt__nftype;
+wt__nftype *wt_native_cfunc_type_new(const wasmtime_component_func_t *func,
+                                     wasmtime_context_t *ctx);
+void wt_native_cfunc_type_delete(wt__nftype *ty);
+/* Calls `func` with wt values, writing its results (resources as boxed
+ * wasmtime_component_resource_any_t in their first word, for wt to turn
+ * into handles) with io's allocator. */
+wasmtime_error_t *wt_native_cfunc_call(const wasmtime_component_func_t *func,
+                                       wasmtime_context_t *ctx,
+                                       const wt__nftype *ty,
+                                       const wt_cval_t *args, size_t nargs,
+                                       wt_cval_t *results, size_t nresults,
+                                       wt__nio *io);
+
+/* One call of a host function: `lift` writes the arguments as wt values
+ * (resources boxed, as above) at `out`; `lower` reads the checked results
+ * (and io's resources) into Wasmtime's. */
+typedef struct wt__nhostcall {
+  size_t nargs, nresults;
+  wasmtime_error_t *(*lift)(struct wt__nhostcall *call, wt__nio *io,
+                            wt_cval_t *out);
+  wasmtime_error_t *(*lower)(struct wt__nhostcall *call, wt__nio *io,
+                             const wt_cval_t *res);
+  void *state;
+} wt__nhostcall;
+
+/* wt's side of every component host function (component_val.c): a shape
+ * per import type the function is called with, and the call. */
+typedef struct wt__nhostfns {
+  void *(*shape_new)(void *data, wasmtime_component_func_type_t *ty,
+                     wasmtime_error_t **err);
+  void (*shape_delete)(void *shape);
+  wasmtime_error_t *(*call)(void *data, wasmtime_context_t *ctx, void *shape,
+                            wt__nhostcall *call);
+} wt__nhostfns;
+extern const wt__nhostfns wt__chost_fns;
+
+/* As wasmtime_component_linker_instance_add_func, with wt__chost_fns and
+ * `data` (a wt__chost); `finalizer(data)` runs when the definition goes,
+ * or at once when this fails. */
+wasmtime_error_t *wt_native_clinker_add_func(
+    wasmtime_component_linker_instance_t *li, const char *name, size_t len,
+    const wt__nhostfns *fns, void *data, void (*finalizer)(void *));
+
 /* Frees the store's host arena and the shapes of the component functions
  * it called (store.c, when the store goes). */
 void wt__cval_store_free(wt_store_t *store);
