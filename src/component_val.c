@@ -91,8 +91,8 @@ void wt_arena_reset(wt_arena_t *arena) {
   arena->used = 0;
 }
 
-/* `size` zeroed bytes, or NULL when out of memory. */
-static void *arena_take(wt_arena_t *a, size_t size) {
+/* `size` bytes, not zeroed, or NULL when out of memory. */
+static void *arena_take_raw(wt_arena_t *a, size_t size) {
   if (size > SIZE_MAX / 2)
     return NULL;
   size_t need = (size + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
@@ -114,7 +114,14 @@ static void *arena_take(wt_arena_t *a, size_t size) {
   void *p = b->data + b->used;
   b->used += need;
   a->used += need;
-  memset(p, 0, need);
+  return p;
+}
+
+/* `size` zeroed bytes, or NULL when out of memory. */
+static void *arena_take(wt_arena_t *a, size_t size) {
+  void *p = arena_take_raw(a, size);
+  if (p)
+    memset(p, 0, (size + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1));
   return p;
 }
 
@@ -209,6 +216,10 @@ typedef struct shape {
   wt__nftype *native; /* an export's type as native/ calls it, or NULL */
   bool params_res, result_res; /* whether they may hold resource handles */
   bool invalid; /* a host import's type wt does not support (host shapes) */
+  /* Whether every parameter is a number or bool (at most SHAPE_STACK),
+   * whose check is its kind alone: pkind[i]. */
+  bool scalar_params;
+  uint8_t pkind[SHAPE_STACK];
   wasmtime_component_valtype_t stack[SHAPE_STACK];
   char text[256]; /* "func(a: u32, b: string) -> u32", cut if long */
 } shape;
@@ -405,7 +416,7 @@ static wt_error_t *shape_from_type(const char *fn,
   s->ty = ty;
   s->owned_ty = NULL;
   s->native = NULL;
-  s->params_res = s->result_res = s->invalid = false;
+  s->params_res = s->result_res = s->invalid = s->scalar_params = false;
   wt_error_t *err = NULL;
   size_t n = wasmtime_component_func_type_param_count(ty);
   if (n > SHAPE_STACK) {
@@ -457,6 +468,12 @@ static wt_error_t *shape_from_type(const char *fn,
   }
   for (size_t i = 0; i < s->nparams && !s->params_res; i++)
     s->params_res = has_resources(&s->params[i]);
+  s->scalar_params = s->nparams <= SHAPE_STACK;
+  for (size_t i = 0; i < s->nparams && s->scalar_params; i++) {
+    wt_cvalkind_t k = kind_of(s->params[i].kind);
+    s->scalar_params = k >= WT_CVAL_BOOL && k <= WT_CVAL_F64;
+    s->pkind[i] = (uint8_t)k;
+  }
   s->result_res = s->has_result && has_resources(&s->result);
   return NULL;
 }
@@ -584,6 +601,10 @@ typedef struct conv {
   /* Resources the checks lowered, in the order native/ reads them. */
   wasmtime_component_resource_any_t **res;
   size_t nres, res_cap;
+  /* Leave strings' UTF-8 to native/, which checks it anyway (and says so
+   * in wt__nio's bad_utf8; the call then checks again, here, for the
+   * message). */
+  bool utf8_later;
   /* The place, as steps written out only for an error message. */
   struct step {
     const char *fmt, *name;
@@ -592,6 +613,22 @@ typedef struct conv {
   size_t depth;      /* steps taken (beyond CONV_STEPS: not kept) */
   char place[160];
 } conv;
+
+/* Starts a conversion. Only the fields read before they are written are
+ * set: zero-filling the whole struct (its steps and place text, about a
+ * kilobyte) cost more than the rest of a scalar call's checks. */
+static void conv_init(conv *c, const char *fn, const shape *s,
+                      wt_store_t *store, wt_arena_t *arena) {
+  c->fn = fn;
+  c->s = s;
+  c->store = store;
+  c->arena = arena;
+  c->pend = NULL;
+  c->res = NULL;
+  c->nres = c->res_cap = 0;
+  c->depth = 0;
+  c->utf8_later = false;
+}
 
 /* Appends ", <what>" (or "<what>" at the start) to the place; returns
  * the length to restore it to. */
@@ -704,7 +741,7 @@ static wt_error_t *val_check(conv *c, const wasmtime_component_valtype_t *t,
   case WT_CVAL_STRING:
     if (!v->of.str.data && v->of.str.len > 0)
       return wt__misuse(fn, "%s: string data is NULL, in %s", place_text(c), text);
-    if (!wt__utf8_valid(v->of.str.data, v->of.str.len))
+    if (!c->utf8_later && !wt__utf8_valid(v->of.str.data, v->of.str.len))
       return wt__misuse(fn, "%s: string is not valid UTF-8, in %s", place_text(c),
                         text);
     break;
@@ -1111,10 +1148,30 @@ static wt_arena_t *host_arena(wt_store_t *store) {
   return store->host_arena;
 }
 
-/* native/'s allocator of result memory: `size` zeroed bytes of the arena
- * (NULL without an arena, or out of memory). */
+/* native/'s allocator of result memory: `size` bytes of the arena (NULL
+ * without an arena, or out of memory). Not zeroed: native/ writes every
+ * byte it takes (on failure the call rewinds the arena), and zeroing a
+ * 4 KiB string's copy cost as much as copying it. */
 static void *nio_alloc(void *arena, size_t size) {
-  return arena ? arena_take(arena, size) : NULL;
+  return arena ? arena_take_raw(arena, size) : NULL;
+}
+
+/* The error for arguments in which native/ found a string that is not
+ * UTF-8: the full check's, which names the place. */
+static __attribute__((noinline, cold)) wt_error_t *
+utf8_error(const conv *done, const wt_cval_t *args, size_t nargs) {
+  conv c;
+  conv_init(&c, done->fn, done->s, done->store, done->arena);
+  wt_error_t *err = NULL;
+  for (size_t i = 0; !err && i < nargs; i++) {
+    c.depth = 0;
+    place_push(&c, "argument %zu", NULL, 0, i);
+    err = val_check(&c, &done->s->params[i], &args[i]);
+  }
+  wt__res_settle(c.store, c.pend, false);
+  return err ? err
+             : wt__error(WT_ERROR_WASMTIME, "%s: a string is not UTF-8",
+                         done->fn);
 }
 
 static wt_error_t *func_call(const char *fn, wt_store_t *store,
@@ -1153,8 +1210,15 @@ static wt_error_t *func_call(const char *fn, wt_store_t *store,
   if (!scratch)
     return oom();
   arena_mark scratch_mark = arena_mark_of(scratch);
-  conv c = {.fn = fn, .s = sp, .store = store, .arena = scratch};
-  for (size_t i = 0; !err && i < nargs; i++) {
+  conv c;
+  conv_init(&c, fn, sp, store, scratch);
+  c.utf8_later = true;
+  /* Numbers and bools need their kind alone; a mismatch takes the full
+   * check for its message. */
+  bool full = !sp->scalar_params;
+  for (size_t i = 0; !full && i < nargs; i++)
+    full = args[i].kind != (wt_cvalkind_t)sp->pkind[i];
+  for (size_t i = 0; full && !err && i < nargs; i++) {
     c.depth = 0;
     place_push(&c, "argument %zu", NULL, 0, i);
     err = val_check(&c, &sp->params[i], &args[i]);
@@ -1177,10 +1241,19 @@ static wt_error_t *func_call(const char *fn, wt_store_t *store,
   wt__store_enter(store);
   wasmtime_error_t *werr = wt_native_cfunc_call(
       &f, store->ctx, sp->native, args, nargs, out, nresults, &io);
-  err = wt__call_result(store, WT_ERROR_TRAP, werr, NULL);
-  wt__res_settle(store, c.pend, true);
+  if (__builtin_expect(io.bad_utf8, 0)) {
+    /* A string that is not UTF-8: nothing was called. The full check
+     * names it. */
+    wasmtime_error_delete(werr);
+    wt__res_settle(store, c.pend, false);
+    err = utf8_error(&c, args, nargs);
+  } else {
+    err = wt__call_result(store, WT_ERROR_TRAP, werr, NULL);
+    wt__res_settle(store, c.pend, true);
+  }
   if (!err && nresults && sp->result_res) {
-    conv rc = {.fn = fn, .s = sp, .store = store, .arena = arena};
+    conv rc;
+    conv_init(&rc, fn, sp, store, arena);
     err = res_lift_walk(&rc, &sp->result, &out[0], NULL);
   }
   if (!err && nresults)
@@ -1264,7 +1337,7 @@ static void *chost_shape_new(void *env, wasmtime_component_func_type_t *ty,
     s->has_result = false;
     s->text_done = false;
     s->native = NULL;
-    s->params_res = s->result_res = false;
+    s->params_res = s->result_res = s->scalar_params = false;
     s->invalid = true;
     s->ty = ty;
   }
@@ -1308,10 +1381,15 @@ static wasmtime_error_t *chost_call(void *env, wasmtime_context_t *ctx,
                                       "%zu results for %s",
                                       fn, nargs, nresults, shape_text(s)));
   arena_mark mark = arena_mark_of(arena);
-  conv c = {.fn = fn, .s = s, .store = store, .arena = arena};
+  conv c;
+  conv_init(&c, fn, s, store, arena);
   wt_error_t *err = NULL;
-  wt_cval_t *wargs = nargs ? arena_take(arena, nargs * sizeof *wargs) : NULL;
-  if (nargs && !wargs)
+  /* The arguments themselves on the stack for a few (what they point at
+   * is in the arena either way). */
+  wt_cval_t few[4];
+  wt_cval_t *wargs = nargs <= 4 ? few
+                                : arena_take(arena, nargs * sizeof *wargs);
+  if (!wargs)
     err = oom();
   wt__nio io = {.arena = arena, .alloc = nio_alloc};
   if (!err) {
@@ -1320,8 +1398,10 @@ static wasmtime_error_t *chost_call(void *env, wasmtime_context_t *ctx,
       err = wt__from_wasmtime(WT_ERROR_WASMTIME, werr);
   }
   /* Borrows lifted here end when the callback returns (c.pend). */
-  if (s->params_res)
-    for (size_t i = 0; wargs && i < nargs; i++)
+  /* Only arguments native/ wrote are walked (after a failed lift the
+   * rest are not values); a walk frees the boxes even after an error. */
+  if (!err && s->params_res)
+    for (size_t i = 0; i < nargs; i++)
       err = res_lift_walk(&c, &s->params[i], &wargs[i], err);
   wt_cval_t wres[1];
   memset(wres, 0, sizeof wres);

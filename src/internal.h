@@ -700,7 +700,7 @@ typedef struct wt__chost {
  * value once (into Wasmtime's Rust values, or for byte-list signatures not
  * at all) instead of through the C API's values too. */
 
-/* What a conversion needs: `alloc(arena, size)` gives zeroed memory for
+/* What a conversion needs: `alloc(arena, size)` gives memory for
  * results (NULL when out of memory or without an arena); for values native/
  * reads, the resources wt's checks lowered, in the order of a depth-first
  * walk of the values (`used` counts those read). */
@@ -709,6 +709,7 @@ typedef struct wt__nio {
   void *(*alloc)(void *arena, size_t size);
   wasmtime_component_resource_any_t *const *res;
   size_t nres, used;
+  bool bad_utf8; /* set by native/: a string it read is not UTF-8 */
 } wt__nio;
 
 /* An exported function's type as native/ keeps it. */

@@ -310,10 +310,12 @@ pub struct WtCval {
 const _: () = assert!(size_of::<WtCval>() == 24 && align_of::<WtCval>() == 8);
 
 /// What a conversion needs from wt (src/component_val.c fills it in):
-/// memory for results (`alloc` gives `size` zeroed bytes of `arena`,
+/// memory for results (`alloc` gives `size` bytes of `arena`, not zeroed,
 /// aligned for any type, or NULL when out of memory), and for arguments
 /// the resources wt lowered while checking them, in the order a
-/// depth-first walk of the values meets them.
+/// depth-first walk of the values meets them. wt leaves the UTF-8 check of
+/// argument strings to these functions: `bad_utf8` tells it one failed
+/// (before anything was called), so that it can name the place.
 #[repr(C)]
 pub struct WtNio {
     arena: *mut c_void,
@@ -321,6 +323,7 @@ pub struct WtNio {
     res: *const *const wasmtime_component_resource_any_t,
     nres: usize,
     used: usize,
+    bad_utf8: bool,
 }
 
 impl WtNio {
@@ -480,7 +483,10 @@ unsafe fn to_val(v: &WtCval, ty: &Type, io: &mut WtNio) -> WtResult<Val> {
             want(kind::STRING)?;
             match std::str::from_utf8(span_bytes(o.span)) {
                 Ok(s) => Val::String(s.to_owned()),
-                Err(_) => bail!("a string that is not UTF-8"),
+                Err(_) => {
+                    io.bad_utf8 = true;
+                    bail!("a string that is not UTF-8")
+                }
             }
         }
         Type::List(l) => {
@@ -655,6 +661,7 @@ unsafe fn from_val(val: &Val, ty: &Type, out: &mut WtCval, io: &mut WtNio) -> Wt
                         other => return Err(wrong_val(other, &elem)),
                     }
                 }
+                *p.add(items.len()) = 0;
                 (kind::BYTES, WtOf { span: WtSpan { data: p, len: items.len() } })
             } else {
                 let p = items_new(items.len(), io)?;
@@ -892,14 +899,14 @@ thread_local! {
 
 /// What a typed call's argument and result are in wt's representation.
 trait FromWt<'a>: Sized {
-    unsafe fn from_wt(v: &'a WtCval) -> WtResult<Self>;
+    unsafe fn from_wt(v: &'a WtCval, io: &mut WtNio) -> WtResult<Self>;
 }
 trait ToWt {
     unsafe fn to_wt(&self, out: &mut WtCval, io: &mut WtNio) -> WtResult<()>;
 }
 
 impl<'a> FromWt<'a> for &'a [u8] {
-    unsafe fn from_wt(v: &'a WtCval) -> WtResult<Self> {
+    unsafe fn from_wt(v: &'a WtCval, _io: &mut WtNio) -> WtResult<Self> {
         if v.kind != kind::BYTES {
             bail!("a value of wt kind {} for a list<u8>", v.kind);
         }
@@ -907,20 +914,23 @@ impl<'a> FromWt<'a> for &'a [u8] {
     }
 }
 impl<'a> FromWt<'a> for &'a str {
-    unsafe fn from_wt(v: &'a WtCval) -> WtResult<Self> {
+    unsafe fn from_wt(v: &'a WtCval, io: &mut WtNio) -> WtResult<Self> {
         if v.kind != kind::STRING {
             bail!("a value of wt kind {} for a string", v.kind);
         }
         match std::str::from_utf8(span_bytes(v.of.span)) {
             Ok(s) => Ok(s),
-            Err(_) => bail!("a string that is not UTF-8"),
+            Err(_) => {
+                io.bad_utf8 = true;
+                bail!("a string that is not UTF-8")
+            }
         }
     }
 }
 macro_rules! wt_scalar {
     ($t:ty, $k:expr, $field:ident) => {
         impl<'a> FromWt<'a> for $t {
-            unsafe fn from_wt(v: &'a WtCval) -> WtResult<Self> {
+            unsafe fn from_wt(v: &'a WtCval, _io: &mut WtNio) -> WtResult<Self> {
                 if v.kind != $k {
                     bail!("a value of wt kind {} for a {}", v.kind, stringify!($t));
                 }
@@ -960,14 +970,14 @@ impl ToWt for String {
 /// A typed call's parameters read from wt values, and its results written
 /// as wt values.
 trait Args<'a>: ComponentNamedList + Lower + Sized {
-    unsafe fn read(args: &'a [WtCval]) -> WtResult<Self>;
+    unsafe fn read(args: &'a [WtCval], io: &mut WtNio) -> WtResult<Self>;
 }
 trait Rets: ComponentNamedList + Lift {
     unsafe fn write(&self, out: Option<&mut WtCval>, io: &mut WtNio) -> WtResult<()>;
 }
 
 impl<'a> Args<'a> for () {
-    unsafe fn read(args: &'a [WtCval]) -> WtResult<Self> {
+    unsafe fn read(args: &'a [WtCval], _io: &mut WtNio) -> WtResult<Self> {
         if !args.is_empty() {
             bail!("{} arguments for a function of none", args.len());
         }
@@ -975,9 +985,9 @@ impl<'a> Args<'a> for () {
     }
 }
 impl<'a, A: FromWt<'a> + Lower> Args<'a> for (A,) {
-    unsafe fn read(args: &'a [WtCval]) -> WtResult<Self> {
+    unsafe fn read(args: &'a [WtCval], io: &mut WtNio) -> WtResult<Self> {
         match args {
-            [a] => Ok((A::from_wt(a)?,)),
+            [a] => Ok((A::from_wt(a, io)?,)),
             _ => bail!("{} arguments for a function of one parameter", args.len()),
         }
     }
@@ -1005,7 +1015,7 @@ struct TypedCall<'a, 'b, 'c> {
 }
 
 unsafe fn typed_call<'c, P: Args<'c>, R: Rets + 'static>(t: TypedCall<'_, '_, 'c>) -> WtResult<()> {
-    let params = P::read(t.args)?;
+    let params = P::read(t.args, t.io)?;
     // The shape was typechecked when the type was read (typed_ok).
     let f = TypedFunc::<P, R>::new_unchecked(*t.func);
     let r = f.call(&mut *t.cx, params)?;
@@ -1042,34 +1052,86 @@ unsafe fn call_dynamic(
             ty.results.len()
         );
     }
+    let n = args.len() + results.len();
+    if n <= SMALL_VALS {
+        let mut vals = SmallVals::new();
+        return call_vals(func, cx, ty, args, results, io, &mut vals, n);
+    }
     let mut vals = VALS.with(|c| c.take());
     vals.clear();
-    let mut done = Ok(());
-    for (a, t) in args.iter().zip(&ty.params) {
-        match to_val(a, t, io) {
-            Ok(v) => vals.push(v),
-            Err(e) => {
-                done = Err(e);
-                break;
-            }
-        }
-    }
-    if done.is_ok() {
-        vals.resize(args.len() + results.len(), Val::Bool(false));
-        let (params, rets) = vals.split_at_mut(args.len());
-        done = func.call(&mut *cx, params, rets);
-        if done.is_ok() {
-            for ((r, t), out) in rets.iter().zip(&ty.results).zip(results.iter_mut()) {
-                if let Err(e) = from_val(r, t, out, io) {
-                    done = Err(e);
-                    break;
-                }
-            }
-        }
-    }
+    let done = call_vals(func, cx, ty, args, results, io, &mut vals, n);
     vals.clear();
     VALS.with(|c| c.set(vals));
     done
+}
+
+/// Where a call's `Val`s go: a vector kept between calls, or for a few
+/// values, the stack.
+trait ValStore {
+    fn push(&mut self, v: Val);
+    fn vals(&mut self) -> &mut [Val];
+}
+impl ValStore for Vec<Val> {
+    fn push(&mut self, v: Val) {
+        Vec::push(self, v)
+    }
+    fn vals(&mut self) -> &mut [Val] {
+        self
+    }
+}
+
+const SMALL_VALS: usize = 6;
+
+/// Up to SMALL_VALS values on the stack, dropped with it.
+struct SmallVals {
+    buf: [std::mem::MaybeUninit<Val>; SMALL_VALS],
+    len: usize,
+}
+impl SmallVals {
+    fn new() -> Self {
+        SmallVals { buf: [const { std::mem::MaybeUninit::uninit() }; SMALL_VALS], len: 0 }
+    }
+}
+impl ValStore for SmallVals {
+    fn push(&mut self, v: Val) {
+        assert!(self.len < SMALL_VALS);
+        self.buf[self.len].write(v);
+        self.len += 1;
+    }
+    fn vals(&mut self) -> &mut [Val] {
+        // The first `len` are initialized.
+        unsafe { std::slice::from_raw_parts_mut(self.buf.as_mut_ptr().cast::<Val>(), self.len) }
+    }
+}
+impl Drop for SmallVals {
+    fn drop(&mut self) {
+        unsafe { ptr::drop_in_place(self.vals()) }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+unsafe fn call_vals<S: ValStore>(
+    func: &Func,
+    cx: &mut WasmtimeStoreContextMut<'_>,
+    ty: &WtFuncType,
+    args: &[WtCval],
+    results: &mut [WtCval],
+    io: &mut WtNio,
+    vals: &mut S,
+    n: usize,
+) -> WtResult<()> {
+    for (a, t) in args.iter().zip(&ty.params) {
+        vals.push(to_val(a, t, io)?);
+    }
+    for _ in args.len()..n {
+        vals.push(Val::Bool(false));
+    }
+    let (params, rets) = vals.vals().split_at_mut(args.len());
+    func.call(&mut *cx, params, rets)?;
+    for ((r, t), out) in rets.iter().zip(&ty.results).zip(results.iter_mut()) {
+        from_val(r, t, out, io)?;
+    }
+    Ok(())
 }
 
 /// Calls the component function `func` of the store of `cx` with `nargs`
@@ -1198,14 +1260,28 @@ struct HostEntry {
 }
 
 impl HostEntry {
+    /// Whether `ty` is the type this entry was made for (checked on every
+    /// call, in one pass over the parameters and one over the results).
     fn matches(&self, ty: &ComponentFunc) -> bool {
-        ty.params().len() == self.params.len()
-            && ty.results().len() == self.results.len()
-            && ty
-                .params()
-                .zip(self.names.iter().zip(&self.params))
-                .all(|((n, t), (name, p))| n == name && t == *p)
-            && ty.results().zip(&self.results).all(|(t, r)| t == *r)
+        let params = ty.params();
+        if params.len() != self.params.len() {
+            return false;
+        }
+        for ((n, t), (name, p)) in params.zip(self.names.iter().zip(&self.params)) {
+            if n != name.as_str() || t != *p {
+                return false;
+            }
+        }
+        let results = ty.results();
+        if results.len() != self.results.len() {
+            return false;
+        }
+        for (t, r) in results.zip(&self.results) {
+            if t != *r {
+                return false;
+            }
+        }
+        true
     }
 }
 
