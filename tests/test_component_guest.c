@@ -733,6 +733,63 @@ Test(guest, bench_calls) {
   guest_delete(&g);
 }
 
+/* The bench guest's byte-list and string functions go through Wasmtime's
+ * typed calls (native/): they check their arguments as every call does,
+ * give back the arena on failure, and copy results whole. */
+Test(guest, typed_calls_check_and_copy_like_every_call) {
+  host_log_t log = {0};
+  guest_t g = open_guest("bench", define_bench, &log);
+  wt_component_func_t echo = func_in(&g, NULL, "echo");
+  wt_component_func_t count = func_in(&g, NULL, "count");
+  wt_component_func_t echo_bytes = func_in(&g, NULL, "echo-bytes");
+  wt_cval_t r = {0};
+  size_t used = wt_arena_used(g.arena);
+  wt_cval_t bad = {.kind = WT_CVAL_STRING, .of.str = {"ok \xff", 4}};
+  EXPECT_ERROR(wt_component_func_call(g.store, &echo, &bad, 1, &r, 1, g.arena),
+               WT_ERROR_MISUSE,
+               "wt_component_func_call: argument 0: string is not valid "
+               "UTF-8, in func(s: string) -> string");
+  wt_cval_t s = strv("fine");
+  EXPECT_ERROR(wt_component_func_call(g.store, &count, &s, 1, &r, 1, NULL),
+               WT_ERROR_MISUSE, "argument 0: expected list<u8>, got string");
+  wt_cval_t null_bytes = bytesv(NULL, 5);
+  EXPECT_ERROR(wt_component_func_call(g.store, &echo_bytes, &null_bytes, 1, &r,
+                                      1, g.arena),
+               WT_ERROR_MISUSE, "argument 0: bytes data is NULL");
+  wt_cval_t b = bytesv("abc", 3);
+  EXPECT_ERROR(wt_component_func_call(g.store, &echo_bytes, &b, 1, &r, 1,
+                                      NULL),
+               WT_ERROR_MISUSE, "arena is NULL");
+  cr_assert_eq(wt_arena_used(g.arena), used, "failed calls take nothing");
+  cr_assert_eq(r.kind, 0, "failed calls write no result");
+
+  /* 1 MiB each way, NUL-terminated in the arena. */
+  size_t n = 1 << 20;
+  uint8_t *big = malloc(n);
+  cr_assert_not_null(big);
+  for (size_t i = 0; i < n; i++)
+    big[i] = (uint8_t)(i * 7 + (i >> 9));
+  b = bytesv(big, n);
+  OK(wt_component_func_call(g.store, &echo_bytes, &b, 1, &r, 1, g.arena));
+  cr_assert_eq(r.kind, WT_CVAL_BYTES);
+  cr_assert_eq(r.of.bytes.len, n);
+  cr_assert_eq(memcmp(r.of.bytes.data, big, n), 0);
+  cr_assert_eq(r.of.bytes.data[n], '\0');
+  cr_assert_geq(wt_arena_used(g.arena), used + n + 1);
+  uint32_t sum = 0;
+  for (size_t i = 0; i < n; i++)
+    sum += big[i];
+  OK(wt_component_func_call(g.store, &count, &b, 1, &r, 1, NULL));
+  cr_assert_eq(r.kind, WT_CVAL_U32);
+  cr_assert_eq(r.of.u32, sum);
+  free(big);
+  s = strv("\xe2\x9c\x93 after errors");
+  OK(wt_component_func_call(g.store, &echo, &s, 1, &r, 1, g.arena));
+  ASSERT_STR(r, "\xe2\x9c\x93 after errors");
+  cr_assert_eq(r.of.str.data[r.of.str.len], '\0');
+  guest_delete(&g);
+}
+
 static const char *const api = "wt:test/api";
 
 Test(guest, kitchen_calls_the_host) {

@@ -694,3 +694,98 @@ Test(component_linker, definitions_in_nested_instances) {
   wt_component_delete(c);
   wt_engine_delete(engine);
 }
+
+/* A component importing the root function `f` with one parameter named
+ * `param` of type `ty` (u32 or u64, whose core type is `core`) and the same
+ * result, exporting `run`, which calls it. */
+static char *poly_importer(const char *param, const char *ty,
+                           const char *core) {
+  static char buf[1024];
+  snprintf(buf, sizeof buf,
+           "(component\n"
+           "  (import \"f\" (func $f (param \"%s\" %s) (result %s)))\n"
+           "  (core func $fl (canon lower (func $f)))\n"
+           "  (core instance $hi (export \"f\" (func $fl)))\n"
+           "  (core module $m\n"
+           "    (import \"h\" \"f\" (func $f (param %s) (result %s)))\n"
+           "    (func (export \"run\") (param %s) (result %s)\n"
+           "      (call $f (local.get 0))))\n"
+           "  (core instance $i (instantiate $m (with \"h\" (instance $hi))))\n"
+           "  (func (export \"run\") (param \"x\" %s) (result %s)\n"
+           "    (canon lift (core func $i \"run\"))))",
+           param, ty, ty, core, core, core, core, ty, ty);
+  return buf;
+}
+
+/* f for every importer: u32 x gives x + 1 (and 13 a result of the wrong
+ * kind), u64 x gives 2x. */
+static wt_error_t *h_poly(void *env, wt_store_t *store, const wt_cval_t *args,
+                          size_t nargs, wt_cval_t *results, size_t nresults,
+                          wt_arena_t *arena) {
+  (void)store, (void)arena;
+  cr_assert_eq(nargs, 1);
+  cr_assert_eq(nresults, 1);
+  (*(int *)env)++;
+  if (args[0].kind == WT_CVAL_U32 && args[0].of.u32 == 13)
+    results[0] = (wt_cval_t){.kind = WT_CVAL_U64, .of.u64 = 13};
+  else if (args[0].kind == WT_CVAL_U32)
+    results[0] = (wt_cval_t){.kind = WT_CVAL_U32, .of.u32 = args[0].of.u32 + 1};
+  else
+    results[0] = (wt_cval_t){.kind = WT_CVAL_U64, .of.u64 = args[0].of.u64 * 2};
+  return NULL;
+}
+
+/* One host function serves importers of different types, each call
+ * checked against its own import's type (with its parameter's name). */
+Test(component_linker, one_host_function_for_importers_of_different_types) {
+  int calls = 0;
+  wt_engine_t *engine = engine_from(wt_config_new());
+  wt_component_linker_t *l;
+  OK(wt_component_linker_new(engine, &l));
+  OK(wt_component_linker_define_func(l, NULL, "f", h_poly, &calls, NULL));
+  wt_store_t *store;
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  wt_component_t *c32, *c64, *cy;
+  OK(wt_component_new_wat(engine, poly_importer("a", "u32", "i32"), &c32));
+  OK(wt_component_new_wat(engine, poly_importer("a", "u64", "i64"), &c64));
+  OK(wt_component_new_wat(engine, poly_importer("y", "u32", "i32"), &cy));
+  wt_component_instance_t i32, i64, iy;
+  OK(wt_component_linker_instantiate(l, store, c32, &i32));
+  OK(wt_component_linker_instantiate(l, store, c64, &i64));
+  OK(wt_component_linker_instantiate(l, store, cy, &iy));
+  for (uint32_t k = 0; k < 3; k++) {
+    wt_cval_t x = u32v(k), r = {0};
+    OK(wt_component_instance_call(store, &i32, "run", &x, 1, &r, 1, NULL));
+    cr_assert_eq(r.kind, WT_CVAL_U32);
+    cr_assert_eq(r.of.u32, k + 1);
+    wt_cval_t y = {.kind = WT_CVAL_U64, .of.u64 = (uint64_t)k << 40};
+    OK(wt_component_instance_call(store, &i64, "run", &y, 1, &r, 1, NULL));
+    cr_assert_eq(r.kind, WT_CVAL_U64);
+    cr_assert_eq(r.of.u64, (uint64_t)k << 41);
+    OK(wt_component_instance_call(store, &iy, "run", &x, 1, &r, 1, NULL));
+    cr_assert_eq(r.of.u32, k + 1);
+  }
+  cr_assert_eq(calls, 9);
+  /* The error names the import's own parameter. */
+  wt_cval_t bad = u32v(13), r = {0};
+  EXPECT_ERROR(wt_component_instance_call(store, &iy, "run", &bad, 1, &r, 1,
+                                          NULL),
+               WT_ERROR_MISUSE,
+               "host function f: result 0: expected u32, got u64, in "
+               "func(y: u32) -> u32");
+  /* A trapped store enters no instance again: a new one for the next. */
+  wt_store_delete(store);
+  OK(wt_store_new(engine, NULL, NULL, &store));
+  OK(wt_component_linker_instantiate(l, store, c32, &i32));
+  EXPECT_ERROR(wt_component_instance_call(store, &i32, "run", &bad, 1, &r, 1,
+                                          NULL),
+               WT_ERROR_MISUSE,
+               "host function f: result 0: expected u32, got u64, in "
+               "func(a: u32) -> u32");
+  wt_store_delete(store);
+  wt_component_delete(c32);
+  wt_component_delete(c64);
+  wt_component_delete(cy);
+  wt_component_linker_delete(l);
+  wt_engine_delete(engine);
+}
