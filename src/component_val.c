@@ -257,42 +257,47 @@ static void text_str(shape *s, size_t *at, const char *part) {
   text_add(s, at, part, strlen(part));
 }
 
-/* The name of the first type in `t` (itself or a type nested in it) that
- * wt does not support yet, NULL when it supports all of them. */
-static const char *unsupported(const wasmtime_component_valtype_t *t) {
-  if (!kind_of(t->kind))
-    return type_name(t->kind);
-  const char *bad = NULL;
+/* A question asked of one type: non-NULL (a name for the answer) when the
+ * type has what is looked for. */
+typedef const char *type_test(const wasmtime_component_valtype_t *t);
+
+/* The first non-NULL answer of `test` for `t` or a type nested in it
+ * (`t` first, then its parts in order), NULL when no type has it. */
+static const char *type_find(const wasmtime_component_valtype_t *t,
+                             type_test *test) {
+  const char *found = test(t);
+  if (found)
+    return found;
   wasmtime_component_valtype_t sub;
   switch (t->kind) {
   case WASMTIME_COMPONENT_VALTYPE_LIST:
     wasmtime_component_list_type_element(t->of.list, &sub);
-    bad = unsupported(&sub);
+    found = type_find(&sub, test);
     wasmtime_component_valtype_delete(&sub);
     break;
   case WASMTIME_COMPONENT_VALTYPE_OPTION:
     wasmtime_component_option_type_ty(t->of.option, &sub);
-    bad = unsupported(&sub);
+    found = type_find(&sub, test);
     wasmtime_component_valtype_delete(&sub);
     break;
   case WASMTIME_COMPONENT_VALTYPE_RESULT:
     if (wasmtime_component_result_type_ok(t->of.result, &sub)) {
-      bad = unsupported(&sub);
+      found = type_find(&sub, test);
       wasmtime_component_valtype_delete(&sub);
     }
-    if (!bad && wasmtime_component_result_type_err(t->of.result, &sub)) {
-      bad = unsupported(&sub);
+    if (!found && wasmtime_component_result_type_err(t->of.result, &sub)) {
+      found = type_find(&sub, test);
       wasmtime_component_valtype_delete(&sub);
     }
     break;
   case WASMTIME_COMPONENT_VALTYPE_RECORD: {
     size_t n = wasmtime_component_record_type_field_count(t->of.record);
-    for (size_t i = 0; !bad && i < n; i++) {
+    for (size_t i = 0; !found && i < n; i++) {
       const char *name;
       size_t len;
       if (wasmtime_component_record_type_field_nth(t->of.record, i, &name,
                                                    &len, &sub)) {
-        bad = unsupported(&sub);
+        found = type_find(&sub, test);
         wasmtime_component_valtype_delete(&sub);
       }
     }
@@ -300,33 +305,33 @@ static const char *unsupported(const wasmtime_component_valtype_t *t) {
   }
   case WASMTIME_COMPONENT_VALTYPE_TUPLE: {
     size_t n = wasmtime_component_tuple_type_types_count(t->of.tuple);
-    for (size_t i = 0; !bad && i < n; i++)
+    for (size_t i = 0; !found && i < n; i++)
       if (wasmtime_component_tuple_type_types_nth(t->of.tuple, i, &sub)) {
-        bad = unsupported(&sub);
+        found = type_find(&sub, test);
         wasmtime_component_valtype_delete(&sub);
       }
     break;
   }
   case WASMTIME_COMPONENT_VALTYPE_MAP:
     wasmtime_component_map_type_key(t->of.map, &sub);
-    bad = unsupported(&sub);
+    found = type_find(&sub, test);
     wasmtime_component_valtype_delete(&sub);
-    if (!bad) {
+    if (!found) {
       wasmtime_component_map_type_value(t->of.map, &sub);
-      bad = unsupported(&sub);
+      found = type_find(&sub, test);
       wasmtime_component_valtype_delete(&sub);
     }
     break;
   case WASMTIME_COMPONENT_VALTYPE_VARIANT: {
     size_t n = wasmtime_component_variant_type_case_count(t->of.variant);
-    for (size_t i = 0; !bad && i < n; i++) {
+    for (size_t i = 0; !found && i < n; i++) {
       const char *name;
       size_t len;
       bool has = false;
       if (wasmtime_component_variant_type_case_nth(t->of.variant, i, &name,
                                                    &len, &has, &sub) &&
           has) {
-        bad = unsupported(&sub);
+        found = type_find(&sub, test);
         wasmtime_component_valtype_delete(&sub);
       }
     }
@@ -335,7 +340,29 @@ static const char *unsupported(const wasmtime_component_valtype_t *t) {
   default:
     break;
   }
-  return bad;
+  return found;
+}
+
+static const char *unsupported_here(const wasmtime_component_valtype_t *t) {
+  return kind_of(t->kind) ? NULL : type_name(t->kind);
+}
+
+/* The name of the first type in `t` (itself or a type nested in it) that
+ * wt does not support yet, NULL when it supports all of them. */
+static const char *unsupported(const wasmtime_component_valtype_t *t) {
+  return type_find(t, unsupported_here);
+}
+
+static const char *resource_here(const wasmtime_component_valtype_t *t) {
+  return t->kind == WASMTIME_COMPONENT_VALTYPE_OWN ||
+                 t->kind == WASMTIME_COMPONENT_VALTYPE_BORROW
+             ? "resource"
+             : NULL;
+}
+
+/* Whether a value of type `t` may hold a resource handle. */
+static bool has_resources(const wasmtime_component_valtype_t *t) {
+  return type_find(t, resource_here) != NULL;
 }
 
 /* Whether the element type of list type `t` is u8 (a byte span). */
@@ -404,7 +431,6 @@ static const char *shape_text(const shape *cs) {
 /* Reads the function's type `ty` into `s`, which refers to `ty` until it
  * is freed; a misuse error when a parameter or the result has a type wt
  * does not support yet, or the function is async. */
-static bool has_resources(const wasmtime_component_valtype_t *t);
 
 static wt_error_t *shape_from_type(const char *fn,
                                    const wasmtime_component_func_type_t *ty,
@@ -1009,86 +1035,6 @@ static wt_error_t *res_lift_walk(conv *c, const wasmtime_component_valtype_t *t,
     return err;
   default:
     return err;
-  }
-}
-
-/* Whether a value of type `t` may hold a resource handle. */
-static bool has_resources(const wasmtime_component_valtype_t *t) {
-  wasmtime_component_valtype_t sub;
-  bool found = false;
-  switch (t->kind) {
-  case WASMTIME_COMPONENT_VALTYPE_OWN:
-  case WASMTIME_COMPONENT_VALTYPE_BORROW:
-    return true;
-  case WASMTIME_COMPONENT_VALTYPE_LIST:
-    wasmtime_component_list_type_element(t->of.list, &sub);
-    found = has_resources(&sub);
-    wasmtime_component_valtype_delete(&sub);
-    return found;
-  case WASMTIME_COMPONENT_VALTYPE_OPTION:
-    wasmtime_component_option_type_ty(t->of.option, &sub);
-    found = has_resources(&sub);
-    wasmtime_component_valtype_delete(&sub);
-    return found;
-  case WASMTIME_COMPONENT_VALTYPE_RESULT:
-    if (wasmtime_component_result_type_ok(t->of.result, &sub)) {
-      found = has_resources(&sub);
-      wasmtime_component_valtype_delete(&sub);
-    }
-    if (!found && wasmtime_component_result_type_err(t->of.result, &sub)) {
-      found = has_resources(&sub);
-      wasmtime_component_valtype_delete(&sub);
-    }
-    return found;
-  case WASMTIME_COMPONENT_VALTYPE_TUPLE: {
-    size_t n = wasmtime_component_tuple_type_types_count(t->of.tuple);
-    for (size_t i = 0; !found && i < n; i++)
-      if (wasmtime_component_tuple_type_types_nth(t->of.tuple, i, &sub)) {
-        found = has_resources(&sub);
-        wasmtime_component_valtype_delete(&sub);
-      }
-    return found;
-  }
-  case WASMTIME_COMPONENT_VALTYPE_RECORD: {
-    size_t n = wasmtime_component_record_type_field_count(t->of.record);
-    for (size_t i = 0; !found && i < n; i++) {
-      const char *name;
-      size_t len;
-      if (wasmtime_component_record_type_field_nth(t->of.record, i, &name,
-                                                   &len, &sub)) {
-        found = has_resources(&sub);
-        wasmtime_component_valtype_delete(&sub);
-      }
-    }
-    return found;
-  }
-  case WASMTIME_COMPONENT_VALTYPE_VARIANT: {
-    size_t n = wasmtime_component_variant_type_case_count(t->of.variant);
-    for (size_t i = 0; !found && i < n; i++) {
-      const char *name;
-      size_t len;
-      bool has = false;
-      if (wasmtime_component_variant_type_case_nth(t->of.variant, i, &name,
-                                                   &len, &has, &sub) &&
-          has) {
-        found = has_resources(&sub);
-        wasmtime_component_valtype_delete(&sub);
-      }
-    }
-    return found;
-  }
-  case WASMTIME_COMPONENT_VALTYPE_MAP:
-    wasmtime_component_map_type_key(t->of.map, &sub);
-    found = has_resources(&sub);
-    wasmtime_component_valtype_delete(&sub);
-    if (!found) {
-      wasmtime_component_map_type_value(t->of.map, &sub);
-      found = has_resources(&sub);
-      wasmtime_component_valtype_delete(&sub);
-    }
-    return found;
-  default:
-    return false;
   }
 }
 

@@ -576,7 +576,7 @@ wt_error_t *wt_struct_set_field(wt_store_t *store, const wt_val_t *val,
                         store);
   if (!err) {
     wasmtime_val_t v;
-    wt_error_delete(wt__val_to_wasmtime(fn, store, field, &v)); /* checked */
+    vals_to(store, field, 1, &v, 1); /* checked */
     wasmtime_error_t *werr =
         wasmtime_structref_set_field(store->ctx, &s, i, &v);
     if (werr)
@@ -636,7 +636,7 @@ static wt_error_t *array_make(const char *fn, wt_store_t *store,
                               const wt_val_t *fill, wasmtime_arrayref_t *out) {
   wasmtime_val_t v;
   if (fill) {
-    wt_error_delete(wt__val_to_wasmtime(fn, store, fill, &v)); /* checked */
+    vals_to(store, fill, 1, &v, 1); /* checked */
   } else { /* a zero of the element kind, for an empty array */
     memset(&v, 0, sizeof v);
     v.kind = wt_storage_kind(type->elem.storage);
@@ -686,7 +686,7 @@ wt_error_t *wt_array_new_fixed(wt_store_t *store, const wt_arraytype_t *type,
   err = array_make(fn, store, type, (uint32_t)n, n ? &elems[0] : NULL, &a);
   for (size_t i = 1; !err && i < n; i++) {
     wasmtime_val_t v;
-    wt_error_delete(wt__val_to_wasmtime(fn, store, &elems[i], &v));
+    vals_to(store, &elems[i], 1, &v, 1); /* checked */
     wasmtime_error_t *werr =
         wasmtime_arrayref_set(store->ctx, &a, (uint32_t)i, &v);
     if (werr) {
@@ -794,7 +794,7 @@ wt_error_t *wt_array_set(wt_store_t *store, const wt_val_t *val, uint32_t i,
                         store);
   if (!err) {
     wasmtime_val_t v;
-    wt_error_delete(wt__val_to_wasmtime(fn, store, elem, &v)); /* checked */
+    vals_to(store, elem, 1, &v, 1); /* checked */
     wasmtime_error_t *werr = wasmtime_arrayref_set(store->ctx, &a, i, &v);
     if (werr)
       err = wt__gc_error(fn, plain, werr);
